@@ -1,0 +1,288 @@
+/**
+ * The site file format: one YAML file per host site, validated by this schema.
+ *
+ * This is the single source of truth for the format. The loader validates against it,
+ * and `npm run schema` turns it into `sites/site.schema.json` for editors.
+ * Cross-field rules (references, capacity) live in `rules.ts`, beside the loader.
+ */
+import { z } from 'zod';
+import { ACCELERATOR_IDS } from '../../constructs/accelerators';
+
+/** Version of the site file format this code reads. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Names used as map keys (pools, tenants, tiers, labs, clusters, partitions). They end up
+ * inside Kubernetes names such as `tenant-<name>`, so they follow DNS-1123 labels with
+ * room left for a prefix.
+ */
+export const NAME_PATTERN = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
+const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 32 characters';
+
+const name = () => z.string().regex(NAME_PATTERN, { message: `must be ${NAME_HINT}` });
+const keyedMap = <T extends z.ZodType>(value: T) => z.record(name(), value);
+const positiveInt = () => z.number().int().min(1);
+const nonEmpty = () => z.string().min(1);
+
+/** Where Terraform reaches a Kubernetes cluster. */
+export const ClusterSchema = z.strictObject({
+  kubeconfigPath: nonEmpty().describe('Path of the kubeconfig file, e.g. ~/.kube/config.'),
+  context: nonEmpty().describe('Context inside the kubeconfig.'),
+});
+
+/** How the GPUs of a pool are shared between workloads. */
+export const SharingSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('exclusive') }).describe('Each workload gets whole GPUs.'),
+  z
+    .strictObject({
+      mode: z.literal('mig'),
+      profile: z
+        .string()
+        .regex(/^[1-7]g\.[0-9]+gb$/, { message: 'must be a MIG profile name such as 1g.10gb' })
+        .describe('MIG profile every GPU of the pool is cut into, e.g. 1g.10gb (the MIG manager config all-<profile>).'),
+    })
+    .describe('NVIDIA Multi-Instance GPU with the single strategy: every GPU is cut into instances of one profile.'),
+  z
+    .strictObject({
+      mode: z.literal('time-slicing'),
+      replicas: z.number().int().min(2).max(64).describe('Workloads that share one GPU.'),
+    })
+    .describe('Time-slicing through the device plugin; no memory isolation.'),
+]);
+
+/** Interconnects between nodes of a pool. */
+export const INTERCONNECTS = ['infiniband', 'roce', 'slingshot', 'ethernet'] as const;
+
+/**
+ * A pool of identical GPU nodes.
+ *
+ * Quotas on a pool count the units its nodes advertise to Kubernetes: whole GPUs when
+ * exclusive, MIG instances when cut with MIG, and GPUs times replicas when time-sliced.
+ */
+export const GpuPoolSchema = z.strictObject({
+  cluster: name().optional().describe('Cluster the pool belongs to. Default: the site\'s only cluster.'),
+  accelerator: z.enum(ACCELERATOR_IDS as [string, ...string[]]).describe('Accelerator model id.'),
+  nodes: positiveInt().describe('Number of nodes in the pool.'),
+  acceleratorsPerNode: z.number().int().min(1).max(16).describe('Accelerators per node.'),
+  cpusPerNode: positiveInt().describe('CPU cores per node.'),
+  memoryGiBPerNode: positiveInt().describe('Host memory per node, GiB.'),
+  interconnect: z.enum(INTERCONNECTS).describe('Node-to-node fabric.'),
+  sharing: SharingSchema.default({ mode: 'exclusive' }),
+});
+
+/** A Slurm partition over one or more pools. */
+export const PartitionSchema = z.strictObject({
+  pools: z.array(name()).min(1).describe('GPU pools whose nodes form the partition.'),
+  default: z.boolean().default(false).describe('Whether jobs land here when no partition is named.'),
+  maxTimeHours: z.number().positive().max(8760).describe('Longest wall time a job may ask for, hours.'),
+  qos: name().optional().describe('Slurm QoS attached to the partition.'),
+});
+
+/** A reference to a key of an existing Kubernetes Secret: credentials never sit in a site file. */
+export const SecretRefSchema = z.strictObject({
+  name: name().describe('Secret name, in the namespace of the component that uses it.'),
+  key: nonEmpty().describe('Key inside the Secret.'),
+});
+
+/** Slurm on Kubernetes (Slinky). */
+export const SlurmSchema = z.strictObject({
+  partitions: keyedMap(PartitionSchema).describe('Partitions keyed by name.'),
+  loginNodes: z.number().int().min(0).max(64).default(1).describe('Login pods for sbatch/srun users.'),
+  restApi: z.boolean().default(false).describe('Run slurmrestd.'),
+  accounting: z
+    .strictObject({
+      host: nonEmpty().describe('Database host for slurmdbd (MariaDB/MySQL).'),
+      port: z.number().int().min(1).max(65535).default(3306),
+      database: nonEmpty().default('slurm_acct_db'),
+      user: nonEmpty(),
+      passwordSecret: SecretRefSchema,
+    })
+    .optional()
+    .describe('slurmdbd accounting. Default: no accounting.'),
+});
+
+/** Kubernetes-native queueing (Kueue). */
+export const KueueSchema = z.strictObject({
+  fairSharing: z.boolean().default(true).describe('Admit by fair share across tenants.'),
+  cohort: name().optional().describe('Cohort in which tenants lend idle quota. Default: the site id.'),
+});
+
+export const SchedulerSchema = z.strictObject({
+  slurm: SlurmSchema.optional(),
+  kueue: KueueSchema.optional(),
+});
+
+export const STORAGE_ROLES = ['scratch', 'project', 'home', 'object', 'archive'] as const;
+
+/** Storage backends a tier can use. */
+export const StorageBackendSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('csi'),
+    provisioner: nonEmpty().describe('CSI driver name already installed at the site, e.g. lustre.csi.hpe.com.'),
+    parameters: z.record(z.string(), z.string()).default({}).describe('StorageClass parameters of that driver.'),
+  }),
+  z.strictObject({
+    type: z.literal('rook-ceph'),
+    service: z.enum(['block', 'filesystem', 'object']).describe('RBD, CephFS or RGW.'),
+  }),
+  z.strictObject({
+    type: z.literal('nfs'),
+    server: nonEmpty(),
+    share: nonEmpty(),
+  }),
+  z.strictObject({
+    type: z.literal('minio'),
+    servers: z.number().int().min(1).default(4),
+    volumesPerServer: z.number().int().min(1).default(4),
+  }),
+]);
+
+/** A storage tier. */
+export const StorageTierSchema = z.strictObject({
+  role: z.enum(STORAGE_ROLES),
+  capacityTiB: z.number().positive().describe('Usable capacity, TiB.'),
+  backend: StorageBackendSchema,
+});
+
+export const TENANT_KINDS = ['startup', 'sme', 'industry', 'academia', 'public'] as const;
+export const SECTORS = [
+  'healthcare', 'life-sciences', 'finance', 'manufacturing', 'energy', 'mobility', 'public-sector',
+  'defence', 'research', 'education', 'media', 'language', 'climate', 'space', 'agriculture',
+  'cybersecurity', 'other',
+] as const;
+
+/** GPU quota of a tenant in one pool. */
+export const GpuQuotaSchema = z.strictObject({
+  guaranteed: z.number().int().min(0).describe('GPUs the tenant can always get.'),
+  max: z.number().int().min(0).describe('GPUs the tenant may use when others leave them idle.'),
+});
+
+/** A tenant: an organisation that trains models at the site. */
+export const TenantSchema = z.strictObject({
+  displayName: nonEmpty().optional(),
+  kind: z.enum(TENANT_KINDS),
+  sector: z.enum(SECTORS).optional(),
+  antenna: z
+    .strictObject({
+      id: nonEmpty().describe('EuroHPC antenna id, e.g. be-aifa.'),
+      country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as BE' }),
+    })
+    .optional()
+    .describe('Set when the tenant stands for the users of an AI factory antenna.'),
+  oidcGroups: z
+    .strictObject({
+      admins: z.array(nonEmpty()).default([]),
+      members: z.array(nonEmpty()).default([]),
+      viewers: z.array(nonEmpty()).default([]),
+    })
+    .describe('OIDC groups bound to admin, edit and view in the tenant\'s namespaces.'),
+  gpuQuota: keyedMap(GpuQuotaSchema).default({}).describe('Quota per GPU pool.'),
+  storageQuotaTiB: keyedMap(z.number().min(0)).default({}).describe('Quota per storage tier, TiB.'),
+  internetEgress: z.boolean().optional().describe('Allow egress to the internet. Default: false for healthcare, true otherwise.'),
+});
+
+/** A data lab: a curated-data workbench owned by tenants. */
+export const DataLabSchema = z.strictObject({
+  tenants: z.array(name()).min(1).describe('Tenants that own and may reach the lab.'),
+  sector: z.enum(SECTORS).optional(),
+  sensitive: z.boolean().optional().describe('No internet egress, data stays in the lab. Default: true for healthcare.'),
+  pools: z.array(name()).min(1).describe('GPU pools the lab\'s notebooks may use.'),
+  objectTier: name().describe('Storage tier (role object) for buckets and artifacts.'),
+  volumeTier: name().optional().describe('Storage tier for notebook home volumes. Default: the site\'s home tier.'),
+});
+
+/** An image and chart mirror for sovereign or air-gapped installs. */
+export const RegistryMirrorSchema = z.strictObject({
+  imageRegistry: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with optional path, e.g. registry.example.eu/mirror' })
+    .describe('Registry host (and path) that mirrors every upstream image.'),
+  chartRepository: z
+    .string()
+    .regex(/^(oci|https):\/\/\S+$/, { message: 'must start with oci:// or https://' })
+    .describe('Helm repository that mirrors every chart.'),
+  pullSecretName: name().optional().describe('Image pull Secret present in every namespace.'),
+});
+
+/** Where Terraform keeps state; every backend locks. */
+export const StateSchema = z.discriminatedUnion('backend', [
+  z.strictObject({
+    backend: z.literal('s3'),
+    bucket: nonEmpty(),
+    endpoint: z.url().describe('S3-compatible endpoint at the site.'),
+    region: nonEmpty().default('eu-central-1'),
+    keyPrefix: nonEmpty().optional().describe('Default: the site id.'),
+  }),
+  z.strictObject({
+    backend: z.literal('kubernetes'),
+    namespace: name().default('terraform-state'),
+    kubeconfigPath: nonEmpty().optional().describe('Default: the first cluster\'s kubeconfig.'),
+    context: nonEmpty().optional().describe('Default: the first cluster\'s context.'),
+  }),
+  z.strictObject({
+    backend: z.literal('pg'),
+    connectionStringEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .default('PG_CONN_STR')
+      .describe('Environment variable holding the connection string; never the string itself.'),
+  }),
+  z.strictObject({ backend: z.literal('local') }).describe('Only for sites marked development: true.'),
+]);
+
+/** A whole site file. */
+export const SiteSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  id: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, {
+      message: 'must be "<country code>-<name>" in lower case, e.g. de-jaif',
+    })
+    .describe('Site id; also the prefix of every stack name and the file name.'),
+  name: nonEmpty(),
+  kind: z.enum(['factory', 'gigafactory']),
+  country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as DE' }),
+  city: nonEmpty(),
+  hostInstitution: nonEmpty(),
+  development: z.boolean().default(false).describe('A development site may use local state.'),
+  sources: z.array(z.url()).default([]).describe('Public sources for the facts in this file.'),
+  clusters: keyedMap(ClusterSchema).describe('Kubernetes clusters, keyed by name.'),
+  gpuPools: keyedMap(GpuPoolSchema).describe('GPU node pools, keyed by name.'),
+  scheduler: SchedulerSchema,
+  storageTiers: keyedMap(StorageTierSchema).default({}),
+  dataLabs: keyedMap(DataLabSchema).default({}),
+  tenants: keyedMap(TenantSchema).default({}),
+  oversubscription: z
+    .strictObject({
+      gpu: z.number().min(1).default(1).describe('Guaranteed GPU quotas may add up to capacity times this.'),
+      storage: z.number().min(1).default(1).describe('Storage quotas may add up to capacity times this.'),
+    })
+    .default({ gpu: 1, storage: 1 }),
+  identity: z
+    .strictObject({
+      oidcGroupPrefix: z.string().default('oidc:').describe('Prefix the API server adds to OIDC group names.'),
+    })
+    .default({ oidcGroupPrefix: 'oidc:' }),
+  registryMirror: RegistryMirrorSchema.optional(),
+  state: StateSchema,
+  assumptions: z
+    .record(z.string().min(1), nonEmpty())
+    .default({})
+    .describe('Field path (e.g. gpuPools.main.nodes) to why the value is a reference design, not a published fact.'),
+});
+
+/** A validated site, with defaults applied. */
+export type SiteSpec = z.output<typeof SiteSchema>;
+export type GpuPoolSpec = z.output<typeof GpuPoolSchema>;
+export type TenantSpec = z.output<typeof TenantSchema>;
+export type StorageTierSpec = z.output<typeof StorageTierSchema>;
+export type DataLabSpec = z.output<typeof DataLabSchema>;
+export type StateSpec = z.output<typeof StateSchema>;
+export type SlurmSpec = z.output<typeof SlurmSchema>;
+export type KueueSpec = z.output<typeof KueueSchema>;
+
+/** JSON Schema of the site file, generated from the zod schema. */
+export function siteJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(SiteSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, title: 'ai-factory-cdk site file' };
+}
