@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SiteSchema, type SiteSpec } from './schema';
 import { closest, renderValue, SiteValidationError, type SiteProblem } from './problems';
@@ -64,7 +64,7 @@ export function checkSiteText(text: string, file: string): SiteCheck {
   const problems: SiteProblem[] = [];
 
   for (const error of [...doc.errors]) {
-    const line = error.linePos?.[0].line ?? 1;
+    const line = lines.linePos(error.pos[0]).line;
     const duplicate = error.code === 'DUPLICATE_KEY';
     problems.push({
       file,

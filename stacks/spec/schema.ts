@@ -219,14 +219,9 @@ export const StateSchema = z.discriminatedUnion('backend', [
     kubeconfigPath: nonEmpty().optional().describe('Default: the first cluster\'s kubeconfig.'),
     context: nonEmpty().optional().describe('Default: the first cluster\'s context.'),
   }),
-  z.strictObject({
-    backend: z.literal('pg'),
-    connectionStringEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .default('PG_CONN_STR')
-      .describe('Environment variable holding the connection string; never the string itself.'),
-  }),
+  z
+    .strictObject({ backend: z.literal('pg') })
+    .describe('PostgreSQL; Terraform reads the connection string from the PG_CONN_STR environment variable, never from this file.'),
   z.strictObject({ backend: z.literal('local') }).describe('Only for sites marked development: true.'),
 ]);
 

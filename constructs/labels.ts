@@ -1,0 +1,24 @@
+/** Labels every object of the project carries, so operators can find what a site owns. */
+export const MANAGED_BY = 'ai-factory-cdk';
+/** Label prefix of the project. */
+export const LABEL_PREFIX = 'ai-factory.eu';
+
+/** Standard labels for objects of one site, plus component-specific ones. */
+export function siteLabels(siteId: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    [`${LABEL_PREFIX}/site`]: siteId,
+    ...extra,
+  };
+}
+
+/**
+ * Checks a Kubernetes object name (DNS-1123 label) derived from site names.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+ */
+export function dnsLabel(name: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new Error(`"${name}" is not a valid Kubernetes name (DNS-1123 label: lower-case letters, digits and "-", at most 63 characters)`);
+  }
+  return name;
+}

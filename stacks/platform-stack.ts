@@ -1,0 +1,69 @@
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import type { Construct } from 'constructs';
+import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { siteLabels } from '../constructs/labels';
+import { SiteStack } from './site-stack';
+import type { SiteSpec } from './spec/schema';
+
+/** Namespace of the project's own descriptors on every cluster. */
+export const SYSTEM_NAMESPACE = 'aif-system';
+
+/**
+ * The platform layer of a site: operators, CRDs and cluster-wide configuration. It must be
+ * applied before the workloads layer, whose custom resources need these CRDs.
+ */
+export class PlatformStack extends SiteStack {
+  /** GPU pools keyed by name. */
+  readonly pools: Readonly<Record<string, GpuNodePool>>;
+
+  constructor(scope: Construct, spec: SiteSpec) {
+    super(scope, spec, 'platform');
+    const systemNamespaces = Object.fromEntries(
+      this.targets.map((target) => {
+        const scopeId = this.targets.length > 1 ? `-${target.name}` : '';
+        const ns = new NamespaceV1(this, `SystemNamespace${scopeId}`, {
+          provider: target.kubernetes,
+          metadata: { name: SYSTEM_NAMESPACE, labels: siteLabels(spec.id, { 'pod-security.kubernetes.io/enforce': 'restricted' }) },
+        });
+        new ConfigMapV1(this, `SiteInfo${scopeId}`, {
+          provider: target.kubernetes,
+          metadata: { name: 'site', namespace: SYSTEM_NAMESPACE, labels: siteLabels(spec.id) },
+          data: {
+            id: spec.id,
+            name: spec.name,
+            kind: spec.kind,
+            country: spec.country,
+            city: spec.city,
+            hostInstitution: spec.hostInstitution,
+            cluster: target.name,
+            'assumptions.json': JSON.stringify(spec.assumptions, null, 2),
+          },
+          dependsOn: [ns],
+        });
+        return [target.name, ns];
+      }),
+    );
+
+    this.pools = Object.fromEntries(
+      Object.entries(spec.gpuPools).map(([name, pool]) => {
+        const cluster = this.poolCluster(name);
+        const construct = new GpuNodePool(this, `Pool-${name}`, {
+          target: this.target(cluster),
+          siteId: spec.id,
+          poolName: name,
+          accelerator: pool.accelerator,
+          nodes: pool.nodes,
+          acceleratorsPerNode: pool.acceleratorsPerNode,
+          cpusPerNode: pool.cpusPerNode,
+          memoryGiBPerNode: pool.memoryGiBPerNode,
+          interconnect: pool.interconnect,
+          sharing: pool.sharing,
+          descriptorNamespace: SYSTEM_NAMESPACE,
+        });
+        construct.node.addDependency(systemNamespaces[cluster]);
+        return [name, construct];
+      }),
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import type { Construct } from 'constructs';
+import { Tenant } from '../constructs/tenant';
+import type { PlatformStack } from './platform-stack';
+import { SiteStack } from './site-stack';
+import type { SiteSpec } from './spec/schema';
+
+/** StorageClass name of a storage tier. */
+export function storageClassName(tier: string): string {
+  return `aif-${tier}`;
+}
+
+/**
+ * The workloads layer of a site: tenants and the custom resources whose CRDs the platform
+ * layer installs. Depends on the platform stack, so `cdktf deploy '*'` applies it second.
+ */
+export class WorkloadsStack extends SiteStack {
+  /** Tenants keyed by cluster name, then tenant name. */
+  readonly tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>;
+
+  constructor(scope: Construct, spec: SiteSpec, platform: PlatformStack) {
+    super(scope, spec, 'workloads');
+    this.addDependency(platform);
+
+    this.tenants = Object.fromEntries(
+      this.targets.map((target) => {
+        const perCluster = Object.entries(spec.tenants).map(([name, tenant]) => {
+          const id = this.targets.length > 1 ? `Tenant-${target.name}-${name}` : `Tenant-${name}`;
+          const construct = new Tenant(this, id, {
+            target,
+            siteId: spec.id,
+            tenantName: name,
+            kind: tenant.kind,
+            sector: tenant.sector,
+            groups: tenant.oidcGroups,
+            groupPrefix: spec.identity.oidcGroupPrefix,
+            gpuQuotas: Object.entries(tenant.gpuQuota)
+              .filter(([pool]) => this.poolCluster(pool) === target.name)
+              .map(([pool, quota]) => ({ pool: platform.pools[pool], guaranteed: quota.guaranteed, max: quota.max })),
+            storageQuotas: Object.entries(tenant.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: storageClassName(tier), tib })),
+            internetEgress: tenant.internetEgress,
+          });
+          return [name, construct] as const;
+        });
+        return [target.name, Object.fromEntries(perCluster)];
+      }),
+    );
+  }
+}

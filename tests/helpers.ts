@@ -1,0 +1,92 @@
+/**
+ * Test helpers: build sites from the minimal fixture plus a patch, synthesize stacks to
+ * parsed JSON once, and query resources by type and name.
+ */
+import { App, Testing, type TerraformStack } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { addSiteStacks, type SiteStacks } from '../stacks/site';
+import { checkSiteText } from '../stacks/spec/loader';
+import { formatProblem } from '../stacks/spec/problems';
+import type { SiteSpec } from '../stacks/spec/schema';
+
+export const FIXTURE = path.join(__dirname, 'fixtures', 'xx-minimal.yaml');
+export const SITES_DIR = path.join(__dirname, '..', 'sites');
+
+type Json = Record<string, unknown>;
+
+/** Deep-merges `patch` into `base`; `null` in the patch deletes a key. */
+export function merge(base: unknown, patch: unknown): unknown {
+  if (patch === null) return undefined;
+  if (typeof patch !== 'object' || Array.isArray(patch) || typeof base !== 'object' || base === null || Array.isArray(base)) return patch;
+  const out: Json = { ...(base as Json) };
+  for (const [k, v] of Object.entries(patch as Json)) {
+    const merged = merge(out[k], v);
+    if (merged === undefined) delete out[k];
+    else out[k] = merged;
+  }
+  return out;
+}
+
+/** YAML text of the minimal fixture with a patch applied. */
+export function fixtureText(patch: unknown = {}): string {
+  return stringify(merge(parse(fs.readFileSync(FIXTURE, 'utf8')), patch));
+}
+
+/** Problems (formatted) of the fixture with a patch applied. */
+export function problemsOf(patch: unknown, file = 'sites/xx-minimal.yaml'): string[] {
+  return checkSiteText(fixtureText(patch), file).problems.map(formatProblem);
+}
+
+/** A valid site spec: the fixture with a patch applied. Throws with the problems otherwise. */
+export function siteSpec(patch: unknown = {}): SiteSpec {
+  const check = checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml');
+  if (!check.spec) throw new Error(check.problems.map(formatProblem).join('\n'));
+  return check.spec;
+}
+
+/** Synthesized Terraform JSON of a stack. */
+export interface SynthJson {
+  readonly terraform: Json & { backend: Record<string, Json> };
+  readonly provider: Record<string, Json[]>;
+  readonly resource: Record<string, Record<string, Json>>;
+}
+
+/** Builds a site's stacks in a fresh test app. */
+export function buildSite(spec: SiteSpec): { app: App; stacks: SiteStacks } {
+  const app = Testing.app();
+  return { app, stacks: addSiteStacks(app, spec) };
+}
+
+/** Synthesizes one stack to parsed JSON. */
+export function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+/** Synthesizes both stacks of a site. */
+export function synthSite(spec: SiteSpec): { platform: SynthJson; workloads: SynthJson; stacks: SiteStacks } {
+  const { stacks } = buildSite(spec);
+  return { platform: synthJson(stacks.platform), workloads: synthJson(stacks.workloads), stacks };
+}
+
+/** Resources of one type, as a list. */
+export function resources(json: SynthJson, type: string): Json[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+/** The one resource of `type` whose metadata.name (and namespace, if given) match. */
+export function resourceNamed(json: SynthJson, type: string, name: string, namespace?: string): Json {
+  const found = resources(json, type).filter((r) => {
+    const meta = (r.metadata ?? {}) as Json;
+    const rName = meta.name ?? r.name;
+    return rName === name && (namespace === undefined || meta.namespace === namespace || r.namespace === namespace);
+  });
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}${namespace ? ` in ${namespace}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** Count of resources of every type in a stack. */
+export function resourceCounts(json: SynthJson): Record<string, number> {
+  return Object.fromEntries(Object.entries(json.resource ?? {}).map(([t, rs]) => [t, Object.keys(rs).length]));
+}

@@ -1,0 +1,92 @@
+import * as fs from 'fs';
+import { renderSchema, SCHEMA_FILE } from '../../stacks/cli/write-schema';
+import { loadCatalogue } from '../../stacks/spec/loader';
+import type { SiteSpec } from '../../stacks/spec/schema';
+import { SITES_DIR, synthSite } from '../helpers';
+
+/** The 19 EuroHPC AI factories selected in 2024-2025 (EuroHPC JU announcements). */
+const AI_FACTORIES = [
+  'fi-lumi-ai-factory', 'de-hammerhai', 'it-it4lia', 'lu-meluxina-ai', 'se-mimer', 'es-bsc-ai-factory', 'gr-pharos',
+  'at-ai-at', 'bg-brain-plus-plus', 'fr-ai2f', 'de-jaif', 'pl-piast-ai', 'si-slaif',
+  'cz-czai', 'lt-litai', 'nl-nlaif', 'pl-gaia-ai-factory', 'ro-ro-ai-factory', 'es-1healthai',
+];
+
+/** AI factory antennas and the factories they are linked to (selected 13 Oct 2025). */
+const ANTENNAS: Record<string, string[]> = {
+  'be-aifa': ['fi-lumi-ai-factory', 'de-jaif'],
+  'cy-pharos-cy': ['gr-pharos'],
+  'hu-hunaifa': ['de-jaif'],
+  'ie-aif-irl-antenna': ['fr-ai2f', 'lu-meluxina-ai'],
+  'lv-aifa-lat': ['fi-lumi-ai-factory'],
+  'mt-calypso': ['gr-pharos'],
+  'is-ai-factory-antenna': ['fi-lumi-ai-factory'],
+  'md-faima': ['pl-piast-ai'],
+  'ch-hearts': ['fi-lumi-ai-factory'],
+  'gb-epcc-ai-factory-antenna': ['de-hammerhai'],
+  'mk-vezilka': ['gr-pharos'],
+  'rs-saifa': ['gr-pharos', 'it-it4lia'],
+};
+
+const accelerators = (s: SiteSpec) => Object.values(s.gpuPools).reduce((n, p) => n + p.nodes * p.acceleratorsPerNode, 0);
+
+describe('the default catalogue', () => {
+  const sites = loadCatalogue(SITES_DIR);
+  const byId = new Map(sites.map((s) => [s.id, s]));
+
+  test('holds every AI factory, as a factory', () => {
+    for (const id of AI_FACTORIES) expect(byId.get(id)?.kind).toBe('factory');
+    expect(sites.filter((s) => s.kind === 'factory')).toHaveLength(AI_FACTORIES.length);
+  });
+
+  test('holds a reference gigafactory of about 100,000 accelerators', () => {
+    const giga = sites.filter((s) => s.kind === 'gigafactory');
+    expect(giga.length).toBeGreaterThanOrEqual(1);
+    for (const g of giga) expect(Math.abs(accelerators(g) - 100_000)).toBeLessThanOrEqual(5_000);
+  });
+
+  test('every antenna is a tenant of each factory it is linked to, and of no other', () => {
+    for (const [antenna, factories] of Object.entries(ANTENNAS)) {
+      const hosts = sites.filter((s) => Object.values(s.tenants).some((t) => t.antenna?.id === antenna)).map((s) => s.id);
+      expect({ antenna, hosts: hosts.sort() }).toEqual({ antenna, hosts: [...factories].sort() });
+    }
+  });
+
+  test('every reference-design value is declared as an assumption with a reason', () => {
+    for (const site of sites) {
+      for (const [field, reason] of Object.entries(site.assumptions)) {
+        expect({ site: site.id, field, reason: reason.length > 10 }).toEqual({ site: site.id, field, reason: true });
+      }
+    }
+  });
+
+  test('the committed JSON Schema matches the zod schema (run npm run schema)', () => {
+    expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(renderSchema());
+  });
+
+  describe.each(sites.map((s) => [s.id, s] as const))('%s', (id, site) => {
+    const { platform, workloads, stacks } = synthSite(site);
+
+    test('has its stacks, workloads after platform', () => {
+      expect([stacks.platform.node.id, stacks.workloads.node.id]).toEqual([`${id}-platform`, `${id}-workloads`]);
+      expect(stacks.workloads.dependencies).toContain(stacks.platform);
+    });
+
+    test('providers and backend come from its file', () => {
+      const clusters = Object.values(site.clusters);
+      for (const [layer, json] of [['platform', platform], ['workloads', workloads]] as const) {
+        const name = `${id}-${layer}`;
+        const state = site.state;
+        const expected =
+          state.backend === 's3'
+            ? { s3: expect.objectContaining({ bucket: state.bucket, key: `${state.keyPrefix ?? id}/${name}.tfstate`, endpoints: { s3: state.endpoint }, use_lockfile: true }) }
+            : state.backend === 'kubernetes'
+              ? { kubernetes: expect.objectContaining({ secret_suffix: name, namespace: state.namespace }) }
+              : state.backend === 'pg'
+                ? { pg: { schema_name: name.replace(/-/g, '_') } }
+                : { local: { path: `terraform.${name}.tfstate` } };
+        expect(json.terraform.backend).toEqual(expected);
+        expect(json.provider.kubernetes.map((p) => [p.config_path, p.config_context])).toEqual(clusters.map((c) => [c.kubeconfigPath, c.context]));
+      }
+    });
+  });
+});

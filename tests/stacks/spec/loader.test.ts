@@ -1,0 +1,248 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { checkSiteText, loadCatalogue } from '../../../stacks/spec/loader';
+import { formatProblem, SiteValidationError } from '../../../stacks/spec/problems';
+import { fixtureText, problemsOf, siteSpec } from '../../helpers';
+
+const FILE = 'sites/xx-minimal.yaml';
+
+describe('site file loader', () => {
+  test('the minimal fixture is valid and gets defaults', () => {
+    const spec = siteSpec();
+    expect(spec.id).toBe('xx-minimal');
+    expect(spec.development).toBe(false);
+    expect(spec.gpuPools.h100.sharing).toEqual({ mode: 'exclusive' });
+    expect(spec.oversubscription).toEqual({ gpu: 1, storage: 1 });
+    expect(spec.identity.oidcGroupPrefix).toBe('oidc:');
+    expect(spec.state).toEqual({ backend: 'kubernetes', namespace: 'terraform-state' });
+  });
+
+  test('a missing required field names the field and where to add it', () => {
+    expect(problemsOf({ city: null })).toEqual([
+      `${FILE}:1 city: is required (string), got nothing; add city: to the top level`,
+    ]);
+  });
+
+  test('a misspelt field is reported at its own line with a suggestion', () => {
+    const text = fixtureText().replace('    interconnect: infiniband', '    interconect: infiniband');
+    const problems = checkSiteText(text, FILE).problems.map(formatProblem);
+    const line = text.split('\n').findIndex((l) => l.includes('interconect')) + 1;
+    expect(problems).toContain(`${FILE}:${line} gpuPools.h100.interconect: is not a field of this section, got "interconect"; did you mean interconnect?`);
+  });
+
+  test('an unknown enum value suggests the closest option', () => {
+    const [problem] = problemsOf({ gpuPools: { h100: { accelerator: 'nvidia-h100-sx' } } });
+    expect(problem).toMatch(/gpuPools\.h100\.accelerator: must be one of nvidia-a100-sxm-80gb, .*, got "nvidia-h100-sx"; did you mean nvidia-h100-sxm\?$/);
+  });
+
+  test('a wrong discriminator names the allowed forms', () => {
+    expect(problemsOf({ state: { backend: 'consul' } })).toEqual([
+      expect.stringMatching(/^sites\/xx-minimal.yaml:\d+ state.backend: must be one of s3, kubernetes, pg, local, got "consul"; set backend: to one of them$/),
+    ]);
+  });
+
+  test('numbers out of range say the limit', () => {
+    expect(problemsOf({ gpuPools: { h100: { nodes: 0 } } })).toEqual([
+      expect.stringMatching(/gpuPools\.h100\.nodes: must be at least 1, got 0; change it to at least 1$/),
+    ]);
+  });
+
+  test('a map key that is not a valid name is rejected', () => {
+    expect(problemsOf({ tenants: { Acme_Corp: { kind: 'sme', oidcGroups: {} } } })).toEqual([
+      expect.stringMatching(/tenants\.Acme_Corp: the name must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "Acme_Corp"; rename the key$/),
+    ]);
+  });
+
+  test('invalid YAML and duplicate keys are reported with their line', () => {
+    const dup = checkSiteText('schemaVersion: 1\nid: a\nid: b\n', FILE).problems.map(formatProblem);
+    expect(dup).toEqual([expect.stringMatching(/^sites\/xx-minimal.yaml:3 \(file\): a key appears twice in the same map, got .*; keep one entry per name/)]);
+    const bad = checkSiteText('id: [unclosed\n', FILE).problems;
+    expect(bad[0].problem).toMatch(/not valid YAML/);
+  });
+
+  test('the id must match the file name', () => {
+    const line = fixtureText().split('\n').indexOf('id: xx-minimal') + 1;
+    expect(problemsOf({}, 'sites/xx-other.yaml')).toEqual([
+      `sites/xx-other.yaml:${line} id: the site id must match the file name, got "xx-minimal"; rename the file to xx-minimal.yaml or set id: xx-other`,
+    ]);
+  });
+
+  describe('cross-field rules', () => {
+    test('a pool must name an existing cluster', () => {
+      expect(problemsOf({ gpuPools: { h100: { cluster: 'other' } } })).toEqual([
+        expect.stringMatching(/gpuPools\.h100\.cluster: names a cluster that the site does not declare, got "other"; use one of main$/),
+      ]);
+    });
+
+    test('with several clusters every pool names its cluster', () => {
+      expect(problemsOf({ clusters: { second: { kubeconfigPath: 'k', context: 'c' } } })).toEqual([
+        expect.stringMatching(/gpuPools\.h100: must name its cluster because the site has several, got no cluster; add cluster: with one of main, second$/),
+      ]);
+    });
+
+    test('tenant quotas must reference existing pools and tiers', () => {
+      expect(problemsOf({ tenants: { acme: { gpuQuota: { b200: { guaranteed: 1, max: 1 } }, storageQuotaTiB: { scratch: 1 } } } })).toEqual([
+        expect.stringMatching(/tenants\.acme\.gpuQuota\.b200: names a GPU pool that does not exist, got "b200"; use one of h100$/),
+        expect.stringMatching(/tenants\.acme\.storageQuotaTiB\.scratch: names a storage tier that does not exist, got "scratch"; use one of project$/),
+      ]);
+    });
+
+    test('guaranteed must not exceed max, and max must fit the pool', () => {
+      expect(problemsOf({ tenants: { acme: { gpuQuota: { h100: { guaranteed: 20, max: 40 } } } } })).toEqual([
+        expect.stringMatching(/tenants\.acme\.gpuQuota\.h100\.max: exceeds the capacity of pool h100 \(32\), got 40; lower it to 32 at most$/),
+      ]);
+      expect(problemsOf({ tenants: { acme: { gpuQuota: { h100: { guaranteed: 9, max: 8 } } } } })).toEqual([
+        expect.stringMatching(/tenants\.acme\.gpuQuota\.h100\.guaranteed: must not exceed max \(8\), got 9; lower guaranteed or raise max$/),
+      ]);
+    });
+
+    const twoTenants = {
+      tenants: {
+        acme: { gpuQuota: { h100: { guaranteed: 20, max: 32 } } },
+        beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 16, max: 32 } } },
+      },
+    };
+
+    test('guaranteed quotas across tenants must fit the pool, naming pool, sum and capacity', () => {
+      expect(problemsOf(twoTenants)).toEqual([
+        expect.stringMatching(
+          /tenants\.beta\.gpuQuota\.h100\.guaranteed: guaranteed quotas on pool h100 add up to 36 \(acme, beta\) but the pool offers 32, got 36; lower the guarantees or set oversubscription.gpu to at least 1.13$/,
+        ),
+      ]);
+    });
+
+    test('an explicit oversubscription ratio allows more guarantees', () => {
+      expect(problemsOf({ ...twoTenants, oversubscription: { gpu: 1.2 } })).toEqual([]);
+    });
+
+    test('MIG and time-slicing quotas count instances and replicas', () => {
+      expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'mig', profile: '1g.10gb' } } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 200, max: 224 } } } } })).toEqual([]);
+      expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'time-slicing', replicas: 4 } } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 129, max: 129 } } } } })).toEqual([
+        expect.stringMatching(/guaranteed quotas on pool h100 add up to 129 \(acme\) but the pool offers 128/),
+        expect.stringMatching(/max: exceeds the capacity of pool h100 \(128\), got 129/),
+      ]);
+    });
+
+    test('a MIG profile must fit the accelerator', () => {
+      expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'mig', profile: '1g.100gb' } } } })).toEqual([
+        expect.stringMatching(/gpuPools\.h100\.sharing\.profile: the profile does not fit: 1g.100gb needs 100 GB but the GPU has 80 GB, got "1g.100gb"; choose a smaller profile$/),
+      ]);
+      expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi300x', sharing: { mode: 'mig', profile: '1g.10gb' } } } })).toEqual([
+        expect.stringMatching(/gpuPools\.h100\.sharing\.mode: amd-mi300x does not support MIG, got "mig"; use exclusive or time-slicing$/),
+      ]);
+    });
+
+    test('storage quotas must fit the tier capacity', () => {
+      expect(problemsOf({ tenants: { acme: { storageQuotaTiB: { project: 150 } } } })).toEqual([
+        expect.stringMatching(/tenants\.acme\.storageQuotaTiB\.project: storage quotas on tier project add up to 150 TiB \(acme\) but the tier holds 100 TiB, got 150; lower the quotas or set oversubscription.storage to at least 1.5$/),
+      ]);
+    });
+
+    test('at least one scheduler, and slurm partitions reference pools with one default', () => {
+      expect(problemsOf({ scheduler: { kueue: null } })).toEqual([
+        expect.stringMatching(/scheduler: must choose at least one scheduler, got \{\}; add slurm:, kueue: or both$/),
+      ]);
+      const slurm = {
+        scheduler: {
+          slurm: {
+            partitions: {
+              gpu: { pools: ['h100'], default: true, maxTimeHours: 48 },
+              big: { pools: ['h200'], default: true, maxTimeHours: 24 },
+            },
+          },
+        },
+      };
+      expect(problemsOf(slurm)).toEqual([
+        expect.stringMatching(/scheduler\.slurm\.partitions\.big\.pools\.0: names a GPU pool that does not exist, got "h200"; use one of h100$/),
+        expect.stringMatching(/scheduler\.slurm\.partitions\.big\.default: only one partition can be the default, got gpu and big; set default: true on one partition only$/),
+      ]);
+    });
+
+    test('data labs reference tenants, pools and an object tier', () => {
+      expect(problemsOf({ dataLabs: { lab: { tenants: ['nobody'], pools: ['h100'], objectTier: 'project' } } })).toEqual([
+        expect.stringMatching(/dataLabs\.lab\.tenants\.0: names a tenant that does not exist, got "nobody"; use one of acme$/),
+        expect.stringMatching(/dataLabs\.lab\.objectTier: must be a tier with role object, but project has role project, got "project"; name an object tier$/),
+      ]);
+    });
+
+    test('local state needs a development site', () => {
+      expect(problemsOf({ state: { backend: 'local' } })).toEqual([
+        expect.stringMatching(/state\.backend: local state is only allowed on a development site, got "local"; use s3, kubernetes or pg, or set development: true$/),
+      ]);
+      expect(problemsOf({ state: { backend: 'local' }, development: true })).toEqual([]);
+    });
+
+    test('assumptions must name fields that exist', () => {
+      expect(problemsOf({ assumptions: { 'gpuPools.h100.nodes': 'reference design', 'gpuPools.b200.nodes': 'x' } })).toEqual([
+        expect.stringMatching(/assumptions\.gpuPools\.b200\.nodes: names a field that the file does not have, got "gpuPools.b200.nodes"/),
+      ]);
+    });
+  });
+
+  test('ten different mistakes give ten precise messages in one run', () => {
+    const problems = problemsOf({
+      country: 'de',
+      gpuPools: { h100: { nodes: 0, interconnect: 'myrinet' } },
+      scheduler: { kueue: { fairshare: true } },
+      storageTiers: { project: { capacityTiB: -1 } },
+      tenants: {
+        acme: { kind: 'startups', gpuQuota: { h200: { guaranteed: 1, max: 1 } } },
+        beta: { kind: 'sme', oidcGroups: {}, storageQuotaTiB: { scratch: 1 } },
+      },
+      state: { backend: 'local' },
+      assumptions: { 'gpuPools.b200.nodes': 'guess' },
+      registryMirror: { imageRegistry: 'https://registry.example.eu', chartRepository: 'oci://registry.example.eu/charts' },
+    });
+    expect(problems).toHaveLength(10);
+    const paths = problems.map((p) => p.split(' ')[1].replace(/:$/, ''));
+    expect(paths.sort()).toEqual(
+      [
+        'country',
+        'gpuPools.h100.nodes',
+        'gpuPools.h100.interconnect',
+        'scheduler.kueue.fairshare',
+        'storageTiers.project.capacityTiB',
+        'tenants.acme.kind',
+        'tenants.beta.storageQuotaTiB.scratch',
+        'state.backend',
+        'assumptions.gpuPools.b200.nodes',
+        'registryMirror.imageRegistry',
+      ].sort(),
+    );
+    for (const p of problems) expect(p).toMatch(/^sites\/xx-minimal\.yaml:\d+ \S+: .+, got .+; .+$/);
+  });
+
+  describe('catalogue loading', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-sites-'));
+      fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText());
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('loads every site, or only the named one', () => {
+      fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second' }));
+      expect(loadCatalogue(dir).map((s) => s.id)).toEqual(['xx-minimal', 'xx-second']);
+      expect(loadCatalogue(dir, 'xx-second').map((s) => s.id)).toEqual(['xx-second']);
+    });
+
+    test('an unknown SITE suggests the closest id', () => {
+      expect(() => loadCatalogue(dir, 'xx-minimall')).toThrow(/SITE: no such site in the catalogue, got "xx-minimall"; did you mean xx-minimal\?/);
+    });
+
+    test('problems of every file are collected into one error', () => {
+      fs.writeFileSync(path.join(dir, 'xx-broken.yaml'), fixtureText({ id: 'xx-broken', city: null, kind: 'lab' }));
+      fs.writeFileSync(path.join(dir, 'xx-worse.yaml'), fixtureText({ id: 'xx-worse', country: 'germany' }));
+      try {
+        loadCatalogue(dir);
+        throw new Error('expected a SiteValidationError');
+      } catch (e) {
+        expect(e).toBeInstanceOf(SiteValidationError);
+        const problems = (e as SiteValidationError).problems;
+        expect(problems.map((p) => `${path.basename(p.file)} ${p.path}`)).toEqual(['xx-broken.yaml city', 'xx-broken.yaml kind', 'xx-worse.yaml country']);
+        expect((e as Error).message).toMatch(/^3 problems in site files:/);
+      }
+    });
+  });
+});
