@@ -1,24 +1,24 @@
-import { App } from 'cdktf';
-import * as fs from 'fs';
 import * as path from 'path';
-import { addSiteStacks } from './stacks/site';
-import { loadCatalogue } from './stacks/spec/loader';
+import { formatFindings } from './constructs/policies/pack';
 import { SiteValidationError } from './stacks/spec/problems';
+import { clearOutput, PolicyViolationError, synthCatalogue } from './stacks/synth';
 
-// Loads the catalogue (or the site named by SITE), builds each site's stacks and synthesizes.
-// Validation runs before any stack exists; on failure the previous output is removed too,
-// so a stale cdktf.out can never be deployed by mistake.
+// Loads the site files (all, or the one named by SITE), builds each site's stacks, runs the
+// policy pack and synthesizes. Any problem exits non-zero and leaves no output behind.
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 try {
-  const sites = loadCatalogue(process.env.SITES_DIR ?? path.join(__dirname, 'sites'), process.env.SITE || undefined);
-  const app = new App({ outdir });
-  for (const spec of sites) addSiteStacks(app, spec);
-  app.synth();
+  const result = synthCatalogue({
+    sitesDir: process.env.SITES_DIR ?? path.join(__dirname, 'sites'),
+    only: process.env.SITE || undefined,
+    outdir,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const suppressed = result.findings.filter((f) => f.suppressedBecause !== undefined || f.level === 'warning');
+  if (suppressed.length > 0) process.stderr.write(`${formatFindings(suppressed)}\n`);
 } catch (e) {
-  if (e instanceof SiteValidationError) {
-    fs.rmSync(path.join(outdir, 'stacks'), { recursive: true, force: true });
-    fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
-    process.stderr.write(`${e.message}\n`);
+  if (e instanceof SiteValidationError || e instanceof PolicyViolationError) {
+    clearOutput(outdir);
+    process.stderr.write(`${e instanceof PolicyViolationError ? formatFindings(e.findings) : e.message}\n`);
     process.exit(1);
   }
   throw e;

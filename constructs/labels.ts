@@ -22,3 +22,10 @@ export function dnsLabel(name: string): string {
   }
   return name;
 }
+
+/** Label carrying the tenant name on every tenant-owned namespace. */
+export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;
+/** Label carrying the data lab name on every lab namespace. */
+export const DATA_LAB_LABEL = `${LABEL_PREFIX}/data-lab`;
+/** Label carrying the storage role (scratch, project, home, object, archive) of a StorageClass. */
+export const STORAGE_ROLE_LABEL = `${LABEL_PREFIX}/storage-role`;

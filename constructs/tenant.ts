@@ -5,13 +5,10 @@ import { Construct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
 import type { GpuNodePool } from './gpu-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
-import { LABEL_PREFIX, siteLabels } from './labels';
+import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from './labels';
 
 /** Kinds of organisation a tenant can be. */
 export type TenantKind = 'startup' | 'sme' | 'industry' | 'academia' | 'public';
-
-/** Label carrying the tenant name on every tenant-owned namespace. */
-export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;
 
 /** Object-count defaults by tenant kind; larger organisations run more objects. */
 export const TENANT_OBJECT_LIMITS: Readonly<Record<TenantKind, { pods: number; services: number; pvcs: number; configmaps: number; secrets: number; jobs: number }>> = {
