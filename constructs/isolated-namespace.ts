@@ -115,7 +115,7 @@ export class IsolatedNamespace extends Construct {
       ingress: [
         {
           from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }],
-          ports: ports.map((p) => ({ port: String(p), protocol: 'TCP' })),
+          ports: tcpPorts(ports),
         },
       ],
     });
@@ -129,7 +129,7 @@ export class IsolatedNamespace extends Construct {
   allowEgressTo(id: string, namespace: string, ports: readonly number[] = []): NetworkPolicyV1 {
     const rule: NetworkPolicyV1SpecEgress = {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }],
-      ports: ports.map((p) => ({ port: String(p), protocol: 'TCP' })),
+      ports: tcpPorts(ports),
     };
     return this.policy(id, `allow-to-${dnsLabel(namespace)}`.slice(0, 63), { policyTypes: ['Egress'], egress: [rule] });
   }
@@ -148,4 +148,9 @@ export class IsolatedNamespace extends Construct {
       spec: { podSelector: {}, policyTypes: spec.policyTypes, ingress: spec.ingress, egress: spec.egress },
     });
   }
+}
+
+/** NetworkPolicy ports; undefined (all ports) when none are named. */
+function tcpPorts(ports: readonly number[]) {
+  return ports.length === 0 ? undefined : ports.map((p) => ({ port: String(p), protocol: 'TCP' }));
 }
