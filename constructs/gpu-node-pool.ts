@@ -8,6 +8,28 @@ import { dnsLabel, LABEL_PREFIX, siteLabels } from './labels';
 /** Node label that names a node's pool. */
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
 
+/** Node labels that place a node in the fabric; provisioning sets them, schedulers read them. */
+export const FABRIC_LABELS = {
+  spine: `${LABEL_PREFIX}/spine`,
+  leaf: `${LABEL_PREFIX}/leaf`,
+  nvlinkDomain: `${LABEL_PREFIX}/nvlink-domain`,
+  host: 'kubernetes.io/hostname',
+} as const;
+
+/**
+ * The fabric of a pool as a regular structure: node `i` sits under leaf switch
+ * `floor(i / nodesPerLeafSwitch)`, that leaf under spine `floor(leaf / leafSwitchesPerSpine)`,
+ * and in NVLink domain `floor(i / nodesPerNvlinkDomain)`.
+ */
+export interface PoolFabric {
+  /** Nodes under one leaf switch. @default - no switch tree */
+  readonly nodesPerLeafSwitch?: number;
+  /** Leaf switches under one spine switch. @default - a single level of leaves */
+  readonly leafSwitchesPerSpine?: number;
+  /** Nodes in one NVLink domain. @default - no NVLink domains */
+  readonly nodesPerNvlinkDomain?: number;
+}
+
 /** Node-to-node fabrics. */
 export type Interconnect = 'infiniband' | 'roce' | 'slingshot' | 'ethernet';
 
@@ -54,6 +76,8 @@ export interface GpuNodePoolProps {
   readonly interconnect: Interconnect;
   /** How GPUs are shared. @default - exclusive: each workload gets whole GPUs */
   readonly sharing?: GpuSharing;
+  /** Switch and NVLink structure. @default - none: no topology-aware scheduling */
+  readonly fabric?: PoolFabric;
   /** Namespace for the pool's descriptor ConfigMap. @default 'aif-system' */
   readonly descriptorNamespace?: string;
 }
@@ -77,6 +101,7 @@ export class GpuNodePool extends Construct {
   readonly memoryGiBPerNode: number;
   readonly interconnect: Interconnect;
   readonly sharing: GpuSharing;
+  readonly fabric?: PoolFabric;
   /** Cluster the pool belongs to. */
   readonly target: ClusterTarget;
   /** Name of the time-slicing entry in the device-plugin config, when time-sliced. */
@@ -105,6 +130,7 @@ export class GpuNodePool extends Construct {
     this.memoryGiBPerNode = props.memoryGiBPerNode;
     this.interconnect = props.interconnect;
     this.sharing = sharing;
+    this.fabric = props.fabric;
     this.target = props.target;
     if (sharing.mode === 'time-slicing') this.devicePluginConfigName = this.poolName;
     if (sharing.mode === 'mig') this.migConfigName = `all-${sharing.profile}`;
@@ -126,12 +152,29 @@ export class GpuNodePool extends Construct {
             nodeLabels: this.nodeLabels,
             taint: this.taint,
             capacity: this.capacity,
+            fabric: this.fabric ?? null,
+            topologyLevels: this.topologyLevels,
           },
           null,
           2,
         ),
       },
     });
+  }
+
+  /**
+   * Node labels of the fabric levels, widest first, ending with the host name; empty when
+   * the pool has no fabric. Kueue's Topology uses them as its levels.
+   */
+  get topologyLevels(): string[] {
+    const f = this.fabric;
+    if (!f) return [];
+    return [
+      ...(f.leafSwitchesPerSpine !== undefined ? [FABRIC_LABELS.spine] : []),
+      ...(f.nodesPerLeafSwitch !== undefined ? [FABRIC_LABELS.leaf] : []),
+      ...(f.nodesPerNvlinkDomain !== undefined ? [FABRIC_LABELS.nvlinkDomain] : []),
+      FABRIC_LABELS.host,
+    ];
   }
 
   /** Units one GPU advertises: 1, the MIG instances, or the time-slicing replicas. */

@@ -59,6 +59,7 @@ export class PlatformStack extends SiteStack {
           memoryGiBPerNode: pool.memoryGiBPerNode,
           interconnect: pool.interconnect,
           sharing: pool.sharing,
+          fabric: pool.fabric,
           descriptorNamespace: SYSTEM_NAMESPACE,
         });
         construct.node.addDependency(systemNamespaces[cluster]);

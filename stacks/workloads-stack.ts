@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { KueueQueues } from '../constructs/kueue-queues';
 import { Tenant } from '../constructs/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
@@ -16,6 +17,8 @@ export function storageClassName(tier: string): string {
 export class WorkloadsStack extends SiteStack {
   /** Tenants keyed by cluster name, then tenant name. */
   readonly tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>;
+  /** Kueue queues per cluster name, when the site schedules with Kueue. */
+  readonly kueue: Readonly<Record<string, KueueQueues>>;
 
   constructor(scope: Construct, spec: SiteSpec, platform: PlatformStack) {
     super(scope, spec, 'workloads');
@@ -44,5 +47,27 @@ export class WorkloadsStack extends SiteStack {
         return [target.name, Object.fromEntries(perCluster)];
       }),
     );
+
+    const kueue = spec.scheduler.kueue;
+    this.kueue = kueue
+      ? Object.fromEntries(
+          this.targets.map((target) => {
+            const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+            const tenants = Object.values(this.tenants[target.name]);
+            const queues = new KueueQueues(this, `Kueue${suffix}`, {
+              target,
+              siteId: spec.id,
+              pools: Object.keys(spec.gpuPools)
+                .filter((pool) => this.poolCluster(pool) === target.name)
+                .map((pool) => platform.pools[pool]),
+              tenants,
+              cohort: kueue.cohort ?? spec.id,
+              fairSharing: kueue.fairSharing,
+              dependsOn: tenants.map((t) => t.namespace.namespace),
+            });
+            return [target.name, queues];
+          }),
+        )
+      : {};
   }
 }

@@ -69,6 +69,19 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
     if (pool.cluster !== undefined && !clusters.includes(pool.cluster)) {
       add(['gpuPools', name, 'cluster'], 'names a cluster that the site does not declare', pool.cluster, `use one of ${refList(clusters)}`);
     }
+    const fabric = pool.fabric;
+    if (fabric) {
+      if (fabric.nodesPerLeafSwitch === undefined && fabric.nodesPerNvlinkDomain === undefined) {
+        add(['gpuPools', name, 'fabric'], 'describes no structure', fabric, 'set nodesPerLeafSwitch, nodesPerNvlinkDomain or both');
+      }
+      if (fabric.leafSwitchesPerSpine !== undefined && fabric.nodesPerLeafSwitch === undefined) {
+        add(['gpuPools', name, 'fabric', 'leafSwitchesPerSpine'], 'needs nodesPerLeafSwitch to place nodes under leaves', fabric.leafSwitchesPerSpine, 'add nodesPerLeafSwitch');
+      }
+      for (const field of ['nodesPerLeafSwitch', 'nodesPerNvlinkDomain'] as const) {
+        const n = fabric[field];
+        if (n !== undefined && n > pool.nodes) add(['gpuPools', name, 'fabric', field], `is larger than the pool (${pool.nodes} nodes)`, n, `use at most ${pool.nodes}`);
+      }
+    }
     const model = ACCELERATORS[pool.accelerator];
     if (pool.sharing.mode === 'mig') {
       if (!model.migCapable) {

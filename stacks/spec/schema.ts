@@ -54,6 +54,17 @@ export const SharingSchema = z.discriminatedUnion('mode', [
 export const INTERCONNECTS = ['infiniband', 'roce', 'slingshot', 'ethernet'] as const;
 
 /**
+ * The fabric of a pool, as a regular structure: node `i` sits under leaf switch
+ * `floor(i / nodesPerLeafSwitch)`, and so on up. Used for Slurm topology.conf and Kueue
+ * topology-aware scheduling.
+ */
+export const FabricSchema = z.strictObject({
+  nodesPerLeafSwitch: positiveInt().optional().describe('Nodes under one leaf switch (tree topology, level 1).'),
+  leafSwitchesPerSpine: positiveInt().optional().describe('Leaf switches under one spine switch (tree topology, level 2).'),
+  nodesPerNvlinkDomain: positiveInt().optional().describe('Nodes in one NVLink domain, e.g. 18 trays of an NVL72 rack (block topology).'),
+});
+
+/**
  * A pool of identical GPU nodes.
  *
  * Quotas on a pool count the units its nodes advertise to Kubernetes: whole GPUs when
@@ -68,6 +79,7 @@ export const GpuPoolSchema = z.strictObject({
   memoryGiBPerNode: positiveInt().describe('Host memory per node, GiB.'),
   interconnect: z.enum(INTERCONNECTS).describe('Node-to-node fabric.'),
   sharing: SharingSchema.default({ mode: 'exclusive' }),
+  fabric: FabricSchema.optional().describe('Switch and NVLink structure. Default: no topology-aware scheduling.'),
 });
 
 /** A Slurm partition over one or more pools. */
@@ -275,6 +287,7 @@ export type DataLabSpec = z.output<typeof DataLabSchema>;
 export type StateSpec = z.output<typeof StateSchema>;
 export type SlurmSpec = z.output<typeof SlurmSchema>;
 export type KueueSpec = z.output<typeof KueueSchema>;
+export type FabricSpec = z.output<typeof FabricSchema>;
 
 /** JSON Schema of the site file, generated from the zod schema. */
 export function siteJsonSchema(): Record<string, unknown> {
