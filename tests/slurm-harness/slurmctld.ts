@@ -1,0 +1,702 @@
+/**
+ * Test harness: prove rendered Slurm configuration against a real slurmctld.
+ *
+ * `.ci/install-slurm.sh` puts Debian trixie's Slurm 24.11 + munge into a
+ * chroot (default /opt/aif-slurm-trixie).  `withSlurmctld()` writes the
+ * caller's files next to a small base slurm.conf inside that chroot, starts
+ * munged and `slurmctld -D` on free loopback ports, waits for `scontrol ping`,
+ * rejects on configuration errors found in slurmctld's own log, runs the
+ * callback, and always stops both daemons and removes the temp dir.
+ *
+ * Needs root (chroot, unshare).  See README.md in this folder.
+ */
+import { ChildProcess, execFile, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+
+/** Files rendered from a site. slurm.conf is appended to the harness base. */
+export interface SlurmConfFiles {
+  /** NodeName/NodeSet/PartitionName lines, GresTypes, TopologyPlugin, ... */
+  slurmConf: string;
+  gresConf?: string;
+  topologyConf?: string;
+}
+
+export interface SlurmctldOptions {
+  /** Bound on the wait for `scontrol ping` to answer UP. Default 60 s. */
+  startTimeoutMs?: number;
+  /** ClusterName in the base config. Default "aiftest". */
+  clusterName?: string;
+  /**
+   * Log lines (error:/warning:) to tolerate in addition to the harness's own
+   * list of benign startup messages.
+   */
+  allowLog?: RegExp[];
+  /** Also reject on any warning: line (default: only on known config warnings). */
+  failOnWarnings?: boolean;
+  /** SlurmctldDebug level. Default "info". */
+  debug?: 'error' | 'info' | 'verbose' | 'debug' | 'debug2';
+}
+
+/** One `Gres ...` line from `slurmd -G`, as key/value pairs. */
+export type GresRecord = Record<string, string>;
+
+export interface SlurmdGres {
+  /** Parsed `Gres Name=... Type=... Count=... File=...` lines. */
+  gres: GresRecord[];
+  /** warning: lines (e.g. "Ignoring file-less GPU ... from final GRES list"). */
+  warnings: string[];
+  /** Everything slurmd printed. */
+  output: string;
+}
+
+export interface Scontrol {
+  /** Slurm version of the running controller, e.g. "24.11.5". */
+  readonly version: string;
+  /** Host-side path of this run's temp dir (slurm.conf, logs, state). */
+  readonly hostDir: string;
+  /** The same dir as seen inside the chroot. */
+  readonly dir: string;
+  readonly port: number;
+  /** Time from spawning slurmctld to the first successful ping. */
+  readonly startupMs: number;
+  /** Run `scontrol <args>` against this controller; throws on failure. */
+  run(args: string[]): string;
+  /** `scontrol show partition -o`, keyed by PartitionName. */
+  partitions(): Record<string, Record<string, string>>;
+  /** `scontrol show node -o`, keyed by NodeName. */
+  nodes(): Record<string, Record<string, string>>;
+  /** Raw `scontrol show topology` output. */
+  topology(): string;
+  /** `scontrol show topology`, one record per line (SwitchName=/BlockName=/AggregatedBlock=). */
+  topologyRecords(): Record<string, string>[];
+  /** `scontrol show hostnames <hostlist>`. */
+  hostnames(hostlist: string): string[];
+  /** slurmctld's output so far (stderr of `slurmctld -D`, includes fatal: lines). */
+  log(): string;
+  /** error:/fatal:/warning: lines so far that are not known to be benign. */
+  logProblems(): string[];
+  /**
+   * Run `slurmd -G -N <node>`: slurmd parses gres.conf (which slurmctld never
+   * reads) for that node and prints the GRES it would report. Device files
+   * named by File=/MultipleFiles= are faked as character devices in a
+   * private /dev. Throws if slurmd fails or logs error:/fatal: lines.
+   */
+  slurmdGres(nodeName: string): SlurmdGres;
+}
+
+/** Chroot built by .ci/install-slurm.sh. */
+export const SLURM_ROOT: string = process.env.AIF_SLURM_ROOT ?? '/opt/aif-slurm-trixie';
+const MARKER = '.aif-slurm-ready';
+const MUNGE_KEY = '/etc/aif-munge/munge.key';
+
+/**
+ * Keys the harness sets in its base slurm.conf; `slurmConf` must not set
+ * them (compared case-insensitively, like Slurm does).
+ */
+export const RESERVED_SLURM_KEYS: readonly string[] = [
+  'ClusterName',
+  'SlurmctldHost',
+  'ControlMachine',
+  'ControlAddr',
+  'BackupController',
+  'BackupAddr',
+  'SlurmctldPort',
+  'SlurmdPort',
+  'SlurmUser',
+  'SlurmdUser',
+  'AuthType',
+  'AuthAltTypes',
+  'AuthInfo',
+  'CredType',
+  'StateSaveLocation',
+  'SlurmdSpoolDir',
+  'SlurmctldPidFile',
+  'SlurmdPidFile',
+  'SlurmctldLogFile',
+  'SlurmdLogFile',
+  'SlurmctldDebug',
+  'ProctrackType',
+  'TaskPlugin',
+  'SelectType',
+  'AccountingStorageType',
+  'AccountingStorageHost',
+  'AccountingStorageTRES',
+  'JobCompType',
+  'JobAcctGatherType',
+  'MailProg',
+  'Include',
+];
+
+/** Lines of slurm.conf whose other key=value pairs are attributes, not globals. */
+const RECORD_KEYS = new Set(['nodename', 'nodeset', 'partitionname', 'downnodes', 'frontendname', 'switchname']);
+
+/** error:/warning: lines that a fresh standalone controller always prints. */
+const BENIGN_LOG: readonly RegExp[] = [
+  /Could not open \w+ state file/,
+  /NOTE: Trying backup state save file/,
+  /No \w+ state file .* to recover/,
+  /agent_fini: left \d+ agent threads active/,
+];
+
+/** warning: lines that mean the site config is wrong even though slurmctld runs. */
+const CONFIG_WARNINGS: readonly RegExp[] = [/Invalid hostnames in \w+ configuration/];
+
+const CHILD_ENV_BASE: Readonly<Record<string, string>> = {
+  PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  LANG: 'C.UTF-8',
+  AIF_NSS_LOOPBACK: '1',
+};
+
+// ---------------------------------------------------------------------------
+// availability
+
+/** True when .ci/install-slurm.sh has completed and we can use it (root). */
+export function slurmAvailable(): boolean {
+  if (process.platform !== 'linux') return false;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
+  return (
+    fs.existsSync(path.join(SLURM_ROOT, MARKER)) &&
+    fs.existsSync(path.join(SLURM_ROOT, MUNGE_KEY)) &&
+    fs.existsSync(path.join(SLURM_ROOT, 'usr/bin/scontrol'))
+  );
+}
+
+/** Slurm version recorded by the installer ("24.11.5"), or undefined. */
+export function slurmVersion(): string | undefined {
+  try {
+    const lines = fs.readFileSync(path.join(SLURM_ROOT, MARKER), 'utf8').split('\n');
+    const m = /(\d+\.\d+\.\d+)/.exec(lines[1] ?? '');
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the CI environment variable is set (CI must not skip Slurm tests). */
+export function runningInCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/**
+ * `describe` for suites that need slurmctld: runs them when Slurm is
+ * installed; skips them with a visible reason on a developer machine without
+ * it; and fails (never skips) when CI is set and Slurm is missing.
+ * Only call this from jest test files.
+ */
+export function describeWithSlurm(name: string, fn: () => void): void {
+  if (slurmAvailable()) {
+    describe(name, fn);
+    return;
+  }
+  const why =
+    process.platform === 'linux' && process.getuid?.() !== 0
+      ? 'the Slurm harness needs root'
+      : `Slurm is not installed in ${SLURM_ROOT} (run: bash .ci/install-slurm.sh)`;
+  if (runningInCi()) {
+    describe(name, () => {
+      it('has a real slurmctld available (CI is set, so this must not be skipped)', () => {
+        throw new Error(`CI is set but ${why}`);
+      });
+    });
+    return;
+  }
+  describe.skip(`${name} [skipped: ${why}]`, fn);
+}
+
+// ---------------------------------------------------------------------------
+// parsing helpers
+
+/**
+ * Parse one line of scontrol's one-liner output (`Key=value Key2=value with
+ * spaces ...`). A key starts after whitespace, so `TRES=cpu=4,mem=1G` keeps
+ * its inner `=` signs in the value.
+ */
+export function parseKeyValueLine(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /(?:^|\s)([A-Za-z][A-Za-z0-9_]*)=/g;
+  const found: { key: string; start: number; valueStart: number }[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
+    const key = m[1] as string;
+    found.push({ key, start: m.index, valueStart: m.index + m[0].length });
+  }
+  found.forEach((f, i) => {
+    const next = found[i + 1];
+    out[f.key] = line.slice(f.valueStart, next ? next.start : line.length).trim();
+  });
+  return out;
+}
+
+/** Parse `scontrol show <entity> -o` output into records keyed by `keyField`. */
+export function parseOneLineRecords(text: string, keyField: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const line of text.split('\n')) {
+    if (!line.includes('=')) continue;
+    const rec = parseKeyValueLine(line);
+    const name = rec[keyField];
+    if (name === undefined) throw new Error(`no ${keyField}= in scontrol line: ${line}`);
+    out[name] = rec;
+  }
+  return out;
+}
+
+/** Parse `scontrol show topology` (one switch/block per line). */
+export function parseTopology(text: string): Record<string, string>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.includes('='))
+    .map(parseKeyValueLine);
+}
+
+/**
+ * Expand a Slurm-style bracket list such as `/dev/nvidia[0-3,7]` or
+ * `a[1-2]b[01-02]` (comma-separated at the top level). Used for gres.conf
+ * File= values; zero padding is kept.
+ */
+export function expandBrackets(expr: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of expr) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  parts.push(cur);
+  const out: string[] = [];
+  for (const p of parts.map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^([^[]*)\[([^\]]*)\](.*)$/.exec(p);
+    if (!m) {
+      out.push(p);
+      continue;
+    }
+    const [, prefix = '', body = '', rest = ''] = m;
+    const tails = expandBrackets(rest);
+    const tailList = tails.length === 0 ? [''] : tails;
+    for (const item of body.split(',')) {
+      const r = /^(\d+)-(\d+)$/.exec(item.trim());
+      const values: string[] = [];
+      if (r) {
+        const [, a = '0', b = '0'] = r;
+        const width = a.length;
+        for (let n = Number(a); n <= Number(b); n++) values.push(String(n).padStart(width, '0'));
+      } else {
+        values.push(item.trim());
+      }
+      for (const v of values) for (const t of tailList) out.push(`${prefix}${v}${t}`);
+    }
+  }
+  return out;
+}
+
+/** Device paths named by File=/Files=/MultipleFiles= in a gres.conf. */
+export function gresDeviceFiles(gresConf: string): string[] {
+  const files = new Set<string>();
+  for (const raw of gresConf.split('\n')) {
+    const line = raw.replace(/#.*/, '');
+    const re = /(?:^|\s)(?:File|Files|MultipleFiles)=(\S+)/gi;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(line)) !== null) {
+      for (const f of expandBrackets(m[1] as string)) files.add(f);
+    }
+  }
+  return [...files];
+}
+
+/** Throws if `slurmConf` sets a key the harness owns (see RESERVED_SLURM_KEYS). */
+export function checkCallerSlurmConf(slurmConf: string): void {
+  const reserved = new Map(RESERVED_SLURM_KEYS.map((k) => [k.toLowerCase(), k]));
+  const bad: string[] = [];
+  slurmConf.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const tokens = line.split(/\s+/);
+    const first = tokens[0] ?? '';
+    if (/^include$/i.test(first)) {
+      bad.push(`line ${i + 1}: Include`);
+      return;
+    }
+    const firstKey = first.split('=')[0]?.toLowerCase() ?? '';
+    const keys = RECORD_KEYS.has(firstKey) ? [firstKey] : tokens.map((t) => t.split('=')[0]?.toLowerCase() ?? '');
+    for (const k of keys) {
+      const name = reserved.get(k);
+      if (name !== undefined) bad.push(`line ${i + 1}: ${name}`);
+    }
+  });
+  if (bad.length > 0) {
+    throw new Error(`slurmConf sets keys that the Slurm harness owns: ${bad.join('; ')}`);
+  }
+}
+
+/** error:/fatal:/warning: lines of a slurmctld log that are not benign. */
+export function logProblems(log: string, allow: readonly RegExp[] = [], includeAllWarnings = false): string[] {
+  const allowAll = [...BENIGN_LOG, ...allow];
+  return log
+    .split('\n')
+    .filter((l) => {
+      if (allowAll.some((re) => re.test(l))) return false;
+      if (/\b(error|fatal):/.test(l)) return true;
+      if (/\bwarning:/.test(l)) return includeAllWarnings || CONFIG_WARNINGS.some((re) => re.test(l));
+      return false;
+    })
+    .map((l) => l.trim());
+}
+
+// ---------------------------------------------------------------------------
+// process plumbing
+
+// Daemons and temp dirs of runs still in progress: if the test process exits
+// (or jest tears down a worker) before `finally` ran, kill and remove them.
+const live = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+    for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+}
+function track(child: ChildProcess): void {
+  installExitHook();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+function execFileAsync(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function readIfExists(p: string): string {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function tail(text: string, lines = 60): string {
+  const all = text.trimEnd().split('\n');
+  return all.slice(Math.max(0, all.length - lines)).join('\n');
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+async function stop(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  if (!(await waitForExit(child, graceMs))) {
+    child.kill('SIGKILL');
+    await waitForExit(child, 5000);
+  }
+}
+
+/** Shell snippet run by `unshare --mount`: private /proc (+ /sys, fake /dev). */
+const SANDBOX_SH = `set -e
+root="$1"; devlist="$2"; shift 2
+mount -t proc proc "$root/proc"
+if [ -n "$devlist" ]; then
+  mount --rbind /sys "$root/sys"
+  mount -t tmpfs -o mode=0755 aifdev "$root/dev"
+  mknod -m 0666 "$root/dev/null" c 1 3
+  mknod -m 0666 "$root/dev/zero" c 1 5
+  mknod -m 0666 "$root/dev/full" c 1 7
+  mknod -m 0666 "$root/dev/random" c 1 8
+  mknod -m 0666 "$root/dev/urandom" c 1 9
+  ln -s /proc/self/fd "$root/dev/fd"
+  minor=0
+  while IFS= read -r dev; do
+    case "$dev" in /dev/*) ;; *) continue ;; esac
+    [ -e "$root$dev" ] && continue
+    mkdir -p "$(dirname "$root$dev")"
+    mknod -m 0666 "$root$dev" c 195 "$minor"
+    minor=$((minor + 1))
+  done < "$devlist"
+fi
+exec chroot "$root" "$@"
+`;
+
+function sandboxArgs(devlistHostPath: string, cmd: string[]): string[] {
+  return ['--mount', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SH, 'aif-sandbox', SLURM_ROOT, devlistHostPath, ...cmd];
+}
+
+// ---------------------------------------------------------------------------
+// the harness
+
+function baseSlurmConf(o: { cluster: string; dir: string; ctlPort: number; slurmdPort: number; debug: string }): string {
+  const d = o.dir;
+  return [
+    '# --- base written by tests/slurm-harness (standalone controller) ---',
+    `ClusterName=${o.cluster}`,
+    'SlurmctldHost=localhost',
+    `SlurmctldPort=${o.ctlPort}`,
+    `SlurmdPort=${o.slurmdPort}`,
+    'SlurmUser=root',
+    'SlurmdUser=root',
+    'AuthType=auth/munge',
+    'CredType=cred/munge',
+    `AuthInfo=socket=${d}/munge/munge.socket`,
+    `StateSaveLocation=${d}/state`,
+    `SlurmdSpoolDir=${d}/spool`,
+    `SlurmctldPidFile=${d}/slurmctld.pid`,
+    `SlurmdPidFile=${d}/slurmd.pid`,
+    `SlurmctldLogFile=${d}/slurmctld.log`,
+    `SlurmdLogFile=${d}/slurmd.log`,
+    `SlurmctldDebug=${o.debug}`,
+    'ProctrackType=proctrack/linuxproc',
+    'TaskPlugin=task/none',
+    'SelectType=select/cons_tres',
+    'AccountingStorageType=accounting_storage/none',
+    'JobCompType=jobcomp/none',
+    'JobAcctGatherType=jobacct_gather/none',
+    'MailProg=/bin/true',
+    '# --- caller (site) configuration ---',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Start munged + slurmctld with the given files, run `fn`, then stop both
+ * and remove the temp dir. Rejects (including slurmctld's own log lines) if
+ * slurmctld exits, does not answer in time, or logs configuration errors.
+ */
+export async function withSlurmctld<T>(
+  files: SlurmConfFiles,
+  fn: (ctl: Scontrol) => Promise<T> | T,
+  options: SlurmctldOptions = {},
+): Promise<T> {
+  if (!slurmAvailable()) {
+    throw new Error(`Slurm harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
+  }
+  checkCallerSlurmConf(files.slurmConf);
+  // A port picked by freePort() can be taken by someone else before
+  // slurmctld binds it; retry with fresh ports in that (rare) case.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(files, fn, options);
+    } catch (e) {
+      if (attempt < 3 && e instanceof PortInUseError) continue;
+      throw e;
+    }
+  }
+}
+
+class PortInUseError extends Error {}
+
+async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<T> | T, options: SlurmctldOptions): Promise<T> {
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const allow = options.allowLog ?? [];
+  const failOnWarnings = options.failOnWarnings ?? false;
+  const tmpRoot = path.join(SLURM_ROOT, 'tmp');
+  const hostDir = fs.mkdtempSync(path.join(tmpRoot, 'aif-slurm-'));
+  const dir = `/tmp/${path.basename(hostDir)}`;
+  let munged: ChildProcess | undefined;
+  let ctld: ChildProcess | undefined;
+  const keep = process.env.AIF_SLURM_KEEP === '1';
+  if (!keep) {
+    installExitHook();
+    liveDirs.add(hostDir);
+  }
+  try {
+    // munged wants every directory on the socket path to be world-executable.
+    fs.chmodSync(hostDir, 0o755);
+    fs.mkdirSync(path.join(hostDir, 'munge'), { mode: 0o755 });
+    fs.mkdirSync(path.join(hostDir, 'state'), { mode: 0o700 });
+    fs.mkdirSync(path.join(hostDir, 'spool'), { mode: 0o755 });
+    const [ctlPort = 0, slurmdPort = 0] = await freePorts(2);
+    const conf =
+      baseSlurmConf({ cluster: options.clusterName ?? 'aiftest', dir, ctlPort, slurmdPort, debug: options.debug ?? 'info' }) +
+      files.slurmConf.replace(/\s*$/, '\n');
+    fs.writeFileSync(path.join(hostDir, 'slurm.conf'), conf);
+    if (files.gresConf !== undefined) fs.writeFileSync(path.join(hostDir, 'gres.conf'), files.gresConf);
+    if (files.topologyConf !== undefined) fs.writeFileSync(path.join(hostDir, 'topology.conf'), files.topologyConf);
+    fs.writeFileSync(path.join(hostDir, 'devices.list'), gresDeviceFiles(files.gresConf ?? '').join('\n') + '\n');
+
+    const env: NodeJS.ProcessEnv = { ...CHILD_ENV_BASE, SLURM_CONF: `${dir}/slurm.conf` };
+
+    // --- munged (own socket and pid file per run) ---
+    const mungeOut = path.join(hostDir, 'munged.out');
+    const mungeFd = fs.openSync(mungeOut, 'a');
+    munged = spawn(
+      'chroot',
+      [
+        SLURM_ROOT,
+        '/usr/sbin/munged',
+        '--foreground',
+        `--socket=${dir}/munge/munge.socket`,
+        `--pid-file=${dir}/munge/munged.pid`,
+        `--log-file=${dir}/munge/munged.log`,
+        `--seed-file=${dir}/munge/munged.seed`,
+        `--key-file=${MUNGE_KEY}`,
+        '--num-threads=4',
+      ],
+      { env, stdio: ['ignore', mungeFd, mungeFd] },
+    );
+    fs.closeSync(mungeFd);
+    track(munged);
+    const socketPath = path.join(hostDir, 'munge', 'munge.socket');
+    const mungeDeadline = Date.now() + 10_000;
+    while (!fs.existsSync(socketPath)) {
+      if (munged.exitCode !== null || Date.now() > mungeDeadline) {
+        throw new Error(`munged did not start:\n${tail(readIfExists(mungeOut) + readIfExists(path.join(hostDir, 'munge', 'munged.log')))}`);
+      }
+      await sleep(20);
+    }
+
+    // --- slurmctld in the foreground, with a private /proc ---
+    const stderrPath = path.join(hostDir, 'slurmctld.stderr');
+    const ctlFd = fs.openSync(stderrPath, 'a');
+    const t0 = Date.now();
+    ctld = spawn(
+      'unshare',
+      [`--mount-proc=${path.join(SLURM_ROOT, 'proc')}`, 'chroot', SLURM_ROOT, '/usr/sbin/slurmctld', '-D', '-c', '-i', '-f', `${dir}/slurm.conf`],
+      { env, stdio: ['ignore', ctlFd, ctlFd] },
+    );
+    fs.closeSync(ctlFd);
+    track(ctld);
+    const readLog = (): string => readIfExists(stderrPath);
+    const failure = (what: string): Error => {
+      const log = readLog();
+      if (/Address already in use/.test(log)) return new PortInUseError(`${what}: port in use`);
+      const problems = logProblems(log, allow, true);
+      return new Error(
+        `${what}\n--- slurmctld problems ---\n${problems.join('\n') || '(none)'}\n--- slurmctld log (tail) ---\n${tail(log)}`,
+      );
+    };
+
+    const deadline = t0 + startTimeoutMs;
+    let up = false;
+    while (!up) {
+      if (ctld.exitCode !== null || ctld.signalCode !== null) {
+        throw failure(`slurmctld exited (code ${ctld.exitCode ?? ctld.signalCode}) before answering ping`);
+      }
+      if (Date.now() > deadline) throw failure(`slurmctld did not answer 'scontrol ping' within ${startTimeoutMs} ms`);
+      const r = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'ping'], env, 10_000);
+      up = r.code === 0 && /\bis UP\b/.test(r.stdout);
+      if (!up) await sleep(50);
+    }
+    const startupMs = Date.now() - t0;
+
+    // Make sure the controller that answered is ours (and not another one
+    // that grabbed the same port): its StateSaveLocation is our temp dir.
+    const cfg = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'show', 'config'], env, 30_000);
+    if (!new RegExp(`^StateSaveLocation\\s*=\\s*${dir}/state\\s*$`, 'm').test(cfg.stdout)) {
+      if (ctld.exitCode !== null || /Address already in use/.test(readLog())) throw new PortInUseError('port taken');
+      throw failure(`the controller on port ${ctlPort} is not the one this harness started`);
+    }
+
+    const problems = logProblems(readLog(), allow, failOnWarnings);
+    if (problems.length > 0) throw failure('slurmctld started but reported configuration problems');
+
+    const run = (args: string[]): string => {
+      const r = spawnSync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', ...args], {
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+        maxBuffer: 512 * 1024 * 1024,
+      });
+      if (r.error) throw r.error;
+      if (r.status !== 0) {
+        throw new Error(`scontrol ${args.join(' ')} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim() || r.stdout.trim()}`);
+      }
+      return r.stdout;
+    };
+
+    const versionMatch = /(\d+\.\d+\.\d+)/.exec(run(['--version']));
+    const ctl: Scontrol = {
+      version: versionMatch?.[1] ?? 'unknown',
+      hostDir,
+      dir,
+      port: ctlPort,
+      startupMs,
+      run,
+      partitions: () => parseOneLineRecords(run(['show', 'partition', '-o']), 'PartitionName'),
+      nodes: () => parseOneLineRecords(run(['show', 'node', '-o']), 'NodeName'),
+      topology: () => run(['show', 'topology']),
+      topologyRecords: () => parseTopology(run(['show', 'topology'])),
+      hostnames: (hostlist: string) =>
+        run(['show', 'hostnames', hostlist])
+          .split('\n')
+          .filter((s) => s !== ''),
+      log: readLog,
+      logProblems: () => logProblems(readLog(), allow, failOnWarnings),
+      slurmdGres: (nodeName: string) => slurmdGres(nodeName, hostDir, dir, env),
+    };
+    return await fn(ctl);
+  } finally {
+    await stop(ctld, 2000);
+    await stop(munged, 2000);
+    if (!keep) {
+      fs.rmSync(hostDir, { recursive: true, force: true });
+      liveDirs.delete(hostDir);
+    }
+  }
+}
+
+function slurmdGres(nodeName: string, hostDir: string, dir: string, env: NodeJS.ProcessEnv): SlurmdGres {
+  const r = spawnSync(
+    'unshare',
+    sandboxArgs(path.join(hostDir, 'devices.list'), ['/usr/sbin/slurmd', '-G', '-N', nodeName, '-f', `${dir}/slurm.conf`]),
+    { env, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (r.error) throw r.error;
+  const output = `${r.stdout}${r.stderr}`;
+  const lines = output.split('\n');
+  const errors = lines.filter((l) => /\b(error|fatal):/.test(l));
+  if (r.status !== 0 || errors.length > 0) {
+    throw new Error(`slurmd -G -N ${nodeName} failed (exit ${r.status ?? r.signal}):\n${errors.join('\n') || tail(output)}`);
+  }
+  const gres = lines
+    .map((l) => /\bGres (Name=.*)$/.exec(l)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map(parseKeyValueLine);
+  const warnings = lines.filter((l) => /\bwarning:/.test(l)).map((l) => l.trim());
+  return { gres, warnings, output };
+}
