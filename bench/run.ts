@@ -1,10 +1,17 @@
 /**
- * `npm run bench`: synth time and resource counts. Speed targets live here, not in tests.
+ * `npm run bench`: synth time, resource counts and object sizes. Speed and size targets
+ * live here, not in tests. Prints a table and exits 0; numbers are for reading and for
+ * comparing runs on the same machine.
  */
 import { Testing } from 'cdktf';
 import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import * as fs from 'fs';
 import { addSiteStacks } from '../stacks/site';
-import { loadCatalogue } from '../stacks/spec/loader';
+import { checkSiteText, loadCatalogue } from '../stacks/spec/loader';
+import type { SiteSpec } from '../stacks/spec/schema';
+
+const ROOT = path.join(__dirname, '..');
 
 function timed<T>(fn: () => T): { value: T; ms: number } {
   const start = process.hrtime.bigint();
@@ -12,25 +19,70 @@ function timed<T>(fn: () => T): { value: T; ms: number } {
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
-function countResources(json: string): number {
-  const parsed = JSON.parse(json) as { resource?: Record<string, Record<string, unknown>> };
-  return Object.values(parsed.resource ?? {}).reduce((n, rs) => n + Object.keys(rs).length, 0);
+interface SiteMeasure {
+  readonly resources: number;
+  readonly ms: number;
+  /** Largest single resource or Helm values document, bytes. */
+  readonly largestBytes: number;
+  readonly largestWhat: string;
 }
 
-const sitesDir = path.join(__dirname, '..', 'sites');
-const load = timed(() => loadCatalogue(sitesDir));
-console.log(`load+validate ${load.value.length} site files: ${load.ms.toFixed(0)} ms`);
-
-let total = 0;
-const rows: string[] = [];
-const all = timed(() => {
-  for (const spec of load.value) {
+/** Synthesizes a site's stacks and measures them. */
+function measure(spec: SiteSpec): SiteMeasure {
+  const run = timed(() => {
     const app = Testing.app();
     const stacks = addSiteStacks(app, spec);
-    const counts = [stacks.platform, stacks.workloads].map((s) => countResources(Testing.synth(s)));
-    total += counts[0] + counts[1];
-    rows.push(`  ${spec.id.padEnd(28)} platform ${String(counts[0]).padStart(4)}  workloads ${String(counts[1]).padStart(4)}`);
+    return [stacks.platform, stacks.workloads].map((s) => JSON.parse(Testing.synth(s)) as { resource?: Record<string, Record<string, Record<string, unknown>>> });
+  });
+  let resources = 0;
+  let largestBytes = 0;
+  let largestWhat = '';
+  for (const json of run.value) {
+    for (const [type, byName] of Object.entries(json.resource ?? {})) {
+      for (const [name, body] of Object.entries(byName)) {
+        resources++;
+        // A Helm release stores its values in one Secret; a Kubernetes object is one etcd entry.
+        const values = Array.isArray(body.values) ? (body.values as string[]).join('\n').length : 0;
+        const bytes = Math.max(values, JSON.stringify(body).length);
+        if (bytes > largestBytes) {
+          largestBytes = bytes;
+          largestWhat = `${type}.${name}`;
+        }
+      }
+    }
   }
-});
-console.log(rows.join('\n'));
-console.log(`synth catalogue: ${all.ms.toFixed(0)} ms for ${total} resources (${(all.ms / Math.max(total, 1)).toFixed(2)} ms/resource)`);
+  return { resources, ms: run.ms, largestBytes, largestWhat };
+}
+
+/** The minimal fixture site with one pool of `nodes` nodes. */
+function fixtureWithNodes(nodes: number): SiteSpec {
+  const doc = parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'xx-minimal.yaml'), 'utf8')) as { gpuPools: { h100: { nodes: number } } };
+  doc.gpuPools.h100.nodes = nodes;
+  const check = checkSiteText(stringify(doc), 'xx-minimal.yaml');
+  if (!check.spec) throw new Error(check.problems.map((p) => p.problem).join('; '));
+  return check.spec;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+console.log('# Scaling with node count (fixture site, one H100 pool)');
+for (const nodes of [100, 10_000]) {
+  measure(fixtureWithNodes(nodes)); // warm-up, so module loading is not counted
+  const m = measure(fixtureWithNodes(nodes));
+  console.log(`  ${String(nodes).padStart(6)} nodes: ${m.resources} resources, synth ${m.ms.toFixed(0)} ms, largest object ${kib(m.largestBytes)}`);
+}
+
+console.log('\n# Catalogue');
+const load = timed(() => loadCatalogue(path.join(ROOT, 'sites')));
+console.log(`  load + validate ${load.value.length} site files: ${load.ms.toFixed(0)} ms`);
+let total = 0;
+let totalMs = 0;
+for (const spec of load.value) {
+  const m = measure(spec);
+  total += m.resources;
+  totalMs += m.ms;
+  const gpus = Object.values(spec.gpuPools).reduce((n, p) => n + p.nodes * p.acceleratorsPerNode, 0);
+  console.log(`  ${spec.id.padEnd(24)} ${String(gpus).padStart(7)} GPUs  ${String(m.resources).padStart(4)} resources  ${m.ms.toFixed(0).padStart(5)} ms  largest ${kib(m.largestBytes).padStart(10)} (${m.largestWhat})`);
+}
+console.log(`  total: ${total} resources in ${totalMs.toFixed(0)} ms (${(totalMs / Math.max(total, 1)).toFixed(2)} ms/resource)`);
+console.log('\nKubernetes objects and Helm release Secrets must stay well under 1 MiB each.');
