@@ -27,6 +27,11 @@ export interface AcceleratorModel {
   readonly typicalPerNode: number | null;
   /** Kubernetes extended resource the device plugin advertises. */
   readonly resourceName: 'nvidia.com/gpu' | 'amd.com/gpu' | 'habana.ai/gaudi';
+  /**
+   * Devices software sees per accelerator: 2 for MI250X (two GCDs), else 1. Device plugins,
+   * quotas and Slurm GRES count these.
+   */
+  readonly devicesPerAccelerator: number;
   /** Whether the part supports NVIDIA Multi-Instance GPU partitioning. */
   readonly migCapable: boolean;
   /** Source of the compute figure. */
@@ -46,6 +51,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://glennklockwood.com/garden/processors/A100",
   },
@@ -60,6 +66,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://glennklockwood.com/garden/processors/h100",
   },
@@ -74,6 +81,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "http://m.anandtech.com/Show/Index/21136?cPage=2&all=False&sort=0&page=1&slug=nvidia-at-sc23-h200-accelerator-with-hbm3e-and-jupiter-supercomputer-for-2024",
   },
@@ -88,6 +96,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "superchip_module",
     typicalPerNode: 4,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://github.com/stas00/ml-engineering/blob/b9e29720eebd4aa946fa9678975385efbc90a777/compute/accelerator/README.md",
   },
@@ -102,6 +111,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://glennklockwood.com/garden/processors/B200",
   },
@@ -116,6 +126,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_share_in_superchip",
     typicalPerNode: 4,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://glennklockwood.com/garden/processors/B200",
   },
@@ -130,6 +141,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://glennklockwood.com/garden/processors/B300",
   },
@@ -144,6 +156,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_share_in_superchip",
     typicalPerNode: 4,
     resourceName: 'nvidia.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: true,
     source: "https://verda.com/blog/gb300-nvl72-architecture",
   },
@@ -158,6 +171,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 4,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 2,
     migCapable: false,
     source: "https://zexron.com/amd-mi250-x-aldebaran-as-mcm-with-up-to-479-teraflop-s-and-560-watt-tdp",
   },
@@ -172,6 +186,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://github.com/ROCm/legacy-rocm-build/blob/089d7513c55fc7b6edb2a75b83cb40ca883a0ec2/docs/conceptual/gpu-arch/mi300.md",
   },
@@ -186,6 +201,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "apu_package",
     typicalPerNode: 4,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://vengineer.hatenablog.com/entry/2023/12/11/080000",
   },
@@ -200,6 +216,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://awesomeagents.ai/hardware/amd-mi325x",
   },
@@ -214,6 +231,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://gangliao.me/blog/2026/amd-gpu-architecture-deep-dive",
   },
@@ -228,6 +246,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: null,
     typicalPerNode: null,
     resourceName: 'amd.com/gpu',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://windows.atsit.in/?p=34842",
   },
@@ -242,6 +261,7 @@ export const ACCELERATORS: Readonly<Record<string, AcceleratorModel>> = {
     powerScope: "gpu_board",
     typicalPerNode: 8,
     resourceName: 'habana.ai/gaudi',
+    devicesPerAccelerator: 1,
     migCapable: false,
     source: "https://www.sgpjbg.com/baogao/465025.html",
   },

@@ -47,16 +47,18 @@ export function migInstancesPerGpu(profile: string, gpuMemoryGB: number): number
 }
 
 /**
- * Units one GPU advertises to Kubernetes under the sharing mode: 1 when exclusive, the
- * replicas when time-sliced, the MIG instances when cut with MIG. Throws for a MIG
- * profile that does not fit the accelerator (validation reports that case first).
+ * Units one accelerator advertises to Kubernetes under the sharing mode: its devices (2 for
+ * an MI250X, else 1) when exclusive, times the replicas when time-sliced, the MIG instances
+ * when cut with MIG. Throws for a MIG profile that does not fit the accelerator (validation
+ * reports that case first).
  */
 export function unitsPerGpu(acceleratorId: string, sharing: GpuSharing): number {
+  const devices = ACCELERATORS[acceleratorId]?.devicesPerAccelerator ?? 1;
   switch (sharing.mode) {
     case 'exclusive':
-      return 1;
+      return devices;
     case 'time-slicing':
-      return sharing.replicas;
+      return devices * sharing.replicas;
     case 'mig': {
       const memory = ACCELERATORS[acceleratorId]?.memoryGB;
       const n = memory == null ? `the memory of ${acceleratorId} is unknown` : migInstancesPerGpu(sharing.profile, memory);

@@ -83,6 +83,14 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
       }
     }
     const model = ACCELERATORS[pool.accelerator];
+    if (model.vendor !== 'NVIDIA' && model.vendor !== 'AMD') {
+      add(
+        ['gpuPools', name, 'accelerator'],
+        `${model.vendor} accelerators are not yet supported: the project pins no operator chart for them`,
+        pool.accelerator,
+        'use an NVIDIA or AMD accelerator, or leave this pool out until support lands',
+      );
+    }
     if (pool.sharing.mode === 'mig') {
       if (!model.migCapable) {
         add(['gpuPools', name, 'sharing', 'mode'], `${pool.accelerator} does not support MIG`, 'mig', 'use exclusive or time-slicing');

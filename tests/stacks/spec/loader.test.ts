@@ -133,6 +133,19 @@ describe('site file loader', () => {
       ]);
     });
 
+    test('accelerators without a pinned operator are rejected at validation', () => {
+      expect(problemsOf({ gpuPools: { h100: { accelerator: 'intel-gaudi3' } } })).toEqual([
+        expect.stringMatching(/gpuPools\.h100\.accelerator: Intel accelerators are not yet supported: the project pins no operator chart for them, got "intel-gaudi3"; use an NVIDIA or AMD accelerator/),
+      ]);
+    });
+
+    test('an MI250X counts as two devices, as Kubernetes and Slurm see it', () => {
+      expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 32 } } } } })).toEqual([]);
+      expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 33 } } } } })).toEqual([
+        expect.stringMatching(/max: exceeds the capacity of pool h100 \(32\), got 33/),
+      ]);
+    });
+
     test('storage quotas must fit the tier capacity', () => {
       expect(problemsOf({ tenants: { acme: { storageQuotaTiB: { project: 150 } } } })).toEqual([
         expect.stringMatching(/tenants\.acme\.storageQuotaTiB\.project: storage quotas on tier project add up to 150 TiB \(acme\) but the tier holds 100 TiB, got 150; lower the quotas or set oversubscription.storage to at least 1.5$/),
