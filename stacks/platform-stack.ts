@@ -2,6 +2,10 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { Construct } from 'constructs';
 import { GpuNodePool } from '../constructs/gpu-node-pool';
+import { GpuPlatform } from '../constructs/gpu-platform';
+import { KueueController } from '../constructs/kueue-controller';
+import { Observability } from '../constructs/observability';
+import type { RegistryMirror } from '../constructs/pinned-chart';
 import { siteLabels } from '../constructs/labels';
 import { SiteStack } from './site-stack';
 import type { SiteSpec } from './spec/schema';
@@ -16,6 +20,12 @@ export const SYSTEM_NAMESPACE = 'aif-system';
 export class PlatformStack extends SiteStack {
   /** GPU pools keyed by name. */
   readonly pools: Readonly<Record<string, GpuNodePool>>;
+  /** Monitoring per cluster name. */
+  readonly observability: Readonly<Record<string, Observability>>;
+  /** GPU and network operators per cluster name. */
+  readonly gpuPlatforms: Readonly<Record<string, GpuPlatform>>;
+  /** Kueue controller per cluster name, when the site schedules with Kueue. */
+  readonly kueue: Readonly<Record<string, KueueController>>;
 
   constructor(scope: Construct, spec: SiteSpec) {
     super(scope, spec, 'platform');
@@ -66,5 +76,40 @@ export class PlatformStack extends SiteStack {
         return [name, construct];
       }),
     );
+
+    const mirror = registryMirror(spec);
+    const observability: Record<string, Observability> = {};
+    const gpuPlatforms: Record<string, GpuPlatform> = {};
+    const kueue: Record<string, KueueController> = {};
+    for (const target of this.targets) {
+      const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+      // Monitoring first: its CRDs carry the ServiceMonitors the other charts create.
+      const monitoring = new Observability(this, `Observability${suffix}`, { target, siteId: spec.id, mirror });
+      observability[target.name] = monitoring;
+      gpuPlatforms[target.name] = new GpuPlatform(this, `GpuPlatform${suffix}`, {
+        target,
+        siteId: spec.id,
+        pools: Object.values(this.pools).filter((p) => p.target === target),
+        mirror,
+        dependsOn: [monitoring.chart.release],
+      });
+      if (spec.scheduler.kueue) {
+        kueue[target.name] = new KueueController(this, `Kueue${suffix}`, {
+          target,
+          fairSharing: spec.scheduler.kueue.fairSharing,
+          mirror,
+          dependsOn: [monitoring.chart.release],
+        });
+      }
+    }
+    this.observability = observability;
+    this.gpuPlatforms = gpuPlatforms;
+    this.kueue = kueue;
   }
+}
+
+/** The site's registry mirror in the form charts take, if it has one. */
+export function registryMirror(spec: SiteSpec): RegistryMirror | undefined {
+  const m = spec.registryMirror;
+  return m ? { imageRegistry: m.imageRegistry, chartRepository: m.chartRepository, pullSecretName: m.pullSecretName } : undefined;
 }

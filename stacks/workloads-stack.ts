@@ -1,5 +1,7 @@
 import type { Construct } from 'constructs';
 import { KueueQueues } from '../constructs/kueue-queues';
+import { NicClusterPolicy } from '../constructs/nic-cluster-policy';
+import { MONITORING_NAMESPACE } from '../constructs/observability';
 import { Tenant } from '../constructs/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
@@ -41,6 +43,8 @@ export class WorkloadsStack extends SiteStack {
               .map(([pool, quota]) => ({ pool: platform.pools[pool], guaranteed: quota.guaranteed, max: quota.max })),
             storageQuotas: Object.entries(tenant.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: storageClassName(tier), tib })),
             internetEgress: tenant.internetEgress,
+            // Prometheus scrapes workload metrics that tenants expose.
+            trustedSources: [MONITORING_NAMESPACE],
           });
           return [name, construct] as const;
         });
@@ -69,5 +73,16 @@ export class WorkloadsStack extends SiteStack {
           }),
         )
       : {};
+
+    for (const target of this.targets) {
+      const network = platform.gpuPlatforms[target.name].network;
+      if (!network) continue;
+      const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+      new NicClusterPolicy(this, `NicClusterPolicy${suffix}`, {
+        target,
+        siteId: spec.id,
+        imageRegistry: spec.registryMirror?.imageRegistry,
+      });
+    }
   }
 }

@@ -10,7 +10,8 @@ export interface ImageRef {
   readonly tag?: string;
 }
 
-const IMAGE_KEY = /^(image|repository|containerImage)$/;
+/** Keys that hold an image reference: `image`, `repository`, and names such as `devicePluginImage`. */
+const IMAGE_KEY = /^(image|repository)$|Image$|^relatedImage/;
 const TAG_KEY = /^(tag|version)$/;
 
 /**

@@ -2,7 +2,17 @@ import * as fs from 'fs';
 import { renderSchema, SCHEMA_FILE } from '../../stacks/cli/write-schema';
 import { loadCatalogue } from '../../stacks/spec/loader';
 import type { SiteSpec } from '../../stacks/spec/schema';
-import { SITES_DIR, synthSite } from '../helpers';
+import { parse } from 'yaml';
+import { CHARTS, type ChartId } from '../../constructs/charts/registry';
+import { unknownChartKeys } from '../constructs/charts/chart-keys';
+import { resources, SITES_DIR, synthSite } from '../helpers';
+
+/** Chart id of a synthesized helm_release, from its chart name and version. */
+function chartIdOf(release: Record<string, unknown>): ChartId {
+  const id = (Object.keys(CHARTS) as ChartId[]).find((c) => CHARTS[c].chart === release.chart && CHARTS[c].version === release.version);
+  if (!id) throw new Error(`helm_release ${String(release.name)} uses chart ${String(release.chart)} ${String(release.version)}, which is not in the registry`);
+  return id;
+}
 
 /** The 19 EuroHPC AI factories selected in 2024-2025 (EuroHPC JU announcements). */
 const AI_FACTORIES = [
@@ -69,6 +79,15 @@ describe('the default catalogue', () => {
     test('has its stacks, workloads after platform', () => {
       expect([stacks.platform.node.id, stacks.workloads.node.id]).toEqual([`${id}-platform`, `${id}-workloads`]);
       expect(stacks.workloads.dependencies).toContain(stacks.platform);
+    });
+
+    test('every Helm value written is a real key of the pinned chart', () => {
+      for (const json of [platform, workloads]) {
+        for (const release of resources(json, 'helm_release')) {
+          const values = parse((release.values as string[])[0]) as object;
+          expect({ release: release.name, unknown: unknownChartKeys(chartIdOf(release), values) }).toEqual({ release: release.name, unknown: [] });
+        }
+      }
     });
 
     test('providers and backend come from its file', () => {
