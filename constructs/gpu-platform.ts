@@ -1,4 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
+import type { ChartId } from './charts/registry';
+import type { ChartValues } from './charts/values';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ClusterTarget } from './cluster-target';
@@ -79,93 +81,93 @@ export class GpuPlatform extends Construct {
     const amdPools = props.pools.filter((p) => p.model.vendor === 'AMD');
     const unsupported = props.pools.filter((p) => p.model.vendor !== 'NVIDIA' && p.model.vendor !== 'AMD');
     if (unsupported.length > 0) {
-      throw new Error(`GpuPlatform: pools ${unsupported.map((p) => `${p.poolName} (${p.model.id})`).join(', ')} need an operator this project does not pin yet`);
+      throw new Error(
+        `GpuPlatform: pools ${unsupported.map((p) => `${p.poolName} (${p.model.id})`).join(', ')} need an operator this project does not pin yet`
+      );
     }
     const rdma = props.pools.some((p) => p.interconnect === 'infiniband' || p.interconnect === 'roce');
     const monitors = props.serviceMonitors ?? true;
     const after = props.dependsOn ?? [];
 
-    if (nvidiaPools.length > 0) {
-      const ns = systemNamespace(this, 'NvidiaNamespace', props.target, props.siteId, 'gpu-operator', 'privileged');
-      this.nvidia = new PinnedChart(this, 'GpuOperator', {
+    /** An operator chart in its own privileged namespace (operators load modules, read devices). */
+    const operator = <C extends ChartId>(chartId: string, chart: C, namespace: string, values: ChartValues[C], extra: ITerraformDependable[] = []) => {
+      const ns = systemNamespace(this, `${chartId}Namespace`, props.target, props.siteId, namespace, 'privileged');
+      return new PinnedChart(this, chartId, {
         target: props.target,
-        chart: 'gpu-operator',
+        chart,
         namespace: ns.metadata.name,
         createNamespace: false,
         mirror: props.mirror,
-        dependsOn: [ns, ...after],
-        values: {
-          // The GPU Operator bundles NFD; one NFD per cluster labels GPUs and NICs alike.
-          nfd: { enabled: true },
-          cdi: { enabled: true },
-          mig: { strategy: nvidiaPools.some((p) => p.sharing.mode === 'mig') ? 'mixed' : 'single' },
-          driver: {
-            enabled: true,
-            version: props.nvidiaDriverVersion ?? NVIDIA_DRIVER_VERSION,
-            kernelModuleType: 'open',
-            // GPUDirect RDMA over the host's DOCA-OFED stack for InfiniBand and RoCE pools.
-            ...(rdma ? { rdma: { enabled: true, useHostMofed: true } } : {}),
-          },
-          toolkit: { enabled: true },
-          devicePlugin: {
-            enabled: true,
-            config: { name: DEVICE_PLUGIN_CONFIG, create: true, default: EXCLUSIVE_CONFIG, data: devicePluginConfigs(nvidiaPools) },
-          },
-          // Nodes pick a MIG layout with the nvidia.com/mig.config label (all-<profile>),
-          // from the operator's default mig-parted config.
-          migManager: { enabled: true },
-          dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitors, interval: '30s' } },
-          ...(rdma ? { gdrcopy: { enabled: true } } : {}),
+        dependsOn: [ns, ...after, ...extra],
+        values,
+      });
+    };
+
+    if (nvidiaPools.length > 0) {
+      this.nvidia = operator('GpuOperator', 'gpu-operator', 'gpu-operator', {
+        // The GPU Operator bundles NFD; one NFD per cluster labels GPUs and NICs alike.
+        nfd: { enabled: true },
+        cdi: { enabled: true },
+        mig: { strategy: nvidiaPools.some((p) => p.sharing.mode === 'mig') ? 'mixed' : 'single' },
+        driver: {
+          enabled: true,
+          version: props.nvidiaDriverVersion ?? NVIDIA_DRIVER_VERSION,
+          kernelModuleType: 'open',
+          // GPUDirect RDMA over the host's DOCA-OFED stack for InfiniBand and RoCE pools.
+          ...(rdma ? { rdma: { enabled: true, useHostMofed: true } } : {}),
         },
+        toolkit: { enabled: true },
+        devicePlugin: {
+          enabled: true,
+          config: { name: DEVICE_PLUGIN_CONFIG, create: true, default: EXCLUSIVE_CONFIG, data: devicePluginConfigs(nvidiaPools) },
+        },
+        // Nodes pick a MIG layout with the nvidia.com/mig.config label (all-<profile>),
+        // from the operator's default mig-parted config.
+        migManager: { enabled: true },
+        dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitors, interval: '30s' } },
+        ...(rdma ? { gdrcopy: { enabled: true } } : {}),
       });
     }
 
     if (amdPools.length > 0) {
-      const ns = systemNamespace(this, 'AmdNamespace', props.target, props.siteId, 'kube-amd-gpu', 'privileged');
-      this.amd = new PinnedChart(this, 'AmdGpuOperator', {
-        target: props.target,
-        chart: 'amd-gpu-operator',
-        namespace: ns.metadata.name,
-        createNamespace: false,
-        mirror: props.mirror,
-        dependsOn: [ns, ...after],
-        values: {
-          // With NVIDIA pools present, the GPU Operator's NFD already labels every node.
-          'node-feature-discovery': { enabled: nvidiaPools.length === 0 },
-          // HPC sites install the ROCm kernel driver with the node image, so KMM stays off.
-          kmm: { enabled: false },
-          // Its remediation workflows bring a second Argo; labs run their own.
-          remediation: { enabled: false },
-          deviceConfig: {
-            spec: {
-              driver: { enable: false },
-              devicePlugin: { enableDevicePlugin: true, devicePluginImage: AMD_DEVICE_PLUGIN_IMAGE, enableNodeLabeller: true, nodeLabellerImage: AMD_NODE_LABELLER_IMAGE },
-              // Off until a metrics-exporter tag matching this operator release is pinned:
-              // its chart default is `latest`.
-              metricsExporter: { enable: false },
-              selector: { 'feature.node.kubernetes.io/amd-gpu': 'true' },
+      this.amd = operator('AmdGpuOperator', 'amd-gpu-operator', 'kube-amd-gpu', {
+        // With NVIDIA pools present, the GPU Operator's NFD already labels every node.
+        'node-feature-discovery': { enabled: nvidiaPools.length === 0 },
+        // HPC sites install the ROCm kernel driver with the node image, so KMM stays off.
+        kmm: { enabled: false },
+        // Its remediation workflows bring a second Argo; labs run their own.
+        remediation: { enabled: false },
+        deviceConfig: {
+          spec: {
+            driver: { enable: false },
+            devicePlugin: {
+              enableDevicePlugin: true,
+              devicePluginImage: AMD_DEVICE_PLUGIN_IMAGE,
+              enableNodeLabeller: true,
+              nodeLabellerImage: AMD_NODE_LABELLER_IMAGE,
             },
+            // Off until a metrics-exporter tag matching this operator release is pinned:
+            // its chart default is `latest`.
+            metricsExporter: { enable: false },
+            selector: { 'feature.node.kubernetes.io/amd-gpu': 'true' },
           },
         },
       });
     }
 
     if (rdma) {
-      const ns = systemNamespace(this, 'NetworkNamespace', props.target, props.siteId, 'nvidia-network-operator', 'privileged');
-      this.network = new PinnedChart(this, 'NetworkOperator', {
-        target: props.target,
-        chart: 'network-operator',
-        namespace: ns.metadata.name,
-        createNamespace: false,
-        mirror: props.mirror,
-        dependsOn: [ns, ...after, ...(this.nvidia ? [this.nvidia.release] : [])],
-        values: {
+      this.network = operator(
+        'NetworkOperator',
+        'network-operator',
+        'nvidia-network-operator',
+        {
           // NFD comes with the GPU Operator; a second copy would fight over node labels.
           nfd: { enabled: false, deployNodeFeatureRules: true },
           sriovNetworkOperator: { enabled: false },
           upgradeCRDs: true,
         },
-      });
+        this.nvidia ? [this.nvidia.release] : []
+      );
     }
   }
 }
