@@ -120,7 +120,8 @@ function slurmPool(name: string, pool: GpuPoolSpec): SlurmPoolInput {
   return {
     name,
     nodes: pool.nodes,
-    gpusPerNode: pool.acceleratorsPerNode,
+    // Slurm, like the device plugin, sees each device: an MI250X is two GPUs.
+    gpusPerNode: pool.acceleratorsPerNode * model.devicesPerAccelerator,
     vendor: model.vendor.toLowerCase() as GpuVendor,
     gresType: gresTypeFor(pool.accelerator),
     sharing: slurmSharing(pool),

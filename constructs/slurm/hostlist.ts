@@ -10,6 +10,7 @@
  * Slurm node name of node `index` of a pool. Slinky names the Slurm node of a NodeSet pod
  * after the pod's hostname, `<nodeset>-<ordinal>` (with the chart's default `ordinalPadding: 0`).
  *
+ * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/templates/nodeset/nodeset-cr.yaml (pod hostname `<key>-`)
  * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/internal/controller/nodeset/utils/utils.go (initIdentity, GetSlurmNodeName)
  */
 export function slurmNodeName(pool: string, index: number): string {

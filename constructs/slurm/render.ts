@@ -10,6 +10,9 @@
  *   `fatal: Duplicated NodeName <name> in the config file`, whatever its State (CLOUD or
  *   FUTURE alike), so the deployed slurm.conf has no NodeName lines: partitions name NodeSets,
  *   and each node's GRES comes from its NodeSet's `--conf Gres=` plus gres.conf;
+ * - topology.conf names nodes `<pool>-<i>` too; a dynamic node joins its switch or block when
+ *   it registers with `Topology=` (Slinky's Kubernetes node annotation, Slurm 25.05 or newer,
+ *   see {@link slinkyNodeAnnotations}), otherwise at the next `scontrol reconfigure`;
  * - {@link registeredNodesConf} renders the NodeName lines that the registered nodes amount
  *   to. Tests put them in front of the deployed lines to run a real slurmctld without
  *   slurmd; a Slurm cluster without Slinky (static nodes) can use them as its node lines.

@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { LineCounter, parseDocument, type Node } from 'yaml';
 import { filesOf, renderSlurm, SlurmInputError, type SlurmRendering } from '../../constructs/slurm/render';
 import { slurmInputsFromSite, SlurmMappingError } from '../slurm-input';
 import { loadCatalogue } from '../spec/loader';
@@ -63,14 +64,17 @@ export function renderSite(options: RenderOptions): RenderReport {
         renderings.push({ cluster: c.kubernetesCluster, rendering: renderSlurm(c.input) });
       } catch (e) {
         if (!(e instanceof SlurmInputError)) throw e;
-        problems.push(...e.problems.map((p) => `${file} cluster ${c.kubernetesCluster}: ${p}`));
+        problems.push(...e.problems);
       }
     }
   } catch (e) {
     if (!(e instanceof SlurmMappingError)) throw e;
-    problems.push(...e.problems.map((p) => `${file} ${p}`));
+    problems.push(...e.problems);
   }
-  if (problems.length > 0) return fail(`${problems.join('\n')}\n\n${problems.length} problem(s) in the Slurm configuration`);
+  if (problems.length > 0) {
+    const located = locate(file, problems);
+    return fail(`${located.join('\n')}\n\n${problems.length} problem(s) in the Slurm configuration`);
+  }
 
   const outDir = path.resolve(options.outDir ?? path.join('render.out', spec.id));
   const perCluster = renderings.length > 1;
@@ -87,6 +91,43 @@ export function renderSite(options: RenderOptions): RenderReport {
     .map(({ cluster, rendering }) => `Slurm cluster ${rendering.clusterName} (Kubernetes cluster ${cluster}): ${Object.keys(rendering.nodeSets).length} NodeSet(s), topology ${rendering.topologyPlugin ?? 'none'}`)
     .join('\n');
   return { ok: true, text: [summary, ...lines, ...notes].join('\n'), files };
+}
+
+/**
+ * Site-file paths of the renderer's input paths: the mapping in `stacks/slurm-input.ts`
+ * read backwards, so problems point at the line an operator must change.
+ */
+const INPUT_TO_SITE: readonly [RegExp, string][] = [
+  [/^clusterName$/, 'id'],
+  [/^pools\.([^.]+)\.gpusPerNode$/, 'gpuPools.$1.acceleratorsPerNode'],
+  [/^pools\.([^.]+)\.memoryMiBPerNode$/, 'gpuPools.$1.memoryGiBPerNode'],
+  [/^pools\.([^.]+)\.(gresType|vendor)$/, 'gpuPools.$1.accelerator'],
+  [/^pools\.([^.]+)\.name$/, 'gpuPools.$1'],
+  [/^pools(\..*)?$/, 'gpuPools$1'],
+  [/^partitions(\..*)?$/, 'scheduler.slurm.partitions$1'],
+  [/^tenants\.([^.]+)\.maxUnitsByPool\.([^.]+)$/, 'tenants.$1.gpuQuota.$2.max'],
+  [/^tenants\.([^.]+)\.fairshare$/, 'tenants.$1.gpuQuota'],
+];
+
+/** Problems `<path>: <text>` as `<file>:<line> <site path>: <text>`. */
+function locate(file: string, problems: readonly string[]): string[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines });
+  const lineOf = (sitePath: string): number => {
+    const keys = sitePath.split('.');
+    for (let depth = keys.length; depth > 0; depth--) {
+      const node = doc.getIn(keys.slice(0, depth), true) as Node | undefined;
+      if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
+  return problems.map((p) => {
+    const at = p.indexOf(': ');
+    const inputPath = p.slice(0, at);
+    const rule = INPUT_TO_SITE.find(([re]) => re.test(inputPath));
+    const sitePath = rule ? inputPath.replace(rule[0], rule[1]) : inputPath;
+    return `${file}:${lineOf(sitePath)} ${sitePath}: ${p.slice(at + 2)}`;
+  });
 }
 
 /** Writes `entries` into a fresh folder beside `dir`, then swaps it into place. */
