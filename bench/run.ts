@@ -54,10 +54,11 @@ function measure(spec: SiteSpec): SiteMeasure {
   return { resources, ms: run.ms, largestBytes, largestWhat };
 }
 
-/** The minimal fixture site with one pool of `nodes` nodes. */
-function fixtureWithNodes(nodes: number): SiteSpec {
+/** The minimal fixture site with one pool of `nodes` nodes, optionally changed further. */
+function fixtureWithNodes(nodes: number, change: (doc: Record<string, any>) => void = () => undefined): SiteSpec { // eslint-disable-line @typescript-eslint/no-explicit-any
   const doc = parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'xx-minimal.yaml'), 'utf8')) as { gpuPools: { h100: { nodes: number } } };
   doc.gpuPools.h100.nodes = nodes;
+  change(doc);
   const check = checkSiteText(stringify(doc), 'xx-minimal.yaml');
   if (!check.spec) throw new Error(check.problems.map((p) => p.problem).join('; '));
   return check.spec;
@@ -70,6 +71,22 @@ for (const nodes of [100, 10_000]) {
   measure(fixtureWithNodes(nodes)); // warm-up, so module loading is not counted
   const m = measure(fixtureWithNodes(nodes));
   console.log(`  ${String(nodes).padStart(6)} nodes: ${m.resources} resources, synth ${m.ms.toFixed(0)} ms, largest object ${kib(m.largestBytes)}`);
+}
+
+console.log('\n# Slurm at 100,000 GPUs: the largest object that carries its configuration');
+const slurmAt100k: [string, (doc: Record<string, any>) => void][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  ['12,500 x 8 H100, switch tree (32 nodes/leaf, 32 leaves/spine)', (doc) => {
+    doc.gpuPools.h100.fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
+    doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+  }],
+  ['24,984 x 4 GB300 NVL72 (99,936 GPUs), blocks of 18', (doc) => {
+    Object.assign(doc.gpuPools.h100, { accelerator: 'nvidia-gb300-nvl72', nodes: 24_984, acceleratorsPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } });
+    doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+  }],
+];
+for (const [what, change] of slurmAt100k) {
+  const m = measure(fixtureWithNodes(12_500, change));
+  console.log(`  ${what}: ${m.resources} resources, synth ${m.ms.toFixed(0)} ms, largest ${kib(m.largestBytes)} (${m.largestWhat}) of the 1024 KiB limit`);
 }
 
 console.log('\n# Catalogue');

@@ -5,6 +5,8 @@ import { GpuNodePool } from '../constructs/gpu-node-pool';
 import { GpuPlatform } from '../constructs/gpu-platform';
 import { KueueController } from '../constructs/kueue-controller';
 import { Observability } from '../constructs/observability';
+import { SlurmOperator } from '../constructs/slurm-operator';
+import { slurmInputsFromSite } from './slurm-input';
 import type { RegistryMirror } from '../constructs/pinned-chart';
 import { siteLabels } from '../constructs/labels';
 import { SiteStack } from './site-stack';
@@ -26,6 +28,8 @@ export class PlatformStack extends SiteStack {
   readonly gpuPlatforms: Readonly<Record<string, GpuPlatform>>;
   /** Kueue controller per cluster name, when the site schedules with Kueue. */
   readonly kueue: Readonly<Record<string, KueueController>>;
+  /** Slinky operator per cluster name that runs Slurm. */
+  readonly slurm: Readonly<Record<string, SlurmOperator>>;
 
   constructor(scope: Construct, spec: SiteSpec) {
     super(scope, spec, 'platform');
@@ -81,6 +85,8 @@ export class PlatformStack extends SiteStack {
     const observability: Record<string, Observability> = {};
     const gpuPlatforms: Record<string, GpuPlatform> = {};
     const kueue: Record<string, KueueController> = {};
+    const slurm: Record<string, SlurmOperator> = {};
+    const slurmClusters = new Set(slurmInputsFromSite(spec).map((c) => c.kubernetesCluster));
     for (const target of this.targets) {
       const suffix = this.targets.length > 1 ? `-${target.name}` : '';
       // Monitoring first: its CRDs carry the ServiceMonitors the other charts create.
@@ -101,7 +107,11 @@ export class PlatformStack extends SiteStack {
           dependsOn: [monitoring.chart.release],
         });
       }
+      if (slurmClusters.has(target.name)) {
+        slurm[target.name] = new SlurmOperator(this, `SlurmOperator${suffix}`, { target, mirror, dependsOn: [monitoring.chart.release] });
+      }
     }
+    this.slurm = slurm;
     this.observability = observability;
     this.gpuPlatforms = gpuPlatforms;
     this.kueue = kueue;

@@ -2,6 +2,10 @@ import type { Construct } from 'constructs';
 import { KueueQueues } from '../constructs/kueue-queues';
 import { NicClusterPolicy } from '../constructs/nic-cluster-policy';
 import { MONITORING_NAMESPACE } from '../constructs/observability';
+import { SlurmCluster } from '../constructs/slurm-cluster';
+import { renderSlurm } from '../constructs/slurm/render';
+import { registryMirror } from './platform-stack';
+import { slurmInputsFromSite } from './slurm-input';
 import { Tenant } from '../constructs/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
@@ -21,6 +25,8 @@ export class WorkloadsStack extends SiteStack {
   readonly tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>;
   /** Kueue queues per cluster name, when the site schedules with Kueue. */
   readonly kueue: Readonly<Record<string, KueueQueues>>;
+  /** Slurm clusters per Kubernetes cluster name, when the site schedules with Slurm. */
+  readonly slurm: Readonly<Record<string, SlurmCluster>>;
 
   constructor(scope: Construct, spec: SiteSpec, platform: PlatformStack) {
     super(scope, spec, 'workloads');
@@ -73,6 +79,30 @@ export class WorkloadsStack extends SiteStack {
           }),
         )
       : {};
+
+    const slurmSpec = spec.scheduler.slurm;
+    const slurm: Record<string, SlurmCluster> = {};
+    for (const { kubernetesCluster, input } of slurmInputsFromSite(spec)) {
+      const suffix = this.targets.length > 1 ? `-${kubernetesCluster}` : '';
+      slurm[kubernetesCluster] = new SlurmCluster(this, `Slurm${suffix}`, {
+        target: this.target(kubernetesCluster),
+        rendering: renderSlurm(input),
+        pools: input.pools.map((p) => platform.pools[p.name]),
+        loginNodes: slurmSpec?.loginNodes,
+        restApi: slurmSpec?.restApi,
+        accounting: slurmSpec?.accounting
+          ? {
+              host: slurmSpec.accounting.host,
+              port: slurmSpec.accounting.port,
+              database: slurmSpec.accounting.database,
+              user: slurmSpec.accounting.user,
+              passwordSecret: { name: slurmSpec.accounting.passwordSecret.name, key: slurmSpec.accounting.passwordSecret.key },
+            }
+          : undefined,
+        mirror: registryMirror(spec),
+      });
+    }
+    this.slurm = slurm;
 
     for (const target of this.targets) {
       const network = platform.gpuPlatforms[target.name].network;

@@ -239,6 +239,8 @@ export interface SlurmValues {
   readonly nodesets?: Readonly<Record<string, SlurmNodeset>>;
   /** Partitions by name. @default - `all` (disabled) */
   readonly partitions?: Readonly<Record<string, SlurmPartition>>;
+  /** Extra Kubernetes objects rendered with the release (Helm templating allowed). @default - none */
+  readonly extraObjects?: readonly KubernetesObject[];
   /** Vendor integrations. @default - disabled */
   readonly vendor?: { readonly nvidia?: { readonly dcgm?: { readonly enabled?: boolean; readonly jobMappingDir?: string; readonly scriptPriority?: string } } };
 }
