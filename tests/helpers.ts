@@ -6,6 +6,8 @@ import { App, Testing, type TerraformStack } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import type { ChartId } from '../constructs/charts/registry';
+import type { ChartValues } from '../constructs/charts/values';
 import { addSiteStacks, type SiteStacks } from '../stacks/site';
 import { checkSiteText } from '../stacks/spec/loader';
 import { formatProblem } from '../stacks/spec/problems';
@@ -89,4 +91,11 @@ export function resourceNamed(json: SynthJson, type: string, name: string, names
 /** Count of resources of every type in a stack. */
 export function resourceCounts(json: SynthJson): Record<string, number> {
   return Object.fromEntries(Object.entries(json.resource ?? {}).map(([t, rs]) => [t, Object.keys(rs).length]));
+}
+
+/** The Helm values a stack gives a release, typed as the pinned chart's values. */
+export function releaseValues<C extends ChartId>(json: SynthJson, chart: C, releaseName: string = chart): ChartValues[C] {
+  const release = resources(json, 'helm_release').find((r) => r.name === releaseName);
+  if (!release) throw new Error(`no helm_release named ${releaseName}`);
+  return parse((release.values as string[])[0]) as ChartValues[C];
 }

@@ -1,13 +1,12 @@
 import { parse } from 'yaml';
 import { DEVICE_PLUGIN_CONFIG, NVIDIA_DRIVER_VERSION } from '../../constructs/gpu-platform';
-import { resources, siteSpec, synthSite, type SynthJson } from '../helpers';
+import { releaseValues, resources, siteSpec, synthSite, type SynthJson } from '../helpers';
 
 type Release = { name: string; chart: string; version: string; repository: string; namespace: string; values: string[]; depends_on?: string[] };
 
 function releases(json: SynthJson): Record<string, Release> {
   return Object.fromEntries(resources(json, 'helm_release').map((r) => [(r as Release).name, r as Release]));
 }
-const valuesOf = (r: Release) => parse(r.values[0]) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('GPU platform', () => {
   test('an InfiniBand NVIDIA site gets monitoring, the GPU Operator, the Network Operator and Kueue, pinned', () => {
@@ -22,7 +21,7 @@ describe('GPU platform', () => {
   });
 
   test('the GPU Operator installs the pinned driver with GPUDirect RDMA, DCGM metrics and the bundled NFD', () => {
-    const gpu = valuesOf(releases(synthSite(siteSpec()).platform)['gpu-operator']);
+    const gpu = releaseValues(synthSite(siteSpec()).platform, 'gpu-operator');
     expect(gpu.driver).toEqual({ enabled: true, version: NVIDIA_DRIVER_VERSION, kernelModuleType: 'open', rdma: { enabled: true, useHostMofed: true } });
     expect(gpu.nfd).toEqual({ enabled: true });
     expect(gpu.dcgmExporter).toEqual({ enabled: true, serviceMonitor: { enabled: true, interval: '30s' } });
@@ -41,22 +40,22 @@ describe('GPU platform', () => {
     const spec = siteSpec({
       gpuPools: { shared: { accelerator: 'nvidia-h200-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet', sharing: { mode: 'time-slicing', replicas: 4 } } },
     });
-    const plugin = valuesOf(releases(synthSite(spec).platform)['gpu-operator']).devicePlugin;
-    expect(plugin.config.name).toBe(DEVICE_PLUGIN_CONFIG);
-    expect(plugin.config.create).toBe(true);
-    expect(plugin.config.default).toBe('exclusive');
-    expect(Object.keys(plugin.config.data).sort()).toEqual(['exclusive', 'shared']);
-    expect(parse(plugin.config.data.shared)).toEqual({
+    const config = releaseValues(synthSite(spec).platform, 'gpu-operator').devicePlugin?.config ?? {};
+    expect(config.name).toBe(DEVICE_PLUGIN_CONFIG);
+    expect(config.create).toBe(true);
+    expect(config.default).toBe('exclusive');
+    expect(Object.keys(config.data ?? {}).sort()).toEqual(['exclusive', 'shared']);
+    expect(parse(config.data?.shared ?? '')).toEqual({
       version: 'v1',
       sharing: { timeSlicing: { renameByDefault: true, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] } },
     });
-    expect(parse(plugin.config.data.exclusive)).toEqual({ version: 'v1' });
+    expect(parse(config.data?.exclusive ?? '')).toEqual({ version: 'v1' });
   });
 
   test('a MIG pool switches the MIG strategy to mixed and labels its nodes with its MIG layout', () => {
     const { platform, stacks } = synthSite(siteSpec({ gpuPools: { h100: { sharing: { mode: 'mig', profile: '3g.40gb' } } } }));
-    expect(valuesOf(releases(platform)['gpu-operator']).mig).toEqual({ strategy: 'mixed' });
-    expect(valuesOf(releases(platform)['gpu-operator']).migManager).toEqual({ enabled: true });
+    expect(releaseValues(platform, 'gpu-operator').mig).toEqual({ strategy: 'mixed' });
+    expect(releaseValues(platform, 'gpu-operator').migManager).toEqual({ enabled: true });
     expect(stacks.platform.pools.h100.nodeLabels).toEqual({ 'ai-factory.eu/pool': 'h100', 'nvidia.com/mig.config': 'all-3g.40gb' });
     expect(stacks.platform.pools.h100.resourceName).toBe('nvidia.com/mig-3g.40gb');
     expect(stacks.platform.pools.h100.schedulableUnits).toBe(4 * 8 * 2);
@@ -65,7 +64,7 @@ describe('GPU platform', () => {
   test('an Ethernet-only site has no Network Operator and no NicClusterPolicy', () => {
     const { platform, workloads } = synthSite(siteSpec({ gpuPools: { h100: { interconnect: 'ethernet' } } }));
     expect(releases(platform)['network-operator']).toBeUndefined();
-    expect(valuesOf(releases(platform)['gpu-operator']).driver.rdma).toBeUndefined();
+    expect(releaseValues(platform, 'gpu-operator').driver?.rdma).toBeUndefined();
     expect(resources(workloads, 'kubernetes_manifest').filter((m) => (m.manifest as { kind: string }).kind === 'NicClusterPolicy')).toEqual([]);
   });
 
@@ -80,14 +79,14 @@ describe('GPU platform', () => {
   });
 
   test('AMD pools get the AMD GPU operator; with NVIDIA pools beside them, one NFD only', () => {
-    const amdOnly = releases(synthSite(siteSpec({ gpuPools: { h100: { accelerator: 'amd-mi300x' } } })).platform);
-    expect(amdOnly['gpu-operator']).toBeUndefined();
-    expect(valuesOf(amdOnly['amd-gpu-operator'])['node-feature-discovery']).toEqual({ enabled: true });
-    const mixed = releases(
-      synthSite(siteSpec({ gpuPools: { mi300: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'infiniband' } } })).platform,
-    );
-    expect(valuesOf(mixed['amd-gpu-operator'])['node-feature-discovery']).toEqual({ enabled: false });
-    expect(valuesOf(mixed['gpu-operator']).nfd).toEqual({ enabled: true });
+    const amdOnly = synthSite(siteSpec({ gpuPools: { h100: { accelerator: 'amd-mi300x' } } })).platform;
+    expect(releases(amdOnly)['gpu-operator']).toBeUndefined();
+    expect(releaseValues(amdOnly, 'amd-gpu-operator')['node-feature-discovery']).toEqual({ enabled: true });
+    const mixed = synthSite(
+      siteSpec({ gpuPools: { mi300: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'infiniband' } } }),
+    ).platform;
+    expect(releaseValues(mixed, 'amd-gpu-operator')['node-feature-discovery']).toEqual({ enabled: false });
+    expect(releaseValues(mixed, 'gpu-operator').nfd).toEqual({ enabled: true });
   });
 
   test('operator namespaces declare the privileged Pod Security level they need', () => {

@@ -1,12 +1,9 @@
-import { parse } from 'yaml';
 import { renderSlurm } from '../../constructs/slurm/render';
 import { slurmInputsFromSite } from '../../stacks/slurm-input';
-import { resources, siteSpec, synthSite, type SynthJson } from '../helpers';
+import { releaseValues, resources, siteSpec, synthSite, type SynthJson } from '../helpers';
 
 type Release = { name: string; chart: string; version: string; namespace: string; values: string[]; depends_on?: string[] };
 const release = (json: SynthJson, name: string) => resources(json, 'helm_release').find((r) => r.name === name) as Release | undefined;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const valuesOf = (r: Release | undefined) => parse((r as Release).values[0]) as Record<string, any>;
 
 const slurmSite = (extra: object = {}) =>
   siteSpec({
@@ -27,21 +24,21 @@ describe('Slurm on Kubernetes', () => {
     ]);
     const ids = Object.fromEntries(Object.entries(platform.resource.helm_release).map(([id, r]) => [r.name, `helm_release.${id}`]));
     expect(release(platform, 'slurm-operator')?.depends_on).toEqual([ids['cert-manager'], ids['slurm-operator-crds']]);
-    expect(valuesOf(release(platform, 'slurm-operator'))).toEqual({ crds: { enabled: false }, certManager: { enabled: true } });
+    expect(releaseValues(platform, 'slurm-operator')).toEqual({ crds: { enabled: false }, certManager: { enabled: true } });
   });
 
   test('the workloads stack deploys exactly the rendered configuration', () => {
     const spec = slurmSite();
     const rendering = renderSlurm(slurmInputsFromSite(spec)[0].input);
-    const values = valuesOf(release(synthSite(spec).workloads, 'slurm'));
+    const values = releaseValues(synthSite(spec).workloads, 'slurm');
     expect(values.clusterName).toBe('xx-minimal');
-    expect(values.controller.extraConf).toBe(rendering.slurmConf);
+    expect(values.controller?.extraConf).toBe(rendering.slurmConf);
     expect(values.configFiles).toEqual({ 'gres.conf': rendering.gresConf, 'topology.conf': rendering.topologyConf });
     expect(rendering.topologyConf).toMatch(/SwitchName=h100-leaf0 Nodes=h100-\[0-1\]/);
   });
 
   test('one NodeSet per pool, one slurmd per node, asking for every GPU of its node', () => {
-    const values = valuesOf(release(synthSite(slurmSite()).workloads, 'slurm'));
+    const values = releaseValues(synthSite(slurmSite()).workloads, 'slurm');
     expect(values.nodesets).toEqual({
       h100: {
         scalingMode: 'DaemonSet',
@@ -74,19 +71,19 @@ describe('Slurm on Kubernetes', () => {
       tenants: { beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 4, max: 12 } } } },
     });
     const { workloads } = synthSite(spec);
-    const values = valuesOf(release(workloads, 'slurm'));
+    const values = releaseValues(workloads, 'slurm');
     expect(values.accounting).toEqual({
       enabled: true,
       storageConfig: { host: 'mariadb.slurm.svc', port: 3306, database: 'slurm_acct_db', username: 'slurm', passwordKeyRef: { name: 'slurmdbd-db', key: 'password' } },
     });
-    const [configMap, job] = values.extraObjects;
-    const accounts = configMap.data['accounts.cfg'] as string;
+    const [configMap, job] = (values.extraObjects ?? []) as { data?: Record<string, string>; metadata?: { annotations?: Record<string, string> }; spec?: { template: { spec: { containers: { command: string[] }[] } } } }[];
+    const accounts = configMap.data?.['accounts.cfg'] ?? '';
     expect(accounts.split('\n').filter((l) => l.startsWith('Account - '))).toEqual([
       "Account - 'acme':Description='acme':Organization='startup':Fairshare=8:GrpTRES='gres/gpu=16,gres/gpu:h100=16'",
       "Account - 'beta':Description='beta':Organization='academia':Fairshare=4:GrpTRES='gres/gpu=12,gres/gpu:h100=12'",
     ]);
-    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,post-upgrade');
-    expect(job.spec.template.spec.containers[0].command[2]).toMatch(/sacctmgr -i load file=\/etc\/aif\/accounts.cfg$/);
+    expect(job.metadata?.annotations?.['helm.sh/hook']).toBe('post-install,post-upgrade');
+    expect(job.spec?.template.spec.containers[0].command[2]).toMatch(/sacctmgr -i load file=\/etc\/aif\/accounts.cfg$/);
     expect(JSON.stringify(workloads)).not.toMatch(/"password":\s*"[^$]/);
   });
 
