@@ -54,9 +54,15 @@ function measure(spec: SiteSpec): SiteMeasure {
   return { resources, ms: run.ms, largestBytes, largestWhat };
 }
 
+/** The parts of the fixture site file a bench case changes. */
+interface FixtureDoc {
+  gpuPools: { h100: Record<string, unknown> & { nodes: number } };
+  scheduler: unknown;
+}
+
 /** The minimal fixture site with one pool of `nodes` nodes, optionally changed further. */
-function fixtureWithNodes(nodes: number, change: (doc: Record<string, any>) => void = () => undefined): SiteSpec { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const doc = parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'xx-minimal.yaml'), 'utf8')) as { gpuPools: { h100: { nodes: number } } };
+function fixtureWithNodes(nodes: number, change: (doc: FixtureDoc) => void = () => undefined): SiteSpec {
+  const doc = parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'xx-minimal.yaml'), 'utf8')) as FixtureDoc;
   doc.gpuPools.h100.nodes = nodes;
   change(doc);
   const check = checkSiteText(stringify(doc), 'xx-minimal.yaml');
@@ -74,7 +80,7 @@ for (const nodes of [100, 10_000]) {
 }
 
 console.log('\n# Slurm at 100,000 GPUs: the largest object that carries its configuration');
-const slurmAt100k: [string, (doc: Record<string, any>) => void][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+const slurmAt100k: [string, (doc: FixtureDoc) => void][] = [
   ['12,500 x 8 H100, switch tree (32 nodes/leaf, 32 leaves/spine)', (doc) => {
     doc.gpuPools.h100.fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
     doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
