@@ -7,6 +7,7 @@ import { KueueController } from '../constructs/kueue-controller';
 import { Observability } from '../constructs/observability';
 import { SlurmOperator } from '../constructs/slurm-operator';
 import { slurmInputsFromSite } from './slurm-input';
+import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
 import type { RegistryMirror } from '../constructs/pinned-chart';
 import { siteLabels } from '../constructs/labels';
 import { SiteStack } from './site-stack';
@@ -30,6 +31,8 @@ export class PlatformStack extends SiteStack {
   readonly kueue: Readonly<Record<string, KueueController>>;
   /** Slinky operator per cluster name that runs Slurm. */
   readonly slurm: Readonly<Record<string, SlurmOperator>>;
+  /** Storage operators (csi-driver-nfs, Rook, MinIO) and data-lab CRDs per cluster name. */
+  readonly storage: StoragePlatform;
 
   constructor(scope: Construct, spec: SiteSpec) {
     super(scope, spec, 'platform');
@@ -115,6 +118,7 @@ export class PlatformStack extends SiteStack {
     this.observability = observability;
     this.gpuPlatforms = gpuPlatforms;
     this.kueue = kueue;
+    this.storage = addStoragePlatform(this, spec, this.targets, mirror, observability);
   }
 }
 

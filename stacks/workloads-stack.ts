@@ -6,6 +6,7 @@ import { SlurmCluster } from '../constructs/slurm-cluster';
 import { renderSlurm } from '../constructs/slurm/render';
 import { registryMirror } from './platform-stack';
 import { slurmInputsFromSite } from './slurm-input';
+import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
 import { Tenant } from '../constructs/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
@@ -27,6 +28,8 @@ export class WorkloadsStack extends SiteStack {
   readonly kueue: Readonly<Record<string, KueueQueues>>;
   /** Slurm clusters per Kubernetes cluster name, when the site schedules with Slurm. */
   readonly slurm: Readonly<Record<string, SlurmCluster>>;
+  /** Storage tiers, Ceph clusters and data labs. */
+  readonly storage: StorageWorkloads;
 
   constructor(scope: Construct, spec: SiteSpec, platform: PlatformStack) {
     super(scope, spec, 'workloads');
@@ -114,5 +117,8 @@ export class WorkloadsStack extends SiteStack {
         imageRegistry: spec.registryMirror?.imageRegistry,
       });
     }
+
+    // After the tenants: each lab opens egress inside its tenants' namespaces.
+    this.storage = addStorageWorkloads(this, spec, this.targets, platform.pools, this.tenants, platform.storage, registryMirror(spec));
   }
 }

@@ -6,7 +6,7 @@
 import { ACCELERATORS } from '../../constructs/accelerators';
 import { migInstancesPerGpu, unitsPerGpu } from '../../constructs/gpu-sharing';
 import { renderValue } from './problems';
-import type { GpuPoolSpec, SiteSpec } from './schema';
+import type { DataLabSpec, GpuPoolSpec, SiteSpec, StorageTierSpec } from './schema';
 
 /** A rule violation, located by field path. */
 export interface RuleFinding {
@@ -25,6 +25,32 @@ function declared(raw: Record<string, unknown>, section: string): string[] {
 /** Units (GPUs, MIG instances or time-sliced replicas) a pool offers in total. */
 export function poolUnits(pool: GpuPoolSpec): number {
   return pool.nodes * pool.acceleratorsPerNode * unitsPerGpu(pool.accelerator, pool.sharing);
+}
+
+/** Backends whose service runs inside one Kubernetes cluster (rather than storage the site already runs). */
+export function isInClusterBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
+  return tier.backend.type === 'rook-ceph' || tier.backend.type === 'minio';
+}
+
+/** Whether a tier serves buckets rather than volumes. */
+export function isObjectBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
+  return tier.backend.type === 'minio' || (tier.backend.type === 'rook-ceph' && tier.backend.service === 'object');
+}
+
+/**
+ * Clusters that get a tier: the one it names; else every cluster for external backends
+ * (csi, nfs), and the only cluster for in-cluster backends (none when the site has several
+ * and the tier names none, which the rules report).
+ */
+export function tierClusters(tier: Pick<StorageTierSpec, 'backend' | 'cluster'>, clusters: readonly string[]): string[] {
+  if (tier.cluster !== undefined) return clusters.includes(tier.cluster) ? [tier.cluster] : [];
+  if (!isInClusterBackend(tier) || clusters.length === 1) return [...clusters];
+  return [];
+}
+
+/** The tier a lab keeps its volumes on: its volumeTier, else the site's first home tier. */
+export function labVolumeTier(lab: Pick<DataLabSpec, 'volumeTier'>, tiers: Readonly<Record<string, Pick<StorageTierSpec, 'role'>>>): string | undefined {
+  return lab.volumeTier ?? Object.entries(tiers).find(([, t]) => t.role === 'home')?.[0];
 }
 
 function hasPath(raw: unknown, dotted: string): boolean {
@@ -123,6 +149,24 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
     }
   }
 
+  // Storage tiers: the backend fits the role, and in-cluster backends know their cluster.
+  const tierSpecs = spec.storageTiers ?? {};
+  for (const [tname, tier] of Object.entries(tierSpecs)) {
+    const at = ['storageTiers', tname];
+    if (tier.role === 'object' && !isObjectBackend(tier)) {
+      add([...at, 'backend', 'type'], `role object needs a backend that serves buckets, but ${tier.backend.type} serves volumes`, tier.backend.type, 'use rook-ceph with service: object, or minio');
+    }
+    if (tier.role !== 'object' && isObjectBackend(tier)) {
+      add([...at, 'role'], 'this backend serves buckets only, so the tier must have role object', tier.role, 'set role: object, or use a csi, nfs or rook-ceph block or filesystem backend');
+    }
+    if (tier.cluster !== undefined && !clusters.includes(tier.cluster)) {
+      add([...at, 'cluster'], 'names a cluster that the site does not declare', tier.cluster, `use one of ${refList(clusters)}`);
+    }
+    if (tier.cluster === undefined && isInClusterBackend(tier) && clusters.length > 1) {
+      add(at, `must name its cluster: a ${tier.backend.type} backend runs inside one cluster and the site has several`, literal('no cluster'), `add cluster: with one of ${refList(clusters)}`);
+    }
+  }
+
   // Tenants: references, guaranteed <= max <= capacity.
   const tenantSpecs = spec.tenants ?? {};
   const guaranteedByPool = new Map<string, { sum: number; tenants: string[] }>();
@@ -157,6 +201,16 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
     }
   }
 
+  // Labs claim volumes on their volume tier, beside the tenants.
+  for (const [lname, lab] of Object.entries(spec.dataLabs ?? {})) {
+    const tier = labVolumeTier(lab, spec.storageTiers ?? {});
+    if (tier === undefined || !tiers.includes(tier)) continue;
+    const entry = storageByTier.get(tier) ?? { sum: 0, tenants: [] };
+    entry.sum += lab.volumeQuotaTiB;
+    entry.tenants.push(`lab ${lname}`);
+    storageByTier.set(tier, entry);
+  }
+
   // Capacity: guaranteed quotas must fit unless the site oversubscribes explicitly.
   const gpuRatio = spec.oversubscription?.gpu ?? 1;
   for (const [pool, { sum, tenants: who }] of guaranteedByPool) {
@@ -175,8 +229,9 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
     const tierSpec = spec.storageTiers?.[tier];
     if (!tierSpec) continue;
     if (sum > tierSpec.capacityTiB * storageRatio) {
+      const last = who[who.length - 1];
       add(
-        ['tenants', who[who.length - 1], 'storageQuotaTiB', tier],
+        last.startsWith('lab ') ? ['dataLabs', last.slice(4), 'volumeQuotaTiB'] : ['tenants', last, 'storageQuotaTiB', tier],
         `storage quotas on tier ${tier} add up to ${round(sum)} TiB (${who.join(', ')}) but the tier holds ${tierSpec.capacityTiB} TiB${storageRatio > 1 ? ` x ${storageRatio} oversubscription` : ''}`,
         round(sum),
         `lower the quotas or set oversubscription.storage to at least ${round(sum / tierSpec.capacityTiB)}`,
@@ -184,13 +239,24 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
     }
   }
 
-  // Data labs: references to tenants, pools and tiers of the right role.
+  // Data labs: references to tenants, pools and tiers of the right role, all in one cluster.
+  const poolCluster = (pool: string) => poolSpecs[pool]?.cluster ?? (clusters.length === 1 ? clusters[0] : undefined);
+  let resolvedLabs = 0;
   for (const [lname, lab] of Object.entries(spec.dataLabs ?? {})) {
+    const before = findings.length;
     lab.tenants.forEach((t, i) => {
       if (!tenants.includes(t)) add(['dataLabs', lname, 'tenants', i], 'names a tenant that does not exist', t, `use one of ${refList(tenants)}`);
     });
     lab.pools.forEach((p, i) => {
       if (!pools.includes(p)) add(['dataLabs', lname, 'pools', i], 'names a GPU pool that does not exist', p, `use one of ${refList(pools)}`);
+    });
+    const [firstPool] = lab.pools.filter((p) => poolSpecs[p]);
+    const labCluster = firstPool === undefined ? undefined : poolCluster(firstPool);
+    lab.pools.forEach((p, i) => {
+      const c = poolSpecs[p] ? poolCluster(p) : undefined;
+      if (c !== undefined && labCluster !== undefined && c !== labCluster) {
+        add(['dataLabs', lname, 'pools', i], `is in cluster ${c}, but a lab runs in one cluster and its first pool ${firstPool} is in ${labCluster}`, p, `use pools of cluster ${labCluster} only, or split the lab`);
+      }
     });
     for (const field of ['objectTier', 'volumeTier'] as const) {
       const tier = lab[field];
@@ -199,11 +265,41 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
         add(['dataLabs', lname, field], 'names a storage tier that does not exist', tier, `use one of ${refList(tiers)}`);
         continue;
       }
-      const role = spec.storageTiers?.[tier]?.role;
+      const tierSpec = spec.storageTiers?.[tier];
+      const role = tierSpec?.role;
       if (field === 'objectTier' && role !== undefined && role !== 'object') {
         add(['dataLabs', lname, field], `must be a tier with role object, but ${tier} has role ${role}`, tier, 'name an object tier');
       }
+      if (field === 'volumeTier' && role === 'object') {
+        add(['dataLabs', lname, field], `must be a tier that holds volumes, but ${tier} has role object`, tier, 'name a home or project tier');
+      }
+      const served = tierSpec ? tierClusters(tierSpec, clusters) : [];
+      if (tierSpec && labCluster !== undefined && served.length > 0 && !served.includes(labCluster)) {
+        add(['dataLabs', lname, field], `is served in cluster ${served.join(', ')}, but the lab runs in cluster ${labCluster} (where its pools are)`, tier, `use a tier of cluster ${labCluster}, or set that tier's cluster to ${labCluster}`);
+      }
     }
+    const volumeTier = labVolumeTier(lab, spec.storageTiers ?? {});
+    if (lab.volumeTier === undefined && volumeTier !== undefined && labCluster !== undefined) {
+      const served = tierClusters(tierSpecs[volumeTier], clusters);
+      if (served.length > 0 && !served.includes(labCluster)) {
+        add(['dataLabs', lname], `keeps its volumes on the home tier ${volumeTier}, which is served in cluster ${served.join(', ')}, not in the lab's cluster ${labCluster}`, literal('no volumeTier'), `set volumeTier: to a tier of cluster ${labCluster}`);
+      }
+    }
+    if (lab.gpusPerNotebook > lab.gpusPerPool) {
+      add(['dataLabs', lname, 'gpusPerNotebook'], `must not exceed gpusPerPool (${lab.gpusPerPool}), or no notebook could start`, lab.gpusPerNotebook, `lower it, or raise gpusPerPool to at least ${lab.gpusPerNotebook}`);
+    }
+    lab.pools.forEach((p) => {
+      const poolSpec = usablePools[p];
+      if (poolSpec && lab.gpusPerPool > poolUnits(poolSpec)) {
+        add(['dataLabs', lname, 'gpusPerPool'], `exceeds the capacity of pool ${p} (${poolUnits(poolSpec)})`, lab.gpusPerPool, `lower it to ${poolUnits(poolSpec)} at most`);
+      }
+    });
+    if (findings.length === before) resolvedLabs++;
+  }
+  // JupyterHub in every lab signs users in with the site's issuer. Checked once the labs'
+  // own references resolve, since a lab that names nothing real would not be built anyway.
+  if (resolvedLabs > 0 && spec.identity && spec.identity.oidcIssuerUrl === undefined) {
+    add(['identity'], 'needs oidcIssuerUrl because the site has data labs, whose JupyterHub signs users in through OIDC', literal('no oidcIssuerUrl'), 'add identity.oidcIssuerUrl: with the issuer URL of the site\'s identity provider');
   }
 
   // State: local state only on development sites.

@@ -128,32 +128,44 @@ export const STORAGE_ROLES = ['scratch', 'project', 'home', 'object', 'archive']
 
 /** Storage backends a tier can use. */
 export const StorageBackendSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('csi'),
-    provisioner: nonEmpty().describe('CSI driver name already installed at the site, e.g. lustre.csi.hpe.com.'),
-    parameters: z.record(z.string(), z.string()).default({}).describe('StorageClass parameters of that driver.'),
-  }),
-  z.strictObject({
-    type: z.literal('rook-ceph'),
-    service: z.enum(['block', 'filesystem', 'object']).describe('RBD, CephFS or RGW.'),
-  }),
-  z.strictObject({
-    type: z.literal('nfs'),
-    server: nonEmpty(),
-    share: nonEmpty(),
-  }),
-  z.strictObject({
-    type: z.literal('minio'),
-    servers: z.number().int().min(1).default(4),
-    volumesPerServer: z.number().int().min(1).default(4),
-  }),
+  z
+    .strictObject({
+      type: z.literal('csi'),
+      provisioner: nonEmpty().describe('CSI driver name already installed at the site, e.g. lustre.csi.hpe.com.'),
+      parameters: z.record(z.string(), z.string()).default({}).describe('StorageClass parameters of that driver.'),
+    })
+    .describe('A CSI driver the site already runs (Lustre, GPFS, WEKA, VAST …): only a StorageClass is created.'),
+  z
+    .strictObject({
+      type: z.literal('rook-ceph'),
+      service: z.enum(['block', 'filesystem', 'object']).describe('RBD, CephFS or RGW.'),
+    })
+    .describe('Ceph run by Rook inside the cluster: one Ceph cluster per Kubernetes cluster, one pool, filesystem or object store per tier.'),
+  z
+    .strictObject({
+      type: z.literal('nfs'),
+      server: nonEmpty().describe('NFS server host name or address.'),
+      share: z.string().regex(/^\//, { message: 'must be an absolute export path such as /export/home' }).describe('Exported path; every volume is a sub-directory of it.'),
+    })
+    .describe('An NFS export, provisioned through csi-driver-nfs.'),
+  z
+    .strictObject({
+      type: z.literal('minio'),
+      servers: z.number().int().min(1).default(4),
+      volumesPerServer: z.number().int().min(1).default(4),
+      volumeStorageClass: nonEmpty().optional().describe('StorageClass of the MinIO server volumes, e.g. local disks through DirectPV. Default: the cluster\'s default StorageClass.'),
+    })
+    .describe('A MinIO tenant run by the MinIO operator inside the cluster.'),
 ]);
 
 /** A storage tier. */
 export const StorageTierSchema = z.strictObject({
-  role: z.enum(STORAGE_ROLES),
+  role: z.enum(STORAGE_ROLES).describe('scratch (deleted with its claims), project, home, archive (retained), or object (buckets).'),
   capacityTiB: z.number().positive().describe('Usable capacity, TiB.'),
   backend: StorageBackendSchema,
+  cluster: name()
+    .optional()
+    .describe('Cluster that gets the tier. Default: every cluster for csi and nfs; the only cluster for rook-ceph and minio, which must name it when the site has several.'),
 });
 
 export const TENANT_KINDS = ['startup', 'sme', 'industry', 'academia', 'public'] as const;
@@ -198,9 +210,12 @@ export const DataLabSchema = z.strictObject({
   tenants: z.array(name()).min(1).describe('Tenants that own and may reach the lab.'),
   sector: z.enum(SECTORS).optional(),
   sensitive: z.boolean().optional().describe('No internet egress, data stays in the lab. Default: true for healthcare.'),
-  pools: z.array(name()).min(1).describe('GPU pools the lab\'s notebooks may use.'),
+  pools: z.array(name()).min(1).describe('GPU pools the lab\'s notebooks may use, all in one cluster; one notebook profile per pool.'),
   objectTier: name().describe('Storage tier (role object) for buckets and artifacts.'),
-  volumeTier: name().optional().describe('Storage tier for notebook home volumes. Default: the site\'s home tier.'),
+  volumeTier: name().optional().describe('Storage tier for notebook home volumes and the lab database. Default: the site\'s home tier.'),
+  gpusPerNotebook: z.number().int().min(1).max(16).default(1).describe('GPU units each notebook gets.'),
+  gpusPerPool: z.number().int().min(1).default(8).describe('GPU units the lab\'s notebooks may hold at once in each of its pools (its ResourceQuota).'),
+  volumeQuotaTiB: z.number().positive().default(1).describe('Storage the lab may claim on its volume tier, TiB; counted against the tier capacity with the tenants\' quotas.'),
 });
 
 /** An image and chart mirror for sovereign or air-gapped installs. */
@@ -237,6 +252,38 @@ export const StateSchema = z.discriminatedUnion('backend', [
   z.strictObject({ backend: z.literal('local') }).describe('Only for sites marked development: true.'),
 ]);
 
+/** Endpoints of an OpenID Connect provider, for clients that do not read its discovery document. */
+export const OidcEndpointsSchema = z.strictObject({
+  authorizeUrl: z.url().describe('Authorization endpoint.'),
+  tokenUrl: z.url().describe('Token endpoint.'),
+  userinfoUrl: z.url().describe('Userinfo endpoint.'),
+});
+
+/** The site's identity provider, as the API server and the data labs use it. */
+export const IdentitySchema = z.strictObject({
+  oidcGroupPrefix: z.string().default('oidc:').describe('Prefix the API server adds to OIDC group names.'),
+  oidcIssuerUrl: z
+    .url()
+    .optional()
+    .describe('OIDC issuer; JupyterHub in every data lab signs users in with it. Required when the site has data labs.'),
+  oidcEndpoints: OidcEndpointsSchema.optional().describe(
+    'Authorization, token and userinfo endpoints. Default: Keycloak paths under the issuer (<issuer>/protocol/openid-connect/auth, /token, /userinfo).',
+  ),
+  oidcUsernameClaim: nonEmpty().default('preferred_username').describe('Claim that names a user.'),
+  oidcGroupsClaim: nonEmpty().default('groups').describe('Claim that lists a user\'s groups, matched against the tenants\' oidcGroups.'),
+  oidcIssuerCidrs: z
+    .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR such as 192.0.2.0/24' }))
+    .default([])
+    .describe('Public address ranges of the issuer that lab hubs must reach (TCP 443) when it is outside the private ranges. Default: none, an on-site issuer.'),
+  notebookClient: z
+    .strictObject({
+      clientId: nonEmpty().default('jupyterhub').describe('OIDC client id of the labs\' JupyterHub.'),
+      secret: SecretRefSchema.default({ name: 'jupyterhub-oidc', key: 'client-secret' }).describe('Secret, in every lab namespace, with the client secret.'),
+    })
+    .prefault({})
+    .describe('The OIDC client JupyterHub uses.'),
+});
+
 /** A whole site file. */
 export const SiteSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -265,11 +312,7 @@ export const SiteSchema = z.strictObject({
       storage: z.number().min(1).default(1).describe('Storage quotas may add up to capacity times this.'),
     })
     .default({ gpu: 1, storage: 1 }),
-  identity: z
-    .strictObject({
-      oidcGroupPrefix: z.string().default('oidc:').describe('Prefix the API server adds to OIDC group names.'),
-    })
-    .default({ oidcGroupPrefix: 'oidc:' }),
+  identity: IdentitySchema.prefault({}),
   registryMirror: RegistryMirrorSchema.optional(),
   state: StateSchema,
   assumptions: z
@@ -288,6 +331,8 @@ export type StateSpec = z.output<typeof StateSchema>;
 export type SlurmSpec = z.output<typeof SlurmSchema>;
 export type KueueSpec = z.output<typeof KueueSchema>;
 export type FabricSpec = z.output<typeof FabricSchema>;
+export type IdentitySpec = z.output<typeof IdentitySchema>;
+export type StorageBackendSpec = z.output<typeof StorageBackendSchema>;
 
 /** JSON Schema of the site file, generated from the zod schema. */
 export function siteJsonSchema(): Record<string, unknown> {

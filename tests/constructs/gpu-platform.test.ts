@@ -13,6 +13,8 @@ describe('GPU platform', () => {
     const { platform } = synthSite(siteSpec());
     const r = releases(platform);
     expect(Object.values(r).map((x) => [x.name, x.chart, x.version]).sort()).toEqual([
+      // The fixture's NFS project tier brings the NFS CSI driver.
+      ['csi-driver-nfs', 'csi-driver-nfs', '4.13.4'],
       ['gpu-operator', 'gpu-operator', 'v26.7.0'],
       ['kube-prometheus-stack', 'kube-prometheus-stack', '88.5.3'],
       ['kueue', 'kueue', '0.19.2'],
