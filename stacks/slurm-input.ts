@@ -8,6 +8,8 @@ import { unitsPerGpu } from '../constructs/gpu-sharing';
 import type { PoolFabric } from '../constructs/gpu-node-pool';
 import {
   gresTypeFor,
+  renderSlurm,
+  SlurmInputError,
   type GpuVendor,
   type SlurmGpuSharing,
   type SlurmPartitionInput,
@@ -176,4 +178,56 @@ function slurmTenant(name: string, tenant: TenantSpec, spec: SiteSpec, pools: re
     description: tenant.displayName ?? name,
     organization: tenant.kind,
   };
+}
+
+/**
+ * Site-file paths of the renderer's input paths: the mapping above read backwards, so
+ * problems point at the line an operator must change.
+ */
+const INPUT_TO_SITE: readonly [RegExp, string][] = [
+  [/^clusterName$/, 'id'],
+  [/^pools\.([^.]+)\.gpusPerNode$/, 'gpuPools.$1.acceleratorsPerNode'],
+  [/^pools\.([^.]+)\.memoryMiBPerNode$/, 'gpuPools.$1.memoryGiBPerNode'],
+  [/^pools\.([^.]+)\.(gresType|vendor)$/, 'gpuPools.$1.accelerator'],
+  [/^pools\.([^.]+)\.name$/, 'gpuPools.$1'],
+  [/^pools(\..*)?$/, 'gpuPools$1'],
+  [/^partitions(\..*)?$/, 'scheduler.slurm.partitions$1'],
+  [/^tenants\.([^.]+)\.maxUnitsByPool\.([^.]+)$/, 'tenants.$1.gpuQuota.$2.max'],
+  [/^tenants\.([^.]+)\.fairshare$/, 'tenants.$1.gpuQuota'],
+];
+
+/** A Slurm problem of a site, located by site-file path. */
+export interface SlurmSiteProblem {
+  /** Dotted site-file path, e.g. `gpuPools.h100.fabric.nodesPerNvlinkDomain`. */
+  readonly path: string;
+  /** The rest of the message: `<problem>, got <value>; <fix>`. */
+  readonly text: string;
+}
+
+/**
+ * Everything that stops a site's Slurm configuration from rendering (partitions across
+ * clusters, NVLink domains that do not fit, names that would clash …), located by site path.
+ * Validation runs this, so synth and validate report it with file and line.
+ */
+export function slurmSiteProblems(spec: SiteSpec): SlurmSiteProblem[] {
+  const raw: string[] = [];
+  try {
+    for (const c of slurmInputsFromSite(spec)) {
+      try {
+        renderSlurm(c.input);
+      } catch (e) {
+        if (!(e instanceof SlurmInputError)) throw e;
+        raw.push(...e.problems);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof SlurmMappingError)) throw e;
+    raw.push(...e.problems);
+  }
+  return raw.map((p) => {
+    const at = p.indexOf(': ');
+    const inputPath = p.slice(0, at);
+    const rule = INPUT_TO_SITE.find(([re]) => re.test(inputPath));
+    return { path: rule ? inputPath.replace(rule[0], rule[1]) : inputPath, text: p.slice(at + 2) };
+  });
 }

@@ -9,9 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
-import { filesOf, renderSlurm, SlurmInputError, type SlurmRendering } from '../../constructs/slurm/render';
-import { slurmInputsFromSite, SlurmMappingError } from '../slurm-input';
+import { filesOf, renderSlurm, type SlurmRendering } from '../../constructs/slurm/render';
+import { slurmInputsFromSite } from '../slurm-input';
 import { loadCatalogue } from '../spec/loader';
 import { formatProblem, SiteValidationError } from '../spec/problems';
 
@@ -56,25 +55,11 @@ export function renderSite(options: RenderOptions): RenderReport {
     return fail(`${file}: site ${spec.id} does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`);
   }
 
-  const renderings: { cluster: string; rendering: SlurmRendering }[] = [];
-  const problems: string[] = [];
-  try {
-    for (const c of slurmInputsFromSite(spec)) {
-      try {
-        renderings.push({ cluster: c.kubernetesCluster, rendering: renderSlurm(c.input) });
-      } catch (e) {
-        if (!(e instanceof SlurmInputError)) throw e;
-        problems.push(...e.problems);
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof SlurmMappingError)) throw e;
-    problems.push(...e.problems);
-  }
-  if (problems.length > 0) {
-    const located = locate(file, problems);
-    return fail(`${located.join('\n')}\n\n${problems.length} problem(s) in the Slurm configuration`);
-  }
+  // Loading validated the Slurm configuration too, so every site that loads renders.
+  const renderings: { cluster: string; rendering: SlurmRendering }[] = slurmInputsFromSite(spec).map((c) => ({
+    cluster: c.kubernetesCluster,
+    rendering: renderSlurm(c.input),
+  }));
 
   const outDir = path.resolve(options.outDir ?? path.join('render.out', spec.id));
   const perCluster = renderings.length > 1;
@@ -91,43 +76,6 @@ export function renderSite(options: RenderOptions): RenderReport {
     .map(({ cluster, rendering }) => `Slurm cluster ${rendering.clusterName} (Kubernetes cluster ${cluster}): ${Object.keys(rendering.nodeSets).length} NodeSet(s), topology ${rendering.topologyPlugin ?? 'none'}`)
     .join('\n');
   return { ok: true, text: [summary, ...lines, ...notes].join('\n'), files };
-}
-
-/**
- * Site-file paths of the renderer's input paths: the mapping in `stacks/slurm-input.ts`
- * read backwards, so problems point at the line an operator must change.
- */
-const INPUT_TO_SITE: readonly [RegExp, string][] = [
-  [/^clusterName$/, 'id'],
-  [/^pools\.([^.]+)\.gpusPerNode$/, 'gpuPools.$1.acceleratorsPerNode'],
-  [/^pools\.([^.]+)\.memoryMiBPerNode$/, 'gpuPools.$1.memoryGiBPerNode'],
-  [/^pools\.([^.]+)\.(gresType|vendor)$/, 'gpuPools.$1.accelerator'],
-  [/^pools\.([^.]+)\.name$/, 'gpuPools.$1'],
-  [/^pools(\..*)?$/, 'gpuPools$1'],
-  [/^partitions(\..*)?$/, 'scheduler.slurm.partitions$1'],
-  [/^tenants\.([^.]+)\.maxUnitsByPool\.([^.]+)$/, 'tenants.$1.gpuQuota.$2.max'],
-  [/^tenants\.([^.]+)\.fairshare$/, 'tenants.$1.gpuQuota'],
-];
-
-/** Problems `<path>: <text>` as `<file>:<line> <site path>: <text>`. */
-function locate(file: string, problems: readonly string[]): string[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines });
-  const lineOf = (sitePath: string): number => {
-    const keys = sitePath.split('.');
-    for (let depth = keys.length; depth > 0; depth--) {
-      const node = doc.getIn(keys.slice(0, depth), true) as Node | undefined;
-      if (node && typeof node === 'object' && node.range) return lines.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
-  return problems.map((p) => {
-    const at = p.indexOf(': ');
-    const inputPath = p.slice(0, at);
-    const rule = INPUT_TO_SITE.find(([re]) => re.test(inputPath));
-    const sitePath = rule ? inputPath.replace(rule[0], rule[1]) : inputPath;
-    return `${file}:${lineOf(sitePath)} ${sitePath}: ${p.slice(at + 2)}`;
-  });
 }
 
 /** Writes `entries` into a fresh folder beside `dir`, then swaps it into place. */

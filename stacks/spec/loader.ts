@@ -9,6 +9,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node }
 import type { z } from 'zod';
 import { SiteSchema, type SiteSpec } from './schema';
 import { closest, renderValue, SiteValidationError, type SiteProblem } from './problems';
+import { slurmSiteProblems } from '../slurm-input';
 import { siteRules, type RuleFinding } from './rules';
 
 type PathKey = string | number;
@@ -103,6 +104,14 @@ export function checkSiteText(text: string, file: string): SiteCheck {
       got: renderValue(id),
       fix: `rename the file to ${id}.yaml or set id: ${expectedName}`,
     });
+  }
+
+  // The Slurm configuration is rendered only from a file without other problems.
+  if (parsed.success && problems.length === 0) {
+    for (const p of slurmSiteProblems(parsed.data)) {
+      const m = /^([\s\S]*), got ([\s\S]*?); ([\s\S]*)$/.exec(p.text);
+      problems.push({ file, line: source.lineOf(p.path.split('.')), path: p.path, problem: m?.[1] ?? p.text, got: m?.[2] ?? 'this configuration', fix: m?.[3] ?? 'see the Slurm section of the README' });
+    }
   }
 
   problems.sort((a, b) => a.line - b.line);

@@ -90,7 +90,7 @@ describe('npm run render', () => {
     expect(line).toBeGreaterThan(1);
     expect(report.text).toMatch(new RegExp(`^${file}:${line} gpuPools\\.h100\\.fabric\\.nodesPerNvlinkDomain: 5 nodes leave a last NVLink domain of 1 nodes`));
     expect(report.text).toMatch(/\n\S+xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.gpu\.pools: mixes pools with NVLink domains \(h100\) and without \(hgx\)/);
-    expect(report.text).toMatch(/\n\n2 problem\(s\) in the Slurm configuration$/);
+    expect(report.text).toMatch(/\n\n2 problem\(s\) in site files$/);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 

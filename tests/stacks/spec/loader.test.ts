@@ -172,6 +172,23 @@ describe('site file loader', () => {
       ]);
     });
 
+    test('Slurm problems are reported with their line: a partition across clusters, NVLink domains that do not fit', () => {
+      const twoClusters = {
+        clusters: { edge: { kubeconfigPath: 'k', context: 'c' } },
+        gpuPools: {
+          h100: { cluster: 'main' },
+          edge: { cluster: 'edge', accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet' },
+        },
+        scheduler: { slurm: { partitions: { all: { pools: ['h100', 'edge'], default: true, maxTimeHours: 24 } } } },
+      };
+      expect(problemsOf(twoClusters)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.all\.pools: .*cluster/)]);
+      const blocks = {
+        gpuPools: { h100: { nodes: 5, fabric: { nodesPerNvlinkDomain: 2 } } },
+        scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+      };
+      expect(problemsOf(blocks)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100\.\S+: .*, got .*; .+$/)]);
+    });
+
     test('data labs reference tenants, pools and an object tier', () => {
       expect(problemsOf({ dataLabs: { lab: { tenants: ['nobody'], pools: ['h100'], objectTier: 'project' } } })).toEqual([
         expect.stringMatching(/dataLabs\.lab\.tenants\.0: names a tenant that does not exist, got "nobody"; use one of acme$/),
