@@ -7,8 +7,11 @@ import { dnsLabel, LABEL_PREFIX } from './labels';
 /** Pod Security Admission levels. @see https://kubernetes.io/docs/concepts/security/pod-security-admission/ */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
-/** Private address ranges that "internet egress" never includes (RFC 1918). */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+/**
+ * Addresses that "internet egress" never includes: the private ranges (RFC 1918) and
+ * link-local, where cloud and bare-metal metadata servers answer (169.254.169.254).
+ */
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] as const;
 
 /** Label that marks a namespace's isolation group: namespaces with the same value may talk. */
 export const ISOLATION_LABEL = `${LABEL_PREFIX}/isolation-group`;

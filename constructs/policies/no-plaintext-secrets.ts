@@ -4,7 +4,9 @@ import { nonCompliant, type PolicyRule } from './rule';
 /** Keys whose value is a credential. */
 const SENSITIVE_KEY = /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accesskeyid|secretkey|secret_key|privatekey|private_key|connstr|conn_str|connectionstring|credentials?)$/i;
 /** Keys that hold the *name* of a Secret or of a key inside one, not a credential. */
-const REFERENCE_KEY = /^(existing|secretname|secretref|secretkeyref|secretkeys?$)|(name|ref|keyref|secretkey(name)?)$/i;
+const REFERENCE_KEY = /^(existing|keyof|secretname|secretref|secretkeyref|secretkeys?$)|(name|ref|keyref|secretkey(name)?)$/i;
+/** Maps whose entries name keys inside a Secret (lakeFS `secretKeys.*`), not credentials. */
+const REFERENCE_MAP = /(^|\.)secretKeys\./;
 /** A Terraform reference (variable, data source or resource attribute), resolved at apply time. */
 const TERRAFORM_REFERENCE = /^\$\{(var|data|local)\.[^}]+\}$/;
 
@@ -20,7 +22,7 @@ export const NoPlaintextSecrets: PolicyRule = {
     for (const leaf of allLeaves(resource)) {
       if (typeof leaf.value !== 'string' || leaf.value === '') continue;
       const isSecretPayload = resource.type.startsWith('kubernetes_secret') && /^(data|binary_data|string_data)\./.test(leaf.path);
-      const isCredential = SENSITIVE_KEY.test(leaf.key) && !REFERENCE_KEY.test(leaf.key);
+      const isCredential = SENSITIVE_KEY.test(leaf.key) && !REFERENCE_KEY.test(leaf.key) && !REFERENCE_MAP.test(leaf.path);
       if ((isSecretPayload || isCredential) && !TERRAFORM_REFERENCE.test(leaf.value)) {
         details.push(`${leaf.path} holds a literal value`);
       }

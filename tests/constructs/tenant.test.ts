@@ -118,7 +118,7 @@ describe('Tenant', () => {
 
   test('internet egress excludes private ranges, and can be switched off for any tenant', () => {
     const open = resourceNamed(build().json, 'kubernetes_network_policy_v1', 'allow-internet-egress') as { spec: { egress: unknown[] } };
-    expect(open.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }] }]);
+    expect(open.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }] }]);
     expect(policyNames(build({ internetEgress: false }).json)).not.toContain('allow-internet-egress');
   });
 

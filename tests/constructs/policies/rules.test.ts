@@ -126,7 +126,16 @@ describe('AIF-SEC-1 no plaintext secrets', () => {
     expect(
       findings('AIF-SEC-1', (s, t) => {
         const password = new TerraformVariable(s, 'db_password', { type: 'string', sensitive: true });
-        release(s, t, { version: '1.0.0', values: { auth: { existingSecret: 'db-credentials', passwordSecretKeyRef: 'password' }, db: { password: password.stringValue } } });
+        release(s, t, {
+          version: '1.0.0',
+          values: {
+            auth: { existingSecret: 'db-credentials', passwordSecretKeyRef: 'password' },
+            db: { password: password.stringValue },
+            // Names of keys inside existing Secrets, as mlflow and lakeFS write them.
+            artifactRoot: { s3: { keyOfSecretAccessKey: 'secret-key' } },
+            secretKeys: { databaseConnectionString: 'connection-string', authEncryptSecretKey: 'encrypt-key' },
+          },
+        });
       }),
     ).toEqual([]);
   });
