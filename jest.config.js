@@ -8,4 +8,5 @@ module.exports = {
   },
   testTimeout: 120000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tests/summary-reporter.js'],
 };
