@@ -281,6 +281,8 @@ interface SchemaDef {
   shape?: Record<string, { _zod: { def: SchemaDef } }>;
   innerType?: { _zod: { def: SchemaDef } };
   valueType?: { _zod: { def: SchemaDef } };
+  keyType?: { _zod: { def: SchemaDef } };
+  entries?: Record<string, unknown>;
   element?: { _zod: { def: SchemaDef } };
   options?: { _zod: { def: SchemaDef } }[];
   discriminator?: string;
@@ -314,7 +316,9 @@ function knownKeys(fieldPath: readonly PathKey[], raw: unknown): string[] {
     if (!next) return [];
     def = unwrap(next, fieldPath.slice(0, i + 1));
   }
-  return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+  if (def.type === 'object') return Object.keys(def.shape ?? {});
+  // A record keyed by an enum (policySuppressions by rule id) allows exactly those keys.
+  return Object.keys(def.keyType?._zod.def.entries ?? {});
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ACCELERATOR_IDS } from '../../constructs/accelerators';
+import { AI_FACTORY_RULES } from '../../constructs/policies/pack';
 
 /** Version of the site file format this code reads. */
 export const SCHEMA_VERSION = 1;
@@ -315,6 +316,16 @@ export const SiteSchema = z.strictObject({
   identity: IdentitySchema.prefault({}),
   registryMirror: RegistryMirrorSchema.optional(),
   state: StateSchema,
+  policySuppressions: z
+    .partialRecord(
+      z.enum(AI_FACTORY_RULES.map((r) => r.id) as [string, ...string[]]),
+      z.record(
+        z.string().regex(/^(platform|workloads)(\/[A-Za-z0-9_.-]+)+$/, { message: 'must be a construct path such as workloads/Tenant-acme/Namespace' }),
+        z.string().min(10, { message: 'must say why the finding is acceptable (at least 10 characters)' }),
+      ),
+    )
+    .default({})
+    .describe('Policy rule id to construct path (layer/...) to the reason the finding is accepted; printed on every synth.'),
   assumptions: z
     .record(z.string().min(1), nonEmpty())
     .default({})

@@ -5,7 +5,8 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { validateCatalogue } from '../../../stacks/cli/validate';
 import { loadSiteFile } from '../../../stacks/spec/loader';
-import { fixtureText, resourceNamed, resources, SITES_DIR, synthSite } from '../../helpers';
+import type { SiteStacks } from '../../../stacks/site';
+import { fixtureText, problemsOf, resourceNamed, resources, SITES_DIR, synthSite } from '../../helpers';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -68,5 +69,42 @@ describe('npm run validate', () => {
     expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe('32');
     const bindings = resources(workloads, 'kubernetes_role_binding_v1').filter((b) => (b.metadata as { namespace: string }).namespace === 'tenant-new-startup');
     expect(bindings).toHaveLength(1);
+  });
+});
+
+describe('policy suppressions in the site file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-suppress-test-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const removeQuota = (site: SiteStacks) => site.workloads.tenants.main.acme.node.tryRemoveChild('Quota');
+
+  test('a suppressed finding passes validation and is printed with its reason', () => {
+    fs.writeFileSync(
+      path.join(dir, 'xx-minimal.yaml'),
+      fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'quota enforced by the site admission webhook' } } }),
+    );
+    const report = validateCatalogue(dir, undefined, undefined, removeQuota);
+    expect(report.ok).toBe(true);
+    expect(report.text).toMatch(/^ok  xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-acme\/Namespace\/Namespace\n/);
+    expect(report.text).toMatch(/\n  reason: quota enforced by the site admission webhook\n/);
+  });
+
+  test('a suppression that names no construct is an error', () => {
+    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
+    const report = validateCatalogue(dir);
+    expect(report.ok).toBe(false);
+    expect(report.text).toMatch(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-nobody: names no construct of the site, got "workloads\/Tenant-nobody"/);
+  });
+
+  test('the rule id and a real reason are checked with the schema', () => {
+    expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-acme': 'a good reason here' } } })).toEqual([
+      expect.stringMatching(/policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/),
+    ]);
+    expect(problemsOf({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'because' } } })).toEqual([
+      expect.stringMatching(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/),
+    ]);
   });
 });
