@@ -113,12 +113,11 @@ export class SlurmCluster extends Construct {
  * creates the partition QOS, then loads the accounts file.
  */
 function accountObjects(r: SlurmRendering, namespace: string, mirror?: RegistryMirror): KubernetesObject[] {
-  const qos = /Partition QOS to create first[^:]*: (.*)$/m.exec(r.accounts)?.[1]?.split(', ') ?? [];
   const script = [
     'set -eu',
     `sackd --conf-server slurm-controller.${namespace}.svc:6817`,
     'until scontrol ping >/dev/null 2>&1; do sleep 5; done',
-    ...qos.map((q) => `sacctmgr -i add qos ${q} || true`),
+    ...r.partitionQos.map((q) => `sacctmgr -i add qos ${q} || true`),
     'sacctmgr -i load file=/etc/aif/accounts.cfg',
   ].join('\n');
   return [

@@ -154,6 +154,11 @@ export interface StorageTierProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** StorageClass name of a tier: `aif-<tier>`; tenant quotas name the same class. */
+export function tierStorageClassName(tierName: string): string {
+  return `aif-${tierName}`;
+}
+
 /**
  * A storage tier of a site in one cluster. File and block tiers get a StorageClass named
  * `aif-<tier>` (the name tenant quotas use), labelled with its role so the policy pack
@@ -200,7 +205,7 @@ export class StorageTier extends Construct {
     this.tierName = props.tierName;
     this.role = props.role;
     this.capacityTiB = props.capacityTiB;
-    this.storageClassName = dnsLabel(props.storageClassName ?? `aif-${props.tierName}`);
+    this.storageClassName = dnsLabel(props.storageClassName ?? tierStorageClassName(props.tierName));
     this.reclaimPolicy = props.reclaimPolicy ?? reclaimPolicyFor(props.role);
     this.after = [...(props.dependsOn ?? [])];
     const backend = props.backend;

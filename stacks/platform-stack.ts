@@ -38,7 +38,7 @@ export class PlatformStack extends SiteStack {
     super(scope, spec, 'platform');
     const systemNamespaces = Object.fromEntries(
       this.targets.map((target) => {
-        const scopeId = this.targets.length > 1 ? `-${target.name}` : '';
+        const scopeId = this.suffix(target.name);
         const ns = new NamespaceV1(this, `SystemNamespace${scopeId}`, {
           provider: target.kubernetes,
           metadata: { name: SYSTEM_NAMESPACE, labels: siteLabels(spec.id, { 'pod-security.kubernetes.io/enforce': 'restricted' }) },
@@ -91,7 +91,7 @@ export class PlatformStack extends SiteStack {
     const slurm: Record<string, SlurmOperator> = {};
     const slurmClusters = new Set(slurmInputsFromSite(spec).map((c) => c.kubernetesCluster));
     for (const target of this.targets) {
-      const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+      const suffix = this.suffix(target.name);
       // Monitoring first: its CRDs carry the ServiceMonitors the other charts create.
       const monitoring = new Observability(this, `Observability${suffix}`, { target, siteId: spec.id, mirror });
       observability[target.name] = monitoring;

@@ -15,6 +15,14 @@ export function stackName(siteId: string, layer: Layer): string {
 }
 
 /**
+ * Construct-id suffix of a cluster's constructs: none on a single-cluster site, so its ids
+ * stay short and stable, and `-<cluster>` when a site has several.
+ */
+export function clusterSuffix(clusterCount: number, cluster: string): string {
+  return clusterCount > 1 ? `-${cluster}` : '';
+}
+
+/**
  * A stack of one site layer: owns the backend and the per-cluster providers. Subclasses
  * map spec fields to construct props; constructs never see the site spec.
  */
@@ -26,6 +34,11 @@ export abstract class SiteStack extends TerraformStack {
     super(scope, stackName(spec.id, layer));
     configureBackend(this, spec, stackName(spec.id, layer));
     this.targets = configureProviders(this, spec);
+  }
+
+  /** Construct-id suffix of cluster `name`'s constructs in this stack. */
+  protected suffix(name: string): string {
+    return clusterSuffix(this.targets.length, name);
   }
 
   /** The providers of cluster `name`. */

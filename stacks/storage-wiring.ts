@@ -15,6 +15,7 @@ import type { RegistryMirror } from '../constructs/pinned-chart';
 import { StorageOperators } from '../constructs/storage-operators';
 import { StorageTier, type StorageTierBackend } from '../constructs/storage-tier';
 import type { Tenant, TenantGroups } from '../constructs/tenant';
+import { clusterSuffix } from './site-stack';
 import { labVolumeTier, tierClusters } from './spec/rules';
 import type { DataLabSpec, SiteSpec, StorageTierSpec } from './spec/schema';
 
@@ -49,7 +50,7 @@ export interface StorageWorkloads {
 }
 
 const clusterNames = (spec: SiteSpec) => Object.keys(spec.clusters);
-const suffixOf = (targets: readonly ClusterTarget[], target: ClusterTarget) => (targets.length > 1 ? `-${target.name}` : '');
+const suffixOf = (targets: readonly ClusterTarget[], target: ClusterTarget) => clusterSuffix(targets.length, target.name);
 
 /** Tiers served in cluster `cluster`. */
 function tiersIn(spec: SiteSpec, cluster: string): [string, StorageTierSpec][] {

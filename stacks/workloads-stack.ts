@@ -7,15 +7,11 @@ import { renderSlurm } from '../constructs/slurm/render';
 import { registryMirror } from './platform-stack';
 import { slurmInputsFromSite } from './slurm-input';
 import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
+import { tierStorageClassName } from '../constructs/storage-tier';
 import { Tenant } from '../constructs/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
 import type { SiteSpec } from './spec/schema';
-
-/** StorageClass name of a storage tier. */
-export function storageClassName(tier: string): string {
-  return `aif-${tier}`;
-}
 
 /**
  * The workloads layer of a site: tenants and the custom resources whose CRDs the platform
@@ -50,7 +46,7 @@ export class WorkloadsStack extends SiteStack {
             gpuQuotas: Object.entries(tenant.gpuQuota)
               .filter(([pool]) => this.poolCluster(pool) === target.name)
               .map(([pool, quota]) => ({ pool: platform.pools[pool], guaranteed: quota.guaranteed, max: quota.max })),
-            storageQuotas: Object.entries(tenant.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: storageClassName(tier), tib })),
+            storageQuotas: Object.entries(tenant.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: tierStorageClassName(tier), tib })),
             internetEgress: tenant.internetEgress,
             // Prometheus scrapes workload metrics that tenants expose.
             trustedSources: [MONITORING_NAMESPACE],
@@ -65,7 +61,7 @@ export class WorkloadsStack extends SiteStack {
     this.kueue = kueue
       ? Object.fromEntries(
           this.targets.map((target) => {
-            const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+            const suffix = this.suffix(target.name);
             const tenants = Object.values(this.tenants[target.name]);
             const queues = new KueueQueues(this, `Kueue${suffix}`, {
               target,
@@ -86,7 +82,7 @@ export class WorkloadsStack extends SiteStack {
     const slurmSpec = spec.scheduler.slurm;
     const slurm: Record<string, SlurmCluster> = {};
     for (const { kubernetesCluster, input } of slurmInputsFromSite(spec)) {
-      const suffix = this.targets.length > 1 ? `-${kubernetesCluster}` : '';
+      const suffix = this.suffix(kubernetesCluster);
       slurm[kubernetesCluster] = new SlurmCluster(this, `Slurm${suffix}`, {
         target: this.target(kubernetesCluster),
         rendering: renderSlurm(input),
@@ -110,7 +106,7 @@ export class WorkloadsStack extends SiteStack {
     for (const target of this.targets) {
       const network = platform.gpuPlatforms[target.name].network;
       if (!network) continue;
-      const suffix = this.targets.length > 1 ? `-${target.name}` : '';
+      const suffix = this.suffix(target.name);
       new NicClusterPolicy(this, `NicClusterPolicy${suffix}`, {
         target,
         siteId: spec.id,

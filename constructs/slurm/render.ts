@@ -73,6 +73,8 @@ export interface SlurmRendering {
   readonly topologyPlugin?: TopologyPlugin;
   /** sacctmgr flat file. */
   readonly accounts: string;
+  /** QOS named by partitions; they must exist before the accounts file is loaded. */
+  readonly partitionQos: readonly string[];
   /** NodeSet values, keyed by pool name. */
   readonly nodeSets: Readonly<Record<string, SlinkyNodeSetValues>>;
   /** Never deployed with Slinky: the NodeSet and NodeName lines that the operator and the registered slurmd add. */
@@ -139,6 +141,7 @@ export function renderSlurm(input: SlurmRenderInput): SlurmRendering {
     gresConf: `${[header('gres.conf', input.clusterName), ...input.pools.flatMap(gresConfLines)].join('\n')}\n`,
     ...(topology.plugin ? { topologyConf: `${[header('topology.conf', input.clusterName), ...topology.lines].join('\n')}\n`, topologyPlugin: topology.plugin } : {}),
     accounts: renderAccounts(input),
+    partitionQos: [...new Set(input.partitions.map((p) => p.qos).filter((q): q is string => q !== undefined))].sort(),
     nodeSets: Object.fromEntries(input.pools.map((p) => [p.name, { replicas: p.nodes, extraConfMap: { Gres: nodeGres(p) } }])),
     registeredNodesConf: `${registeredNodesLines(input.pools).join('\n')}\n`,
     notes: topology.notes,

@@ -3,7 +3,7 @@ import { IsolatedNamespace } from '../../constructs/isolated-namespace';
 import { STORAGE_ROLE_LABEL } from '../../constructs/labels';
 import { PolicyPack } from '../../constructs/policies/pack';
 import { minioVolumeGiB, reclaimPolicyFor, StorageTier, STORAGE_TIER_LABEL, type StorageRole, type StorageTierProps } from '../../constructs/storage-tier';
-import { storageClassName } from '../../stacks/workloads-stack';
+import { tierStorageClassName as storageClassName } from '../../constructs/storage-tier';
 import { resourceCounts, resources, synthJson } from '../helpers';
 import { unknownChartKeys } from './charts/chart-keys';
 import { at, meta, newStack, releases, valuesOf } from './storage-fixtures';

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { renderSchema, SCHEMA_FILE } from '../../stacks/cli/write-schema';
-import { loadCatalogue } from '../../stacks/spec/loader';
+import { catalogueFiles, loadCatalogue } from '../../stacks/spec/loader';
 import type { SiteSpec } from '../../stacks/spec/schema';
-import { parse } from 'yaml';
+import * as path from 'path';
+import { parse, parseDocument, type Scalar } from 'yaml';
 import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import { unknownChartKeys } from '../constructs/charts/chart-keys';
 import { resources, SITES_DIR, synthSite } from '../helpers';
@@ -59,6 +60,24 @@ describe('the default catalogue', () => {
       const hosts = sites.filter((s) => Object.values(s.tenants).some((t) => t.antenna?.id === antenna)).map((s) => s.id);
       expect({ antenna, hosts: hosts.sort() }).toEqual({ antenna, hosts: [...factories].sort() });
     }
+  });
+
+  test('no hardware number is presented as fact without a source: each is sourced in a comment or listed as an assumption', () => {
+    const unsourced: string[] = [];
+    for (const file of catalogueFiles(SITES_DIR)) {
+      const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+      const assumed = Object.keys((doc.toJS() as { assumptions?: Record<string, string> }).assumptions ?? {});
+      const pools = Object.keys((doc.toJS() as { gpuPools: Record<string, unknown> }).gpuPools);
+      for (const pool of pools) {
+        for (const field of ['accelerator', 'nodes', 'acceleratorsPerNode']) {
+          const comment = (doc.getIn(['gpuPools', pool, field], true) as Scalar | undefined)?.comment ?? '';
+          const sourced = /https?:\/\/|^\s*fact\b/.test(comment);
+          const isAssumption = assumed.some((a) => a === `gpuPools.${pool}.${field}` || a === `gpuPools.${pool}` || a === 'gpuPools');
+          if (!sourced && !isAssumption) unsourced.push(`${path.basename(file)} gpuPools.${pool}.${field}`);
+        }
+      }
+    }
+    expect(unsourced).toEqual([]);
   });
 
   test('every reference-design value is declared as an assumption with a reason', () => {

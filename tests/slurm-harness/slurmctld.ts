@@ -465,7 +465,11 @@ fi
 exec chroot "$root" "$@"
 `;
 
-function sandboxArgs(devlistHostPath: string, cmd: string[]): string[] {
+/**
+ * `unshare` arguments that run `cmd` in the chroot with a private /proc and, when a device
+ * list is given, a private /dev holding those devices (fake GPUs for slurmd).
+ */
+export function sandboxArgs(devlistHostPath: string, cmd: string[]): string[] {
   return ['--mount', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SH, 'aif-sandbox', SLURM_ROOT, devlistHostPath, ...cmd];
 }
 

@@ -4,7 +4,7 @@ import { STORAGE_ROLE_LABEL } from '../../constructs/labels';
 import { blockingFindings } from '../../constructs/policies/pack';
 import { checkSitePolicies } from '../../stacks/site';
 import { loadCatalogue } from '../../stacks/spec/loader';
-import { storageClassName } from '../../stacks/workloads-stack';
+import { tierStorageClassName as storageClassName } from '../../constructs/storage-tier';
 import { problemsOf, resources, siteSpec, SITES_DIR, type SynthJson } from '../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../constructs/charts/chart-keys';
 import { at, meta, releases, synthStorageSite } from '../constructs/storage-fixtures';

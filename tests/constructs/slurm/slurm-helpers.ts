@@ -8,7 +8,7 @@ import * as path from 'path';
 import { unitsPerGpu } from '../../../constructs/gpu-sharing';
 import { gresTypeFor, type SlinkyNodeSetValues, type SlurmRendering } from '../../../constructs/slurm/render';
 import type { SiteSpec } from '../../../stacks/spec/schema';
-import { expandBrackets, gresDeviceFiles, SLURM_ROOT, type Scontrol, type SlurmConfFiles } from '../../slurm-harness/slurmctld';
+import { expandBrackets, gresDeviceFiles, sandboxArgs, type Scontrol, type SlurmConfFiles } from '../../slurm-harness/slurmctld';
 
 /** Patch for the minimal fixture: a Slurm partition over its h100 pool. */
 export const SLURM_PATCH = { scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } } };
@@ -200,25 +200,6 @@ export function slinkySlurmdConf(nodeSet: string, values: SlinkyNodeSetValues): 
   return [`Features=${nodeSet}`, ...Object.entries(values.extraConfMap).map(([k, v]) => `${k}=${(v as readonly string[]).join(',')}`)].sort().join(' ');
 }
 
-const SANDBOX_SH = `set -e
-root="$1"; devlist="$2"; shift 2
-mount -t proc proc "$root/proc"
-mount --rbind /sys "$root/sys"
-mount -t tmpfs -o mode=0755 aifslurmd "$root/dev"
-mknod -m 0666 "$root/dev/null" c 1 3
-mknod -m 0666 "$root/dev/zero" c 1 5
-mknod -m 0666 "$root/dev/random" c 1 8
-mknod -m 0666 "$root/dev/urandom" c 1 9
-minor=0
-while IFS= read -r dev; do
-  case "$dev" in /dev/*) ;; *) continue ;; esac
-  mkdir -p "$(dirname "$root$dev")"
-  mknod -m 0666 "$root$dev" c 195 "$minor"
-  minor=$((minor + 1))
-done < "$devlist"
-exec chroot "$root" "$@"
-`;
-
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -244,7 +225,7 @@ export async function withSlinkySlurmd<T>(ctl: Scontrol, nodeName: string, conf:
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', AIF_NSS_LOOPBACK: '1', SLURM_CONF: `${ctl.dir}/slurm.conf` };
   const slurmd = spawn(
     'unshare',
-    ['--mount', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SH, 'aif-slurmd', SLURM_ROOT, devices, '/usr/sbin/slurmd', '-D', '-Z', '-N', nodeName, '--conf', conf, '-f', `${ctl.dir}/slurm.conf`],
+    sandboxArgs(devices, ['/usr/sbin/slurmd', '-D', '-Z', '-N', nodeName, '--conf', conf, '-f', `${ctl.dir}/slurm.conf`]),
     { env, stdio: ['ignore', fd, fd] },
   );
   fs.closeSync(fd);
