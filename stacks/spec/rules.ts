@@ -126,9 +126,16 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
       }
     }
   }
-  const usablePools = Object.fromEntries(
-    Object.entries(poolSpecs).filter(([, p]) => p.sharing.mode !== 'mig' || (ACCELERATORS[p.accelerator].migCapable && typeof migInstancesPerGpu(p.sharing.profile, ACCELERATORS[p.accelerator].memoryGB ?? 0) === 'number')),
-  );
+  // Units each pool offers; pools whose sharing does not fit their accelerator (reported
+  // above) have no capacity to check quotas against.
+  const capacities = new Map<string, number>();
+  for (const [name, pool] of Object.entries(poolSpecs)) {
+    try {
+      capacities.set(name, poolUnits(pool));
+    } catch {
+      // a MIG profile that does not fit: already a finding
+    }
+  }
 
   // Scheduler.
   const scheduler = spec.scheduler;
@@ -179,9 +186,8 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
         continue;
       }
       if (quota.guaranteed > quota.max) add([...at, 'guaranteed'], `must not exceed max (${quota.max})`, quota.guaranteed, 'lower guaranteed or raise max');
-      const poolSpec = usablePools[pool];
-      if (poolSpec) {
-        const capacity = poolUnits(poolSpec);
+      const capacity = capacities.get(pool);
+      if (capacity !== undefined) {
         if (quota.max > capacity) add([...at, 'max'], `exceeds the capacity of pool ${pool} (${capacity})`, quota.max, `lower it to ${capacity} at most`);
         const entry = guaranteedByPool.get(pool) ?? { sum: 0, tenants: [] };
         entry.sum += quota.guaranteed;
@@ -214,7 +220,7 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
   // Capacity: guaranteed quotas must fit unless the site oversubscribes explicitly.
   const gpuRatio = spec.oversubscription?.gpu ?? 1;
   for (const [pool, { sum, tenants: who }] of guaranteedByPool) {
-    const capacity = poolUnits(usablePools[pool]);
+    const capacity = capacities.get(pool) as number;
     if (sum > capacity * gpuRatio) {
       add(
         ['tenants', who[who.length - 1], 'gpuQuota', pool, 'guaranteed'],
@@ -289,9 +295,9 @@ export function siteRules(spec: Partial<SiteSpec>, raw: Record<string, unknown>)
       add(['dataLabs', lname, 'gpusPerNotebook'], `must not exceed gpusPerPool (${lab.gpusPerPool}), or no notebook could start`, lab.gpusPerNotebook, `lower it, or raise gpusPerPool to at least ${lab.gpusPerNotebook}`);
     }
     lab.pools.forEach((p) => {
-      const poolSpec = usablePools[p];
-      if (poolSpec && lab.gpusPerPool > poolUnits(poolSpec)) {
-        add(['dataLabs', lname, 'gpusPerPool'], `exceeds the capacity of pool ${p} (${poolUnits(poolSpec)})`, lab.gpusPerPool, `lower it to ${poolUnits(poolSpec)} at most`);
+      const capacity = capacities.get(p);
+      if (capacity !== undefined && lab.gpusPerPool > capacity) {
+        add(['dataLabs', lname, 'gpusPerPool'], `exceeds the capacity of pool ${p} (${capacity})`, lab.gpusPerPool, `lower it to ${capacity} at most`);
       }
     });
     if (findings.length === before) resolvedLabs++;
