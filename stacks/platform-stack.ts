@@ -1,15 +1,15 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { Construct } from 'constructs';
-import { GpuNodePool } from '../constructs/gpu-node-pool';
-import { GpuPlatform } from '../constructs/gpu-platform';
-import { KueueController } from '../constructs/kueue-controller';
-import { Observability } from '../constructs/observability';
-import { SlurmOperator } from '../constructs/slurm-operator';
-import { slurmInputsFromSite } from './slurm-input';
+import { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
+import { GpuPlatform } from '../constructs/gpu/gpu-platform';
+import { KueueController } from '../constructs/scheduling/kueue/kueue-controller';
+import { Observability } from '../constructs/observability/observability';
+import { SlurmOperator } from '../constructs/scheduling/slurm/slurm-operator';
+import { slurmInputsFromSite } from './spec/slurm-input';
 import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
-import type { RegistryMirror } from '../constructs/pinned-chart';
-import { siteLabels } from '../constructs/labels';
+import type { RegistryMirror } from '../constructs/charts/pinned-chart';
+import { siteLabels } from '../constructs/core/labels';
 import { SiteStack } from './site-stack';
 import type { SiteSpec } from './spec/schema';
 

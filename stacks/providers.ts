@@ -5,7 +5,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { Construct } from 'constructs';
-import type { ClusterTarget } from '../constructs/cluster-target';
+import type { ClusterTarget } from '../constructs/core/cluster-target';
 import type { SiteSpec } from './spec/schema';
 
 /**

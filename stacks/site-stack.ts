@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ClusterTarget } from '../constructs/cluster-target';
+import type { ClusterTarget } from '../constructs/core/cluster-target';
 import { configureBackend } from './backend';
 import { configureProviders } from './providers';
 import type { SiteSpec } from './spec/schema';

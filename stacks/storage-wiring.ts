@@ -5,16 +5,16 @@
  * stack. Spec fields are mapped to construct props here, explicitly.
  */
 import type { Construct } from 'constructs';
-import { ArgoWorkflowsCrds } from '../constructs/argo-workflows-crds';
-import { CephCluster } from '../constructs/ceph-cluster';
-import type { ClusterTarget } from '../constructs/cluster-target';
-import { DataLab } from '../constructs/data-lab';
-import type { GpuNodePool } from '../constructs/gpu-node-pool';
-import { MONITORING_NAMESPACE, type Observability } from '../constructs/observability';
-import type { RegistryMirror } from '../constructs/pinned-chart';
-import { StorageOperators } from '../constructs/storage-operators';
-import { StorageTier, type StorageTierBackend } from '../constructs/storage-tier';
-import type { Tenant, TenantGroups } from '../constructs/tenant';
+import { ArgoWorkflowsCrds } from '../constructs/labs/argo-workflows-crds';
+import { CephCluster } from '../constructs/storage/ceph-cluster';
+import type { ClusterTarget } from '../constructs/core/cluster-target';
+import { DataLab } from '../constructs/labs/data-lab';
+import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
+import { MONITORING_NAMESPACE, type Observability } from '../constructs/observability/observability';
+import type { RegistryMirror } from '../constructs/charts/pinned-chart';
+import { StorageOperators } from '../constructs/storage/storage-operators';
+import { StorageTier, type StorageTierBackend } from '../constructs/storage/storage-tier';
+import type { Tenant, TenantGroups } from '../constructs/tenancy/tenant';
 import { clusterSuffix } from './site-stack';
 import { labVolumeTier, tierClusters } from './spec/rules';
 import type { DataLabSpec, SiteSpec, StorageTierSpec } from './spec/schema';

@@ -1,14 +1,14 @@
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { MirroredArtifacts } from './mirrored-artifacts';
-import { NoLatestImages } from './no-latest-images';
-import { NoPlaintextSecrets } from './no-plaintext-secrets';
-import { PinnedChartVersions } from './pinned-chart-versions';
-import { RetainedStorage } from './retained-storage';
+import { MirroredArtifacts } from './rules/mirrored-artifacts';
+import { NoLatestImages } from './rules/no-latest-images';
+import { NoPlaintextSecrets } from './rules/no-plaintext-secrets';
+import { PinnedChartVersions } from './rules/pinned-chart-versions';
+import { RetainedStorage } from './rules/retained-storage';
 import type { PolicyRule, ResourceView, RuleContext } from './rule';
-import { TenantNetworkIsolation } from './tenant-network-isolation';
-import { TenantPodSecurity } from './tenant-pod-security';
-import { TenantQuota } from './tenant-quota';
+import { TenantNetworkIsolation } from './rules/tenant-network-isolation';
+import { TenantPodSecurity } from './rules/tenant-pod-security';
+import { TenantQuota } from './rules/tenant-quota';
 
 /** Every rule of the ai-factory-cdk pack. */
 export const AI_FACTORY_RULES: readonly PolicyRule[] = [

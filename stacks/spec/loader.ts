@@ -9,7 +9,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node }
 import type { z } from 'zod';
 import { SiteSchema, type SiteSpec } from './schema';
 import { closest, renderValue, SiteValidationError, type SiteProblem } from './problems';
-import { slurmSiteProblems } from '../slurm-input';
+import { slurmSiteProblems } from './slurm-input';
 import { siteRules, type RuleFinding } from './rules';
 
 type PathKey = string | number;

@@ -6,7 +6,7 @@
  * Cross-field rules (references, capacity) live in `rules.ts`, beside the loader.
  */
 import { z } from 'zod';
-import { ACCELERATOR_IDS } from '../../constructs/accelerators';
+import { ACCELERATOR_IDS } from '../../constructs/gpu/accelerators';
 import { AI_FACTORY_RULES } from '../../constructs/policies/pack';
 
 /** Version of the site file format this code reads. */

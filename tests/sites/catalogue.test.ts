@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { renderSchema, SCHEMA_FILE } from '../../stacks/cli/write-schema';
+import { renderSchema, SCHEMA_FILE } from '../../cli/write-schema';
 import { catalogueFiles, loadCatalogue } from '../../stacks/spec/loader';
 import type { SiteSpec } from '../../stacks/spec/schema';
 import * as path from 'path';

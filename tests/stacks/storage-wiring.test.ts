@@ -1,13 +1,13 @@
 import { parse } from 'yaml';
 import { CHARTS, type ChartId } from '../../constructs/charts/registry';
-import { STORAGE_ROLE_LABEL } from '../../constructs/labels';
+import { STORAGE_ROLE_LABEL } from '../../constructs/core/labels';
 import { blockingFindings } from '../../constructs/policies/pack';
 import { checkSitePolicies } from '../../stacks/site';
 import { loadCatalogue } from '../../stacks/spec/loader';
-import { tierStorageClassName as storageClassName } from '../../constructs/storage-tier';
+import { tierStorageClassName as storageClassName } from '../../constructs/storage/storage-tier';
 import { problemsOf, resources, siteSpec, SITES_DIR, type SynthJson } from '../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../constructs/charts/chart-keys';
-import { at, meta, releases, synthStorageSite } from '../constructs/storage-fixtures';
+import { at, meta, releases, synthStorageSite } from '../constructs/storage/storage-fixtures';
 
 const ISSUER = 'https://login.example.eu/realms/aif';
 const NFS_HOME = { role: 'home', capacityTiB: 10, backend: { type: 'nfs', server: 'nfs.example.eu', share: '/export/home' } };

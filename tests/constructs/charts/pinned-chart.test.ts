@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { deepMerge, toJsonObject } from '../../../constructs/charts/json';
 import { mirrorOverrides, type RegistryMirror } from '../../../constructs/charts/mirror';
 import { CHART_IDS, CHARTS } from '../../../constructs/charts/registry';
-import type { ClusterTarget } from '../../../constructs/cluster-target';
-import { PinnedChart, type PinnedChartProps } from '../../../constructs/pinned-chart';
+import type { ClusterTarget } from '../../../constructs/core/cluster-target';
+import { PinnedChart, type PinnedChartProps } from '../../../constructs/charts/pinned-chart';
 import type { ChartId } from '../../../constructs/charts/registry';
 import { unknownChartKeys } from './chart-keys';
 

@@ -7,11 +7,11 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { type App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { stringify } from 'yaml';
-import type { ClusterTarget } from '../../../constructs/cluster-target';
-import { IsolatedNamespace } from '../../../constructs/isolated-namespace';
-import { STORAGE_ROLE_LABEL } from '../../../constructs/labels';
+import type { ClusterTarget } from '../../../constructs/core/cluster-target';
+import { IsolatedNamespace } from '../../../constructs/tenancy/isolated-namespace';
+import { STORAGE_ROLE_LABEL } from '../../../constructs/core/labels';
 import { PolicyPack, suppressPolicy, type Finding, type PolicyPackProps } from '../../../constructs/policies/pack';
-import { Tenant } from '../../../constructs/tenant';
+import { Tenant } from '../../../constructs/tenancy/tenant';
 
 function newStack(): { stack: TerraformStack; target: ClusterTarget } {
   const stack = new TerraformStack(Testing.app(), 'test');

@@ -1,0 +1,22 @@
+/**
+ * Writes sites/site.schema.json from the zod schema, so editors can complete and check
+ * site files. Run with `npm run schema` after changing stacks/spec/schema.ts; a test fails
+ * while the committed file is stale.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { siteJsonSchema } from '../stacks/spec/schema';
+
+export const SCHEMA_FILE = path.join(__dirname, '..', 'sites', 'site.schema.json');
+
+export function renderSchema(): string {
+  return `${JSON.stringify(siteJsonSchema(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  // Write to a temporary file first so an interrupted run never leaves half a schema.
+  const tmp = `${SCHEMA_FILE}.tmp`;
+  fs.writeFileSync(tmp, renderSchema());
+  fs.renameSync(tmp, SCHEMA_FILE);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+}

@@ -1,0 +1,247 @@
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { Construct } from 'constructs';
+import { ACCELERATORS, type AcceleratorModel } from './accelerators';
+import type { ClusterTarget } from '../core/cluster-target';
+import { unitsPerGpu, type GpuSharing } from './gpu-sharing';
+import { dnsLabel, LABEL_PREFIX, siteLabels } from '../core/labels';
+
+/** Node label that names a node's pool. */
+export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
+
+/** Node labels that place a node in the fabric; provisioning sets them, schedulers read them. */
+export const FABRIC_LABELS = {
+  spine: `${LABEL_PREFIX}/spine`,
+  leaf: `${LABEL_PREFIX}/leaf`,
+  nvlinkDomain: `${LABEL_PREFIX}/nvlink-domain`,
+  host: 'kubernetes.io/hostname',
+} as const;
+
+/**
+ * The fabric of a pool as a regular structure: node `i` sits under leaf switch
+ * `floor(i / nodesPerLeafSwitch)`, that leaf under spine `floor(leaf / leafSwitchesPerSpine)`,
+ * and in NVLink domain `floor(i / nodesPerNvlinkDomain)`.
+ */
+export interface PoolFabric {
+  /** Nodes under one leaf switch. @default - no switch tree */
+  readonly nodesPerLeafSwitch?: number;
+  /** Leaf switches under one spine switch. @default - a single level of leaves */
+  readonly leafSwitchesPerSpine?: number;
+  /** Nodes in one NVLink domain. @default - no NVLink domains */
+  readonly nodesPerNvlinkDomain?: number;
+}
+
+/** Node-to-node fabrics. */
+export type Interconnect = 'infiniband' | 'roce' | 'slingshot' | 'ethernet';
+
+/** A Kubernetes toleration, in the shape pod specs and Helm values use. */
+export interface Toleration {
+  readonly key: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+}
+
+/** Aggregate capacity of a pool; `null` where the accelerator's figure is unpublished. */
+export interface PoolCapacity {
+  readonly nodes: number;
+  readonly accelerators: number;
+  /** Units Kubernetes schedules (GPUs, MIG instances or time-sliced replicas). */
+  readonly schedulableUnits: number;
+  readonly acceleratorMemoryGB: number | null;
+  /** Dense BF16 peak of the whole pool, FLOP/s. */
+  readonly bf16DenseFlops: number | null;
+  /** Maximum accelerator power of the whole pool, W (accelerators only, not hosts). */
+  readonly acceleratorPowerW: number | null;
+}
+
+/** Props of a {@link GpuNodePool}. */
+export interface GpuNodePoolProps {
+  /** Cluster the pool's nodes belong to. */
+  readonly target: ClusterTarget;
+  /** Site id, for labels. */
+  readonly siteId: string;
+  /** Pool name; part of node labels and Kubernetes names. */
+  readonly poolName: string;
+  /** Accelerator model id from the catalogue (`ACCELERATORS`). */
+  readonly accelerator: string;
+  /** Nodes in the pool. */
+  readonly nodes: number;
+  /** Accelerators per node. */
+  readonly acceleratorsPerNode: number;
+  /** CPU cores per node. */
+  readonly cpusPerNode: number;
+  /** Host memory per node, GiB. */
+  readonly memoryGiBPerNode: number;
+  /** Node-to-node fabric. */
+  readonly interconnect: Interconnect;
+  /** How GPUs are shared. @default - exclusive: each workload gets whole GPUs */
+  readonly sharing?: GpuSharing;
+  /** Switch and NVLink structure. @default - none: no topology-aware scheduling */
+  readonly fabric?: PoolFabric;
+  /** Namespace for the pool's descriptor ConfigMap. @default 'aif-system' */
+  readonly descriptorNamespace?: string;
+}
+
+/**
+ * A pool of identical GPU nodes, modelled as one aggregate: a pool of 10,000 nodes costs
+ * the same single descriptor object as a pool of 10.
+ *
+ * Nodes join a pool by carrying {@link nodeLabels} and the {@link taint}; workloads reach it
+ * with {@link nodeSelector} and {@link tolerations}. The descriptor ConfigMap
+ * `pool-<name>` tells node provisioning which labels and taint to apply.
+ *
+ * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-sharing.html
+ */
+export class GpuNodePool extends Construct {
+  readonly poolName: string;
+  readonly model: AcceleratorModel;
+  readonly nodes: number;
+  readonly acceleratorsPerNode: number;
+  readonly cpusPerNode: number;
+  readonly memoryGiBPerNode: number;
+  readonly interconnect: Interconnect;
+  readonly sharing: GpuSharing;
+  readonly fabric?: PoolFabric;
+  /** Cluster the pool belongs to. */
+  readonly target: ClusterTarget;
+  /** Name of the time-slicing entry in the device-plugin config, when time-sliced. */
+  readonly devicePluginConfigName?: string;
+  /** MIG manager config (from the GPU Operator's default mig-parted config) when cut with MIG. */
+  readonly migConfigName?: string;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const model = ACCELERATORS[props.accelerator];
+    const problems: string[] = [];
+    if (!model) problems.push(`accelerator ${props.accelerator} is not in the catalogue`);
+    if (!Number.isInteger(props.nodes) || props.nodes < 1) problems.push(`nodes must be a whole number >= 1, got ${props.nodes}`);
+    if (!Number.isInteger(props.acceleratorsPerNode) || props.acceleratorsPerNode < 1) {
+      problems.push(`acceleratorsPerNode must be a whole number >= 1, got ${props.acceleratorsPerNode}`);
+    }
+    const sharing = props.sharing ?? { mode: 'exclusive' };
+    if (model && sharing.mode === 'mig' && !model.migCapable) problems.push(`${model.id} does not support MIG; use exclusive or time-slicing`);
+    if (problems.length > 0) throw new Error(`GpuNodePool ${props.poolName}: ${problems.join('; ')}`);
+
+    this.poolName = dnsLabel(props.poolName);
+    this.model = model;
+    this.nodes = props.nodes;
+    this.acceleratorsPerNode = props.acceleratorsPerNode;
+    this.cpusPerNode = props.cpusPerNode;
+    this.memoryGiBPerNode = props.memoryGiBPerNode;
+    this.interconnect = props.interconnect;
+    this.sharing = sharing;
+    this.fabric = props.fabric;
+    this.target = props.target;
+    if (sharing.mode === 'time-slicing') this.devicePluginConfigName = this.poolName;
+    if (sharing.mode === 'mig') this.migConfigName = `all-${sharing.profile}`;
+
+    new ConfigMapV1(this, 'Descriptor', {
+      provider: props.target.kubernetes,
+      metadata: {
+        name: `pool-${this.poolName}`,
+        namespace: props.descriptorNamespace ?? 'aif-system',
+        labels: siteLabels(props.siteId, { [POOL_LABEL]: this.poolName }),
+      },
+      data: {
+        'pool.json': JSON.stringify(
+          {
+            accelerator: model.id,
+            nodes: this.nodes,
+            acceleratorsPerNode: this.acceleratorsPerNode,
+            resourceName: this.resourceName,
+            nodeLabels: this.nodeLabels,
+            taint: this.taint,
+            capacity: this.capacity,
+            fabric: this.fabric ?? null,
+            topologyLevels: this.topologyLevels,
+          },
+          null,
+          2,
+        ),
+      },
+    });
+  }
+
+  /**
+   * Node labels of the fabric levels, widest first, ending with the host name; empty when
+   * the pool has no fabric. Kueue's Topology uses them as its levels.
+   */
+  get topologyLevels(): string[] {
+    const f = this.fabric;
+    if (!f) return [];
+    return [
+      ...(f.leafSwitchesPerSpine !== undefined ? [FABRIC_LABELS.spine] : []),
+      ...(f.nodesPerLeafSwitch !== undefined ? [FABRIC_LABELS.leaf] : []),
+      ...(f.nodesPerNvlinkDomain !== undefined ? [FABRIC_LABELS.nvlinkDomain] : []),
+      FABRIC_LABELS.host,
+    ];
+  }
+
+  /** Units one GPU advertises: 1, the MIG instances, or the time-slicing replicas. */
+  get unitsPerAccelerator(): number {
+    return unitsPerGpu(this.model.id, this.sharing);
+  }
+
+  /**
+   * Extended resource workloads request. Time-sliced GPUs are renamed to `<resource>.shared`
+   * and MIG instances use the mixed strategy's `nvidia.com/mig-<profile>`, so quotas never
+   * mix whole GPUs with slices.
+   */
+  get resourceName(): string {
+    if (this.sharing.mode === 'mig') return `nvidia.com/mig-${this.sharing.profile}`;
+    if (this.sharing.mode === 'time-slicing') return `${this.model.resourceName}.shared`;
+    return this.model.resourceName;
+  }
+
+  /** Labels each node of the pool must carry. */
+  get nodeLabels(): Record<string, string> {
+    const labels: Record<string, string> = { [POOL_LABEL]: this.poolName };
+    if (this.devicePluginConfigName) labels['nvidia.com/device-plugin.config'] = this.devicePluginConfigName;
+    if (this.migConfigName) labels['nvidia.com/mig.config'] = this.migConfigName;
+    return labels;
+  }
+
+  /** Taint that keeps other workloads off the pool's nodes. */
+  get taint(): Toleration {
+    return { key: POOL_LABEL, operator: 'Equal', value: this.poolName, effect: 'NoSchedule' };
+  }
+
+  /** Node selector for workloads of this pool. */
+  get nodeSelector(): Record<string, string> {
+    return { [POOL_LABEL]: this.poolName };
+  }
+
+  /** Tolerations for workloads of this pool: the pool taint and the vendor's GPU taint. */
+  get tolerations(): Toleration[] {
+    return [this.taint, { key: this.model.resourceName, operator: 'Exists', effect: 'NoSchedule' }];
+  }
+
+  /** Units the pool schedules in total. */
+  get schedulableUnits(): number {
+    return this.nodes * this.acceleratorsPerNode * this.unitsPerAccelerator;
+  }
+
+  /** CPU cores that come with one schedulable unit. */
+  get cpusPerUnit(): number {
+    return this.cpusPerNode / (this.acceleratorsPerNode * this.unitsPerAccelerator);
+  }
+
+  /** Host memory (GiB) that comes with one schedulable unit. */
+  get memoryGiBPerUnit(): number {
+    return this.memoryGiBPerNode / (this.acceleratorsPerNode * this.unitsPerAccelerator);
+  }
+
+  /** Aggregate capacity, for quotas, schedulers and reports. */
+  get capacity(): PoolCapacity {
+    const accelerators = this.nodes * this.acceleratorsPerNode;
+    const times = (per: number | null) => (per === null ? null : per * accelerators);
+    return {
+      nodes: this.nodes,
+      accelerators,
+      schedulableUnits: this.schedulableUnits,
+      acceleratorMemoryGB: times(this.model.memoryGB),
+      bf16DenseFlops: this.model.bf16DenseTflops === null ? null : this.model.bf16DenseTflops * 1e12 * accelerators,
+      acceleratorPowerW: times(this.model.maxPowerW),
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { imageRefs } from '../images';
+import { nonCompliant, type PolicyRule } from '../rule';
+
+/** AIF-IMG-1: no image uses the `latest` tag. */
+export const NoLatestImages: PolicyRule = {
+  id: 'AIF-IMG-1',
+  level: 'error',
+  info: 'An image uses the latest tag.',
+  explanation:
+    '`latest` names a different image every time it is pushed. Nodes of one pool then run different code, a rollback cannot return to what ran before, and a mirror cannot hold a fixed copy.',
+  check: (resource) =>
+    nonCompliant(
+      imageRefs(resource)
+        .filter((ref) => ref.tag === 'latest' || (resource.type !== 'helm_release' && ref.tag === undefined))
+        .map((ref) => `${ref.path} is ${ref.repository}:${ref.tag ?? '(no tag, so latest)'}`),
+    ),
+};

@@ -1,0 +1,212 @@
+import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { Construct } from 'constructs';
+import type { ClusterTarget } from '../core/cluster-target';
+import type { GpuNodePool } from '../gpu/gpu-node-pool';
+import { IsolatedNamespace } from './isolated-namespace';
+import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../core/labels';
+
+/** Kinds of organisation a tenant can be. */
+export type TenantKind = 'startup' | 'sme' | 'industry' | 'academia' | 'public';
+
+/** Object-count defaults by tenant kind; larger organisations run more objects. */
+export const TENANT_OBJECT_LIMITS: Readonly<Record<TenantKind, { pods: number; services: number; pvcs: number; configmaps: number; secrets: number; jobs: number }>> = {
+  startup: { pods: 200, services: 20, pvcs: 50, configmaps: 100, secrets: 100, jobs: 200 },
+  sme: { pods: 200, services: 20, pvcs: 50, configmaps: 100, secrets: 100, jobs: 200 },
+  industry: { pods: 1000, services: 50, pvcs: 200, configmaps: 300, secrets: 300, jobs: 1000 },
+  academia: { pods: 2000, services: 50, pvcs: 500, configmaps: 500, secrets: 500, jobs: 2000 },
+  public: { pods: 500, services: 50, pvcs: 200, configmaps: 300, secrets: 300, jobs: 500 },
+};
+
+/** Sectors whose data is sensitive by default: no internet egress. */
+export const SENSITIVE_SECTORS: readonly string[] = ['healthcare'];
+
+/** GPU quota of a tenant in one pool, in the pool's schedulable units. */
+export interface TenantGpuQuota {
+  readonly pool: GpuNodePool;
+  /** Units the tenant can always get (used by Kueue and Slurm). */
+  readonly guaranteed: number;
+  /** Units the tenant may use at most (the ResourceQuota ceiling). */
+  readonly max: number;
+}
+
+/** Storage quota of a tenant on one storage class. */
+export interface TenantStorageQuota {
+  /** StorageClass name. */
+  readonly storageClassName: string;
+  readonly tib: number;
+}
+
+/** OIDC groups bound inside the tenant's namespaces. */
+export interface TenantGroups {
+  /** Bound to the `admin` ClusterRole. */
+  readonly admins: readonly string[];
+  /** Bound to the `edit` ClusterRole. */
+  readonly members: readonly string[];
+  /** Bound to the `view` ClusterRole. */
+  readonly viewers: readonly string[];
+}
+
+/** Props of a {@link Tenant}. */
+export interface TenantProps {
+  readonly target: ClusterTarget;
+  readonly siteId: string;
+  /** Tenant name; the namespace is `tenant-<name>`. */
+  readonly tenantName: string;
+  readonly kind: TenantKind;
+  /** Sector, e.g. `healthcare`. @default - none */
+  readonly sector?: string;
+  readonly groups: TenantGroups;
+  /** Prefix the API server adds to OIDC group claims (`--oidc-groups-prefix`). @default 'oidc:' */
+  readonly groupPrefix?: string;
+  /** GPU quotas per pool. @default - no GPUs */
+  readonly gpuQuotas?: readonly TenantGpuQuota[];
+  /** Storage quotas per storage class. @default - no persistent storage */
+  readonly storageQuotas?: readonly TenantStorageQuota[];
+  /**
+   * Allow egress to the internet.
+   * @default - false for sensitive sectors (healthcare), true otherwise
+   */
+  readonly internetEgress?: boolean;
+  /** Namespaces of shared services the tenant uses (egress allowed). @default - none */
+  readonly sharedServices?: readonly string[];
+  /** Namespaces allowed to reach the tenant, e.g. monitoring for scraping. @default - none */
+  readonly trustedSources?: readonly string[];
+}
+
+/**
+ * A tenant of an AI factory: an isolated namespace with Pod Security `restricted`, a
+ * ResourceQuota (GPUs per extended resource, CPU and memory that come with them, storage
+ * per class, object counts), a LimitRange, default-deny NetworkPolicies, and RoleBindings
+ * from OIDC groups to admin, edit and view inside the namespace only.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
+export class Tenant extends Construct {
+  readonly tenantName: string;
+  readonly kind: TenantKind;
+  readonly sector?: string;
+  /** The tenant's namespace. */
+  readonly namespace: IsolatedNamespace;
+  readonly gpuQuotas: readonly TenantGpuQuota[];
+  /** Whether the tenant may reach the internet. */
+  readonly internetEgress: boolean;
+
+  constructor(scope: Construct, id: string, props: TenantProps) {
+    super(scope, id);
+    const gpuQuotas = props.gpuQuotas ?? [];
+    const problems = gpuQuotas
+      .filter((q) => q.guaranteed > q.max || q.max > q.pool.schedulableUnits)
+      .map((q) => `pool ${q.pool.poolName}: need guaranteed (${q.guaranteed}) <= max (${q.max}) <= capacity (${q.pool.schedulableUnits})`);
+    if (problems.length > 0) throw new Error(`Tenant ${props.tenantName}: ${problems.join('; ')}`);
+
+    this.tenantName = props.tenantName;
+    this.kind = props.kind;
+    this.sector = props.sector;
+    this.gpuQuotas = gpuQuotas;
+    this.internetEgress = props.internetEgress ?? !SENSITIVE_SECTORS.includes(props.sector ?? '');
+    const labels = siteLabels(props.siteId, {
+      [TENANT_LABEL]: props.tenantName,
+      [`${LABEL_PREFIX}/tenant-kind`]: props.kind,
+      ...(props.sector ? { [`${LABEL_PREFIX}/sector`]: props.sector } : {}),
+    });
+    this.namespace = new IsolatedNamespace(this, 'Namespace', {
+      target: props.target,
+      name: `tenant-${props.tenantName}`,
+      isolationGroup: `tenant-${props.tenantName}`,
+      labels,
+      internetEgress: this.internetEgress,
+    });
+    const ns = this.namespace.name;
+    const after = [this.namespace.namespace];
+
+    new ResourceQuotaV1(this, 'Quota', {
+      provider: props.target.kubernetes,
+      metadata: { name: 'tenant-quota', namespace: ns, labels },
+      spec: { hard: this.quotaHard(props) },
+      dependsOn: after,
+    });
+
+    new LimitRangeV1(this, 'Limits', {
+      provider: props.target.kubernetes,
+      metadata: { name: 'tenant-defaults', namespace: ns, labels },
+      spec: {
+        limit: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: '500m', memory: '1Gi' },
+            default: { cpu: '2', memory: '8Gi' },
+          },
+        ],
+      },
+      dependsOn: after,
+    });
+
+    const prefix = props.groupPrefix ?? 'oidc:';
+    const bindings: [string, string, readonly string[]][] = [
+      ['Admins', 'admin', props.groups.admins],
+      ['Members', 'edit', props.groups.members],
+      ['Viewers', 'view', props.groups.viewers],
+    ];
+    for (const [bindingId, role, groups] of bindings) {
+      if (groups.length === 0) continue;
+      new RoleBindingV1(this, bindingId, {
+        provider: props.target.kubernetes,
+        metadata: { name: `tenant-${role}`, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subject: groups.map((g) => ({ kind: 'Group', name: `${prefix}${g}`, apiGroup: 'rbac.authorization.k8s.io' })),
+        dependsOn: after,
+      });
+    }
+
+    (props.sharedServices ?? []).forEach((service) => this.namespace.allowEgressTo(`To${pascal(service)}`, service));
+    (props.trustedSources ?? []).forEach((source) => this.namespace.allowIngressFrom(`From${pascal(source)}`, source));
+  }
+
+  /** The tenant's namespace name. */
+  get namespaceName(): string {
+    return this.namespace.name;
+  }
+
+  private quotaHard(props: TenantProps): Record<string, string> {
+    const byResource = new Map<string, number>();
+    let cpu = 0;
+    let memoryGiB = 0;
+    for (const q of this.gpuQuotas) {
+      byResource.set(q.pool.resourceName, (byResource.get(q.pool.resourceName) ?? 0) + q.max);
+      cpu += q.max * q.pool.cpusPerUnit;
+      memoryGiB += q.max * q.pool.memoryGiBPerUnit;
+    }
+    const objects = TENANT_OBJECT_LIMITS[props.kind];
+    const hard: Record<string, string> = {
+      // Extended resources can only be limited through requests.* in a ResourceQuota.
+      ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
+      // Room for CPU-only pods (notebooks, data loaders) besides what the GPUs bring.
+      'requests.cpu': String(Math.ceil(cpu) + 16),
+      'requests.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+      'limits.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+      pods: String(objects.pods),
+      services: String(objects.services),
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
+      persistentvolumeclaims: String(objects.pvcs),
+      configmaps: String(objects.configmaps),
+      secrets: String(objects.secrets),
+      'count/jobs.batch': String(objects.jobs),
+    };
+    // The total also caps claims on storage classes the tenant has no quota for.
+    let totalGiB = 0;
+    for (const s of props.storageQuotas ?? []) {
+      const gib = Math.round(s.tib * 1024);
+      totalGiB += gib;
+      hard[`${s.storageClassName}.storageclass.storage.k8s.io/requests.storage`] = `${gib}Gi`;
+    }
+    hard['requests.storage'] = `${totalGiB}Gi`;
+    return hard;
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,123 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { slurmFiles } from '../../constructs/scheduling/slurm/render';
+import { parseRenderArgs, renderSite } from '../../cli/render';
+import { slurmInputsFromSite } from '../../stacks/spec/slurm-input';
+import { fixtureText, siteSpec } from '../helpers';
+import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('npm run render', () => {
+  let dir: string;
+  let sites: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-render-test-'));
+    sites = path.join(dir, 'sites');
+    fs.mkdirSync(sites);
+    fs.writeFileSync(path.join(sites, 'xx-minimal.yaml'), fixtureText({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } }));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('writes exactly the files the stack deploys, and lists them with their sizes', () => {
+    const out = path.join(dir, 'out');
+    const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: out });
+    expect(report.ok).toBe(true);
+    const spec = siteSpec({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } });
+    const expected = slurmFiles(slurmInputsFromSite(spec)[0].input);
+    expect(fs.readdirSync(out).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
+    for (const [name, text] of Object.entries(expected)) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
+    expect(report.files.map((f) => [path.basename(f.path), f.bytes])).toEqual(Object.entries(expected).map(([n, t]) => [n, Buffer.byteLength(t ?? '')]));
+    const lines = report.text.split('\n');
+    expect(lines[0]).toBe('Slurm cluster xx-minimal (Kubernetes cluster main): 1 NodeSet(s), topology topology/tree');
+    expect(lines[1]).toMatch(/out\/slurm\.conf\s+\d+ bytes$/);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o755);
+    // nothing is left beside the output
+    expect(fs.readdirSync(dir).sort()).toEqual(['out', 'sites']);
+  });
+
+  test('a new render replaces the previous one as a whole', () => {
+    const out = path.join(dir, 'out');
+    renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: out });
+    fs.writeFileSync(path.join(sites, 'xx-minimal.yaml'), fixtureText(SLURM_PATCH)); // no fabric any more
+    fs.writeFileSync(path.join(out, 'stale.txt'), 'left over');
+    expect(renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: out }).ok).toBe(true);
+    expect(fs.readdirSync(out).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['out', 'sites']);
+  });
+
+  test('a site with several Slurm clusters gets a folder per Kubernetes cluster', () => {
+    const out = path.join(dir, 'giga');
+    const report = renderSite({ site: 'eu-ref-gigafactory', sitesDir: path.join(ROOT, 'sites'), outDir: out });
+    expect(report.ok).toBe(true);
+    expect(fs.readdirSync(out).sort()).toEqual(['inference', 'training']);
+    expect(fs.readFileSync(path.join(out, 'training', 'slurm.conf'), 'utf8')).toMatch(/^PartitionName=training Nodes=training Default=YES MaxTime=7-00:00:00 QOS=frontier State=UP$/m);
+  });
+
+  test('an unknown site is refused with a suggestion', () => {
+    const report = renderSite({ site: 'xx-minmal', sitesDir: sites, outDir: path.join(dir, 'out') });
+    expect(report.ok).toBe(false);
+    expect(report.text).toMatch(/xx-minmal\.yaml:1 SITE: no such site in the catalogue, got "xx-minmal"; did you mean xx-minimal\?/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
+  test('a site without Slurm is refused with the reason', () => {
+    fs.writeFileSync(path.join(sites, 'xx-minimal.yaml'), fixtureText());
+    const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: path.join(dir, 'out') });
+    expect(report.ok).toBe(false);
+    expect(report.text).toBe(
+      `${path.join(sites, 'xx-minimal.yaml')}: site xx-minimal does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`,
+    );
+  });
+
+  test('a fabric Slurm cannot use is refused with every problem, before anything is written', () => {
+    fs.writeFileSync(
+      path.join(sites, 'xx-minimal.yaml'),
+      fixtureText({
+        scheduler: { slurm: { partitions: { gpu: { pools: ['h100', 'hgx'], default: true, maxTimeHours: 24 } } } },
+        gpuPools: {
+          h100: { nodes: 5, fabric: { nodesPerNvlinkDomain: 2 } },
+          hgx: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'infiniband' },
+        },
+      }),
+    );
+    const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: path.join(dir, 'out') });
+    expect(report.ok).toBe(false);
+    const file = path.join(sites, 'xx-minimal.yaml');
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('nodesPerNvlinkDomain')) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(report.text).toMatch(new RegExp(`^${file}:${line} gpuPools\\.h100\\.fabric\\.nodesPerNvlinkDomain: 5 nodes leave a last NVLink domain of 1 nodes`));
+    expect(report.text).toMatch(/\n\S+xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.gpu\.pools: mixes pools with NVLink domains \(h100\) and without \(hgx\)/);
+    expect(report.text).toMatch(/\n\n2 problem\(s\) in site files$/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
+  test('arguments', () => {
+    expect(parseRenderArgs(['de-jaif'])).toEqual({ site: 'de-jaif' });
+    expect(parseRenderArgs(['de-jaif', '--out', 'x'])).toEqual({ site: 'de-jaif', outDir: 'x' });
+    expect(parseRenderArgs(['--out=x', 'de-jaif'])).toEqual({ site: 'de-jaif', outDir: 'x' });
+    expect(parseRenderArgs([])).toMatch(/^name a site, e\.g\. de-jaif\nusage: npm run render -- <site> \[--out DIR\]$/);
+    expect(parseRenderArgs(['a', 'b'])).toMatch(/^one site at a time, got a and b/);
+    expect(parseRenderArgs(['a', '--out'])).toMatch(/^--out needs a folder/);
+    expect(parseRenderArgs(['a', '--force'])).toMatch(/^unknown option --force/);
+  });
+
+  test('the command line: exit 0 with the files, 1 for a bad site, 2 for bad arguments', () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'render.ts'), ...args], {
+        cwd: dir,
+        env: { ...process.env, SITES_DIR: sites },
+        encoding: 'utf8',
+      });
+    const ok = run(['xx-minimal']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^render\.out\/xx-minimal\/topology\.conf\s+\d+ bytes$/m);
+    expect(fs.readdirSync(path.join(dir, 'render.out', 'xx-minimal')).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
+    const bad = run(['xx-nope']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/no such site in the catalogue/);
+    expect(run([]).status).toBe(2);
+  });
+});

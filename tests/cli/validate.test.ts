@@ -1,0 +1,110 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { validateCatalogue } from '../../cli/validate';
+import { loadSiteFile } from '../../stacks/spec/loader';
+import type { SiteStacks } from '../../stacks/site';
+import { fixtureText, problemsOf, resourceNamed, resources, SITES_DIR, synthSite } from '../helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('npm run validate', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-validate-test-'));
+    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText());
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a valid catalogue passes with a per-site line', () => {
+    const report = validateCatalogue(dir);
+    expect(report.ok).toBe(true);
+    expect(report.text).toBe('ok  xx-minimal: stacks xx-minimal-platform, xx-minimal-workloads; 0 warning(s), 0 suppressed\n\n1 site(s) valid');
+  });
+
+  test('schema problems fail with every message', () => {
+    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ kind: 'lab', country: 'de' }));
+    const report = validateCatalogue(dir);
+    expect(report.ok).toBe(false);
+    expect(report.text).toMatch(/kind: must be one of factory, gigafactory, got "lab"/);
+    expect(report.text).toMatch(/country: must be an ISO 3166-1 alpha-2 code/);
+    expect(report.text).toMatch(/\n\n2 problem\(s\) in site files$/);
+  });
+
+  test('removing a tenant NetworkPolicy through an escape hatch fails with the rule id', () => {
+    const report = validateCatalogue(dir, undefined, undefined, (site) => {
+      site.workloads.tenants.main.acme.namespace.node.tryRemoveChild('DefaultDeny');
+    });
+    expect(report.ok).toBe(false);
+    expect(report.text).toMatch(/^error AIF-TEN-1 xx-minimal-workloads\/Tenant-acme\/Namespace\/Namespace\n  The tenant namespace has no default-deny NetworkPolicy/);
+    expect(report.text).toMatch(/\n\n1 policy violation\(s\)$/);
+  });
+
+  test('the command exits non-zero on errors', () => {
+    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ kind: 'lab' }));
+    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli/validate.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, SITES_DIR: dir },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/kind: must be one of factory, gigafactory/);
+  });
+
+  test('a tenant added to a catalogue site appears, fully isolated, in its workloads stack', () => {
+    const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'de-jaif.yaml'), 'utf8'));
+    doc.setIn(['tenants', 'new-startup'], doc.createNode({ kind: 'startup', oidcGroups: { admins: ['ns-admins'] }, gpuQuota: { booster: { guaranteed: 8, max: 32 } } }));
+    const file = path.join(dir, 'de-jaif.yaml');
+    fs.rmSync(path.join(dir, 'xx-minimal.yaml'));
+    fs.writeFileSync(file, doc.toString());
+
+    expect(validateCatalogue(dir).ok).toBe(true);
+    const { workloads } = synthSite(loadSiteFile(file));
+    const ns = resourceNamed(workloads, 'kubernetes_namespace_v1', 'tenant-new-startup') as { metadata: { labels: Record<string, string> } };
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(resourceNamed(workloads, 'kubernetes_network_policy_v1', 'default-deny', 'tenant-new-startup').spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
+    const quota = resourceNamed(workloads, 'kubernetes_resource_quota_v1', 'tenant-quota', 'tenant-new-startup') as { spec: { hard: Record<string, string> } };
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe('32');
+    const bindings = resources(workloads, 'kubernetes_role_binding_v1').filter((b) => (b.metadata as { namespace: string }).namespace === 'tenant-new-startup');
+    expect(bindings).toHaveLength(1);
+  });
+});
+
+describe('policy suppressions in the site file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-suppress-test-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const removeQuota = (site: SiteStacks) => site.workloads.tenants.main.acme.node.tryRemoveChild('Quota');
+
+  test('a suppressed finding passes validation and is printed with its reason', () => {
+    fs.writeFileSync(
+      path.join(dir, 'xx-minimal.yaml'),
+      fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'quota enforced by the site admission webhook' } } }),
+    );
+    const report = validateCatalogue(dir, undefined, undefined, removeQuota);
+    expect(report.ok).toBe(true);
+    expect(report.text).toMatch(/^ok  xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-acme\/Namespace\/Namespace\n/);
+    expect(report.text).toMatch(/\n  reason: quota enforced by the site admission webhook\n/);
+  });
+
+  test('a suppression that names no construct is an error', () => {
+    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
+    const report = validateCatalogue(dir);
+    expect(report.ok).toBe(false);
+    expect(report.text).toMatch(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-nobody: names no construct of the site, got "workloads\/Tenant-nobody"/);
+  });
+
+  test('the rule id and a real reason are checked with the schema', () => {
+    expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-acme': 'a good reason here' } } })).toEqual([
+      expect.stringMatching(/policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/),
+    ]);
+    expect(problemsOf({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'because' } } })).toEqual([
+      expect.stringMatching(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/),
+    ]);
+  });
+});

@@ -1,0 +1,96 @@
+import { slurmInputsFromSite, SlurmMappingError } from '../../../stacks/spec/slurm-input';
+import { loadCatalogue } from '../../../stacks/spec/loader';
+import { siteSpec, SITES_DIR } from '../../helpers';
+import { SLURM_PATCH } from '../../constructs/scheduling/slurm/slurm-helpers';
+
+describe('slurmInputsFromSite', () => {
+  test('maps the fixture field by field', () => {
+    expect(slurmInputsFromSite(siteSpec(SLURM_PATCH))).toEqual([
+      {
+        kubernetesCluster: 'main',
+        input: {
+          clusterName: 'xx-minimal',
+          pools: [
+            {
+              name: 'h100',
+              nodes: 4,
+              gpusPerNode: 8,
+              vendor: 'nvidia',
+              gresType: 'h100',
+              sharing: { mode: 'exclusive' },
+              cpusPerNode: 112,
+              memoryMiBPerNode: 2048 * 1024,
+            },
+          ],
+          partitions: [{ name: 'gpu', pools: ['h100'], default: true, maxTimeHours: 24 }],
+          // guaranteed 8 GPUs -> fairshare 8; max 16 GPUs
+          tenants: [{ name: 'acme', fairshare: 8, maxUnitsByPool: { h100: 16 }, description: 'acme', organization: 'startup' }],
+          accounting: false,
+        },
+      },
+    ]);
+  });
+
+  test('a site without Slurm has no Slurm cluster', () => {
+    expect(slurmInputsFromSite(siteSpec())).toEqual([]);
+  });
+
+  test('MIG and time-sliced pools, fairshare in whole-GPU equivalents, fabric and QOS', () => {
+    const spec = siteSpec({
+      ...SLURM_PATCH,
+      gpuPools: {
+        h100: { fabric: { nodesPerLeafSwitch: 2 } },
+        mig: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet', sharing: { mode: 'mig', profile: '1g.10gb' } },
+        ts: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 96, memoryGiBPerNode: 1536, interconnect: 'roce', sharing: { mode: 'time-slicing', replicas: 4 } },
+        kueue: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet' },
+      },
+      scheduler: { slurm: { partitions: { ...SLURM_PATCH.scheduler.slurm.partitions, small: { pools: ['mig', 'ts'], maxTimeHours: 2, qos: 'short' } } } },
+      tenants: { acme: { gpuQuota: { mig: { guaranteed: 14, max: 28 }, ts: { guaranteed: 8, max: 16 }, kueue: { guaranteed: 8, max: 8 } } } },
+    });
+    const [cluster] = slurmInputsFromSite(spec);
+    const input = cluster?.input;
+    // the kueue pool is in no partition, so not in Slurm
+    expect(input?.pools.map((p) => p.name)).toEqual(['h100', 'mig', 'ts']);
+    expect(input?.pools[0]?.fabric).toEqual({ nodesPerLeafSwitch: 2 });
+    expect(input?.pools[1]?.sharing).toEqual({ mode: 'mig', profile: '1g.10gb', instancesPerGpu: 7 });
+    expect(input?.pools[2]).toMatchObject({ vendor: 'amd', gresType: 'mi300x', sharing: { mode: 'shard', sharesPerGpu: 4 } });
+    expect(input?.partitions[1]).toEqual({ name: 'small', pools: ['mig', 'ts'], default: false, maxTimeHours: 2, qos: 'short' });
+    // 8 GPUs on h100 + 14 MIG instances / 7 + 8 shards / 4 = 12 GPU equivalents
+    expect(input?.tenants).toEqual([{ name: 'acme', fairshare: 12, maxUnitsByPool: { h100: 16, mig: 28, ts: 16 }, description: 'acme', organization: 'startup' }]);
+  });
+
+  test('accounting turns on with scheduler.slurm.accounting', () => {
+    const spec = siteSpec({
+      scheduler: {
+        slurm: {
+          partitions: SLURM_PATCH.scheduler.slurm.partitions,
+          accounting: { host: 'db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd', key: 'password' } },
+        },
+      },
+    });
+    expect(slurmInputsFromSite(spec)[0]?.input.accounting).toBe(true);
+  });
+
+  test('a site with two Kubernetes clusters runs one Slurm cluster in each', () => {
+    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const clusters = slurmInputsFromSite(giga);
+    expect(clusters.map((c) => [c.kubernetesCluster, c.input.clusterName, c.input.pools.map((p) => p.name), c.input.partitions.map((p) => p.name)])).toEqual([
+      ['training', 'eu-ref-gigafactory-training', ['training'], ['training']],
+      ['inference', 'eu-ref-gigafactory-inference', ['inference'], ['inference']],
+    ]);
+    // reference-public has quota on inference only
+    expect(clusters[0]?.input.tenants?.map((t) => t.name)).toEqual(['reference-frontier-lab', 'reference-research']);
+    expect(clusters[1]?.input.tenants?.map((t) => t.name)).toEqual(['reference-frontier-lab', 'reference-research', 'reference-public']);
+  });
+
+  test('a partition over pools of two Kubernetes clusters is refused', () => {
+    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const slurm = giga.scheduler.slurm;
+    if (!slurm) throw new Error('the gigafactory runs Slurm');
+    const spec = { ...giga, scheduler: { ...giga.scheduler, slurm: { ...slurm, partitions: { ...slurm.partitions, all: { pools: ['training', 'inference'], default: false, maxTimeHours: 1 } } } } };
+    expect(() => slurmInputsFromSite(spec)).toThrow(SlurmMappingError);
+    expect(() => slurmInputsFromSite(spec)).toThrow(
+      'scheduler.slurm.partitions.all.pools: a partition runs in one Kubernetes cluster but its pools are in training and inference, got ["training","inference"]; split the partition by cluster',
+    );
+  });
+});
