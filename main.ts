@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { formatFindings } from './constructs/policies/pack';
-import { SiteValidationError } from './stacks/spec/problems';
+import { SiteValidationError } from './site-model/problems';
 import { clearOutput, PolicyViolationError, synthCatalogue } from './stacks/synth';
 
 // Loads the site files (all, or the one named by SITE), builds each site's stacks, runs the

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import * as fs from 'fs';
 import { addSiteStacks } from '../stacks/site';
-import { checkSiteText, loadCatalogue } from '../stacks/spec/loader';
-import type { SiteSpec } from '../stacks/spec/schema';
+import { checkSiteText, loadCatalogue } from '../site-model/loader';
+import type { SiteSpec } from '../site-model/schema';
 
 const ROOT = path.join(__dirname, '..');
 

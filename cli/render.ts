@@ -10,9 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { filesOf, renderSlurm, type SlurmRendering } from '../constructs/scheduling/slurm/render';
-import { slurmInputsFromSite } from '../stacks/spec/slurm-input';
-import { loadCatalogue } from '../stacks/spec/loader';
-import { formatProblem, SiteValidationError } from '../stacks/spec/problems';
+import { slurmInputsFromSite } from '../site-model/slurm-input';
+import { loadCatalogue } from '../site-model/loader';
+import { formatProblem, SiteValidationError } from '../site-model/problems';
 
 /** Options of a render run. */
 export interface RenderOptions {

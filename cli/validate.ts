@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { blockingFindings, formatFindings, type Finding } from '../constructs/policies/pack';
-import { formatProblem, SiteValidationError } from '../stacks/spec/problems';
+import { formatProblem, SiteValidationError } from '../site-model/problems';
 import { PolicyViolationError, synthCatalogue, type SynthOptions } from '../stacks/synth';
 
 /** Outcome of a validation run. */

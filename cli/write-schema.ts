@@ -1,11 +1,11 @@
 /**
  * Writes sites/site.schema.json from the zod schema, so editors can complete and check
- * site files. Run with `npm run schema` after changing stacks/spec/schema.ts; a test fails
+ * site files. Run with `npm run schema` after changing site-model/schema.ts; a test fails
  * while the committed file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { siteJsonSchema } from '../stacks/spec/schema';
+import { siteJsonSchema } from '../site-model/schema';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'sites', 'site.schema.json');
 

@@ -5,7 +5,7 @@
  */
 import { TerraformBackend, type TerraformRemoteState } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 
 /**
  * A backend written as plain Terraform attributes. cdktf 0.21 has no class for the

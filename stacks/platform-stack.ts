@@ -6,12 +6,12 @@ import { GpuPlatform } from '../constructs/gpu/gpu-platform';
 import { KueueController } from '../constructs/scheduling/kueue/kueue-controller';
 import { Observability } from '../constructs/observability/observability';
 import { SlurmOperator } from '../constructs/scheduling/slurm/slurm-operator';
-import { slurmInputsFromSite } from './spec/slurm-input';
+import { slurmInputsFromSite } from '../site-model/slurm-input';
 import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
 import type { RegistryMirror } from '../constructs/charts/pinned-chart';
 import { siteLabels } from '../constructs/core/labels';
 import { SiteStack } from './site-stack';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 
 /** Namespace of the project's own descriptors on every cluster. */
 export const SYSTEM_NAMESPACE = 'aif-system';

@@ -6,7 +6,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../constructs/core/cluster-target';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 
 /**
  * One provider pair per cluster. A single-cluster site gets default (unaliased) providers;

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../constructs/core/cluster-target';
 import { configureBackend } from './backend';
 import { configureProviders } from './providers';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 
 /** Layers of a site, deployed in this order. */
 export const LAYERS = ['platform', 'workloads'] as const;

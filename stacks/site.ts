@@ -1,9 +1,9 @@
 import { Aspects } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import { PolicyPack, suppressPolicy } from '../constructs/policies/pack';
-import { SiteValidationError, type SiteProblem } from './spec/problems';
+import { SiteValidationError, type SiteProblem } from '../site-model/problems';
 import { PlatformStack } from './platform-stack';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 import { WorkloadsStack } from './workloads-stack';
 
 /** The stacks of one site, in deployment order, and the policy pack that checks them. */

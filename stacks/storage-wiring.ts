@@ -16,8 +16,8 @@ import { StorageOperators } from '../constructs/storage/storage-operators';
 import { StorageTier, type StorageTierBackend } from '../constructs/storage/storage-tier';
 import type { Tenant, TenantGroups } from '../constructs/tenancy/tenant';
 import { clusterSuffix } from './site-stack';
-import { labVolumeTier, tierClusters } from './spec/rules';
-import type { DataLabSpec, SiteSpec, StorageTierSpec } from './spec/schema';
+import { labVolumeTier, tierClusters } from '../site-model/rules';
+import type { DataLabSpec, SiteSpec, StorageTierSpec } from '../site-model/schema';
 
 /**
  * What the platform stack installed for storage and labs in one cluster.

@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { blockingFindings, type Finding } from '../constructs/policies/pack';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from './site';
-import { loadCatalogue } from './spec/loader';
-import type { SiteSpec } from './spec/schema';
+import { loadCatalogue } from '../site-model/loader';
+import type { SiteSpec } from '../site-model/schema';
 
 /** What a synth produced. */
 export interface SynthResult {

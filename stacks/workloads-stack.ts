@@ -5,13 +5,13 @@ import { MONITORING_NAMESPACE } from '../constructs/observability/observability'
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
 import { renderSlurm } from '../constructs/scheduling/slurm/render';
 import { registryMirror } from './platform-stack';
-import { slurmInputsFromSite } from './spec/slurm-input';
+import { slurmInputsFromSite } from '../site-model/slurm-input';
 import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
 import { tierStorageClassName } from '../constructs/storage/storage-tier';
 import { Tenant } from '../constructs/tenancy/tenant';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
-import type { SiteSpec } from './spec/schema';
+import type { SiteSpec } from '../site-model/schema';
 
 /**
  * The workloads layer of a site: tenants and the custom resources whose CRDs the platform

@@ -9,9 +9,9 @@ import { parse, stringify } from 'yaml';
 import type { ChartId } from '../constructs/charts/registry';
 import type { ChartValues } from '../constructs/charts/values';
 import { addSiteStacks, type SiteStacks } from '../stacks/site';
-import { checkSiteText } from '../stacks/spec/loader';
-import { formatProblem } from '../stacks/spec/problems';
-import type { SiteSpec } from '../stacks/spec/schema';
+import { checkSiteText } from '../site-model/loader';
+import { formatProblem } from '../site-model/problems';
+import type { SiteSpec } from '../site-model/schema';
 
 export const FIXTURE = path.join(__dirname, 'fixtures', 'xx-minimal.yaml');
 export const SITES_DIR = path.join(__dirname, '..', 'sites');

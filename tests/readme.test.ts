@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkSiteText } from '../stacks/spec/loader';
-import { formatProblem } from '../stacks/spec/problems';
+import { checkSiteText } from '../site-model/loader';
+import { formatProblem } from '../site-model/problems';
 import { synthSite } from './helpers';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { slurmFiles } from '../../constructs/scheduling/slurm/render';
 import { parseRenderArgs, renderSite } from '../../cli/render';
-import { slurmInputsFromSite } from '../../stacks/spec/slurm-input';
+import { slurmInputsFromSite } from '../../site-model/slurm-input';
 import { fixtureText, siteSpec } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 

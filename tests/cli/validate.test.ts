@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { validateCatalogue } from '../../cli/validate';
-import { loadSiteFile } from '../../stacks/spec/loader';
+import { loadSiteFile } from '../../site-model/loader';
 import type { SiteStacks } from '../../stacks/site';
 import { fixtureText, problemsOf, resourceNamed, resources, SITES_DIR, synthSite } from '../helpers';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { renderSchema, SCHEMA_FILE } from '../../cli/write-schema';
-import { catalogueFiles, loadCatalogue } from '../../stacks/spec/loader';
-import type { SiteSpec } from '../../stacks/spec/schema';
+import { catalogueFiles, loadCatalogue } from '../../site-model/loader';
+import type { SiteSpec } from '../../site-model/schema';
 import * as path from 'path';
 import { parse, parseDocument, type Scalar } from 'yaml';
 import { CHARTS, type ChartId } from '../../constructs/charts/registry';

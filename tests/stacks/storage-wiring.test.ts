@@ -3,7 +3,7 @@ import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import { STORAGE_ROLE_LABEL } from '../../constructs/core/labels';
 import { blockingFindings } from '../../constructs/policies/pack';
 import { checkSitePolicies } from '../../stacks/site';
-import { loadCatalogue } from '../../stacks/spec/loader';
+import { loadCatalogue } from '../../site-model/loader';
 import { tierStorageClassName as storageClassName } from '../../constructs/storage/storage-tier';
 import { problemsOf, resources, siteSpec, SITES_DIR, type SynthJson } from '../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../constructs/charts/chart-keys';

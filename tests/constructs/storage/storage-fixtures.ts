@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
 import { registryMirror } from '../../../stacks/platform-stack';
 import type { SiteStacks } from '../../../stacks/site';
-import type { SiteSpec } from '../../../stacks/spec/schema';
+import type { SiteSpec } from '../../../site-model/schema';
 import { addStoragePlatform, addStorageWorkloads, type StoragePlatform, type StorageWorkloads } from '../../../stacks/storage-wiring';
 import { buildSite, resources, synthJson, type SynthJson } from '../../helpers';
 

@@ -1,5 +1,5 @@
 import { renderSlurm } from '../../../../constructs/scheduling/slurm/render';
-import { slurmInputsFromSite } from '../../../../stacks/spec/slurm-input';
+import { slurmInputsFromSite } from '../../../../site-model/slurm-input';
 import { releaseValues, resources, siteSpec, synthSite, type SynthJson } from '../../../helpers';
 
 type Release = { name: string; chart: string; version: string; namespace: string; values: string[]; depends_on?: string[] };

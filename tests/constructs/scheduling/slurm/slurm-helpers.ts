@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { unitsPerGpu } from '../../../../constructs/gpu/gpu-sharing';
 import { gresTypeFor, type SlinkyNodeSetValues, type SlurmRendering } from '../../../../constructs/scheduling/slurm/render';
-import type { SiteSpec } from '../../../../stacks/spec/schema';
+import type { SiteSpec } from '../../../../site-model/schema';
 import { expandBrackets, gresDeviceFiles, sandboxArgs, type Scontrol, type SlurmConfFiles } from '../../../slurm-harness/slurmctld';
 
 /** Patch for the minimal fixture: a Slurm partition over its h100 pool. */

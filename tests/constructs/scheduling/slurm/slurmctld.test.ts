@@ -4,9 +4,9 @@
  * topologies, gres.conf through slurmd, and a slurmd registering the way Slinky's do.
  */
 import { renderSlurm, type SlurmRendering } from '../../../../constructs/scheduling/slurm/render';
-import { slurmInputsFromSite, type SiteSlurmCluster } from '../../../../stacks/spec/slurm-input';
-import { loadCatalogue } from '../../../../stacks/spec/loader';
-import type { SiteSpec } from '../../../../stacks/spec/schema';
+import { slurmInputsFromSite, type SiteSlurmCluster } from '../../../../site-model/slurm-input';
+import { loadCatalogue } from '../../../../site-model/loader';
+import type { SiteSpec } from '../../../../site-model/schema';
 import { siteSpec, SITES_DIR } from '../../../helpers';
 import { describeWithSlurm, withSlurmctld } from '../../../slurm-harness/slurmctld';
 import { expectedFromSite, harnessFiles, observed, slinkySlurmdConf, SLURM_PATCH, withSlinkySlurmd } from './slurm-helpers';

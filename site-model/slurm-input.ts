@@ -3,9 +3,9 @@
  * Kubernetes cluster that hosts a pool of a Slurm partition (Slinky runs slurmd pods in the
  * cluster of their controller).
  */
-import { ACCELERATORS } from '../../constructs/gpu/accelerators';
-import { unitsPerGpu } from '../../constructs/gpu/gpu-sharing';
-import type { PoolFabric } from '../../constructs/gpu/gpu-node-pool';
+import { ACCELERATORS } from '../constructs/gpu/accelerators';
+import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
+import type { PoolFabric } from '../constructs/gpu/gpu-node-pool';
 import {
   gresTypeFor,
   renderSlurm,
@@ -16,7 +16,7 @@ import {
   type SlurmPoolInput,
   type SlurmRenderInput,
   type SlurmTenantInput,
-} from '../../constructs/scheduling/slurm/render';
+} from '../constructs/scheduling/slurm/render';
 import type { FabricSpec, GpuPoolSpec, SiteSpec, TenantSpec } from './schema';
 
 /** The Slurm cluster of one Kubernetes cluster of a site. */

@@ -6,8 +6,8 @@
  * Cross-field rules (references, capacity) live in `rules.ts`, beside the loader.
  */
 import { z } from 'zod';
-import { ACCELERATOR_IDS } from '../../constructs/gpu/accelerators';
-import { AI_FACTORY_RULES } from '../../constructs/policies/pack';
+import { ACCELERATOR_IDS } from '../constructs/gpu/accelerators';
+import { AI_FACTORY_RULES } from '../constructs/policies/pack';
 
 /** Version of the site file format this code reads. */
 export const SCHEMA_VERSION = 1;

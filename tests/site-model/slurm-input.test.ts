@@ -1,7 +1,7 @@
-import { slurmInputsFromSite, SlurmMappingError } from '../../../stacks/spec/slurm-input';
-import { loadCatalogue } from '../../../stacks/spec/loader';
-import { siteSpec, SITES_DIR } from '../../helpers';
-import { SLURM_PATCH } from '../../constructs/scheduling/slurm/slurm-helpers';
+import { slurmInputsFromSite, SlurmMappingError } from '../../site-model/slurm-input';
+import { loadCatalogue } from '../../site-model/loader';
+import { siteSpec, SITES_DIR } from '../helpers';
+import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
 describe('slurmInputsFromSite', () => {
   test('maps the fixture field by field', () => {

@@ -3,8 +3,8 @@
  * capacity. They run on whatever parts of the file are valid on their own, so a file
  * with both schema and reference mistakes shows all of them in one run.
  */
-import { ACCELERATORS } from '../../constructs/gpu/accelerators';
-import { migInstancesPerGpu, unitsPerGpu } from '../../constructs/gpu/gpu-sharing';
+import { ACCELERATORS } from '../constructs/gpu/accelerators';
+import { migInstancesPerGpu, unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import { renderValue } from './problems';
 import type { DataLabSpec, GpuPoolSpec, SiteSpec, StorageTierSpec } from './schema';
 

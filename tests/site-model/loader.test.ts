@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkSiteText, loadCatalogue } from '../../../stacks/spec/loader';
-import { formatProblem, SiteValidationError } from '../../../stacks/spec/problems';
-import { fixtureText, problemsOf, siteSpec } from '../../helpers';
+import { checkSiteText, loadCatalogue } from '../../site-model/loader';
+import { formatProblem, SiteValidationError } from '../../site-model/problems';
+import { fixtureText, problemsOf, siteSpec } from '../helpers';
 
 const FILE = 'sites/xx-minimal.yaml';
 
