@@ -1,7 +1,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ArgoWorkflowsValues } from '../charts/values';
-import type { KubernetesObject } from '../charts/values/common';
+import type { KubernetesObject } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { systemNamespace } from '../core/system-namespace';

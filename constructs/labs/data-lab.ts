@@ -1,22 +1,27 @@
-import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
-import { NetworkPolicyV1, type NetworkPolicyV1SpecPodSelector } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
-import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+/**
+ * The data lab construct: a tenant-owned workbench namespace with JupyterHub, MLflow, lakeFS
+ * and Argo Workflows. Each chart's values come from a builder beside this file
+ * (`<chart>-values.ts`); quota and access objects from `lab-quota.ts` and `lab-access.ts`.
+ *
+ * @see https://z2jh.jupyter.org/en/stable/
+ */
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
-import type { ArgoWorkflowsExtraValues } from './argo-workflows-crds';
-import type { JupyterhubValues, LakefsValues, MlflowValues } from '../charts/values';
-import type { KubernetesObject } from '../charts/values/common';
-import type { JupyterProfile } from '../charts/values/jupyterhub';
-import type { ClusterTarget } from '../core/cluster-target';
-import type { GpuNodePool } from '../gpu/gpu-node-pool';
-import { IsolatedNamespace, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
-import { LabDatabase } from './lab-database';
-import { DATA_LAB_LABEL, LABEL_PREFIX, siteLabels } from '../core/labels';
+import type { JupyterProfile } from '../charts/jupyterhub/values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
+import type { ClusterTarget } from '../core/cluster-target';
+import { DATA_LAB_LABEL, LABEL_PREFIX, siteLabels } from '../core/labels';
+import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { ObjectBucket, StorageTier } from '../storage/storage-tier';
+import { IsolatedNamespace, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
 import { SENSITIVE_SECTORS, type Tenant, type TenantGroups } from '../tenancy/tenant';
+import { labArgoWorkflowsValues } from './argo-workflows-values';
+import { labJupyterhubValues, notebookProfile, type DataLabOidc } from './jupyterhub-values';
+import { LabDatabase } from './lab-database';
+import { allowControlPlaneEgress, bindLabGroups } from './lab-access';
+import { addLabQuota } from './lab-quota';
+import { labLakefsValues } from './lakefs-values';
+import { labMlflowValues } from './mlflow-values';
 
 /**
  * Ports the lab's services listen on, which its tenants may reach: the JupyterHub proxy and
@@ -31,31 +36,8 @@ export const DATA_LAB_PORTS: readonly number[] = [2746, 5000, 8000];
  */
 export const SENSITIVE_LABEL = `${LABEL_PREFIX}/sensitive`;
 
-/**
- * The site's OpenID Connect provider, as the lab's JupyterHub uses it.
- *
- * @see https://oauthenticator.readthedocs.io/en/latest/reference/api/gen/oauthenticator.generic.html
- */
-export interface DataLabOidc {
-  /** Issuer URL, e.g. `https://login.example.eu/realms/ai-factory`. */
-  readonly issuerUrl: string;
-  /** Authorization endpoint. @default `<issuer>/protocol/openid-connect/auth` (Keycloak) */
-  readonly authorizeUrl?: string;
-  /** Token endpoint. @default `<issuer>/protocol/openid-connect/token` (Keycloak) */
-  readonly tokenUrl?: string;
-  /** Userinfo endpoint. @default `<issuer>/protocol/openid-connect/userinfo` (Keycloak) */
-  readonly userinfoUrl?: string;
-  /** OIDC client id of JupyterHub. */
-  readonly clientId: string;
-  /** Existing Secret in the lab namespace, and the key in it, that hold the client secret. */
-  readonly clientSecret: { readonly name: string; readonly key: string };
-  /** Claim that names a user. @default 'preferred_username' */
-  readonly usernameClaim?: string;
-  /** Claim that lists a user's groups. @default 'groups' */
-  readonly groupsClaim?: string;
-  /** Public address ranges of the issuer, which the hub reaches on TCP 443. @default - none: the issuer is on a private range */
-  readonly issuerCidrs?: readonly string[];
-}
+/** The site's OpenID Connect provider, as the lab's JupyterHub uses it (see jupyterhub-values.ts). */
+export type { DataLabOidc } from './jupyterhub-values';
 
 /**
  * Props of {@link DataLab}.
@@ -119,23 +101,6 @@ export interface DataLabProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Chart keys the lab sets beyond the shared jupyterhub values type (real keys, checked by the chart-key tests). */
-type ChpNetworkPolicy = { readonly enabled?: boolean; readonly egressAllowRules?: KubernetesObject };
-type JupyterhubLabValues = JupyterhubValues & {
-  readonly hub?: { readonly extraEnv?: KubernetesObject; readonly networkPolicy?: ChpNetworkPolicy };
-  readonly proxy?: { readonly chp?: { readonly networkPolicy?: ChpNetworkPolicy }; readonly traefik?: { readonly networkPolicy?: ChpNetworkPolicy } };
-  readonly singleuser?: { readonly cloudMetadata?: { readonly blockWithIptables?: boolean } };
-};
-/** Chart keys the lab sets beyond the shared mlflow values type. */
-type MlflowLabValues = MlflowValues & { readonly podSecurityContext?: KubernetesObject };
-/** Chart keys the lab sets beyond the shared lakefs values type. */
-type LakefsLabValues = LakefsValues & { readonly podSecurityContext?: KubernetesObject; readonly securityContext?: KubernetesObject };
-
-/** Pod Security `restricted` at pod level: non-root and the runtime's seccomp profile. */
-const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-/** Pod Security `restricted` at container level. */
-const RESTRICTED_CONTAINER = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
-
 /**
  * A data lab: a curated-data workbench in its own namespace `lab-<name>`, owned by tenants.
  *
@@ -187,7 +152,6 @@ export class DataLab extends Construct {
   readonly database: LabDatabase;
   /** Existing Secrets the site must create in the lab namespace before apply. */
   readonly requiredSecrets: readonly string[];
-  private readonly target: ClusterTarget;
 
   constructor(scope: Construct, id: string, props: DataLabProps) {
     super(scope, id);
@@ -195,10 +159,7 @@ export class DataLab extends Construct {
     if (problems.length > 0) throw new Error(`DataLab ${props.labName} (${this.node.path}):\n  ${problems.join('\n  ')}`);
 
     this.labName = props.labName;
-    this.target = props.target;
     this.sensitive = props.sensitive ?? SENSITIVE_SECTORS.includes(props.sector ?? '');
-    const gpusPerNotebook = props.gpusPerNotebook ?? 1;
-    const gpusPerPool = props.gpusPerPool ?? 8;
     const labels = siteLabels(props.siteId, {
       [DATA_LAB_LABEL]: props.labName,
       [SENSITIVE_LABEL]: String(this.sensitive),
@@ -211,182 +172,83 @@ export class DataLab extends Construct {
       labels,
       internetEgress: !this.sensitive,
     });
-    const ns = this.namespace.name;
-    const k8s = props.target.kubernetes;
-
-    const quota = new ResourceQuotaV1(this, 'Quota', {
-      provider: k8s,
-      metadata: { name: 'lab-quota', namespace: ns, labels },
-      spec: { hard: quotaHard(props.pools, gpusPerPool, props.volumeTier?.storageClassName, props.volumeQuotaTiB ?? 1) },
-      dependsOn: [this.namespace.namespace],
+    const namespace = this.namespace;
+    const volumeClass = props.volumeTier?.storageClassName;
+    const { quota, limits } = addLabQuota(this, {
+      target: props.target,
+      namespace,
+      labels,
+      pools: props.pools,
+      gpusPerPool: props.gpusPerPool ?? 8,
+      storageClassName: volumeClass,
+      volumeQuotaTiB: props.volumeQuotaTiB ?? 1,
     });
-    // Every pod counts against the CPU and memory quota, so containers without resources get defaults.
-    const limits = new LimitRangeV1(this, 'Limits', {
-      provider: k8s,
-      metadata: { name: 'lab-defaults', namespace: ns, labels },
-      spec: { limit: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '512Mi' }, default: { cpu: '2', memory: '4Gi' } }] },
-      dependsOn: [this.namespace.namespace],
-    });
-    const bindings: [string, string, readonly string[]][] = [
-      ['Admins', 'admin', props.groups.admins],
-      ['Members', 'edit', props.groups.members],
-      ['Viewers', 'view', props.groups.viewers],
-    ];
-    const prefix = props.groupPrefix ?? 'oidc:';
-    for (const [bindingId, role, groups] of bindings) {
-      if (groups.length === 0) continue;
-      new RoleBindingV1(this, bindingId, {
-        provider: k8s,
-        metadata: { name: `lab-${role}`, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subject: groups.map((g) => ({ kind: 'Group', name: `${prefix}${g}`, apiGroup: 'rbac.authorization.k8s.io' })),
-        dependsOn: [this.namespace.namespace],
-      });
-    }
+    bindLabGroups(this, { target: props.target, namespace, labels, groups: props.groups, groupPrefix: props.groupPrefix ?? 'oidc:' });
 
     // Who may reach the lab: its tenants, on the service ports, and the trusted sources.
     for (const tenant of props.tenants) this.allowTenant(tenant);
-    for (const source of props.trustedSources ?? []) this.namespace.allowIngressFrom(`From-${source}`, source);
-    this.controlPlaneEgress(props);
+    for (const source of props.trustedSources ?? []) namespace.allowIngressFrom(`From-${source}`, source);
+    allowControlPlaneEgress(this, { target: props.target, namespace, apiServerCidrs: props.apiServerCidrs ?? PRIVATE_RANGES, issuerCidrs: props.oidc.issuerCidrs ?? [] });
 
     this.buckets = {
-      landing: props.objectTier.grantBucket(this.namespace, 'landing'),
-      curated: props.objectTier.grantBucket(this.namespace, 'curated'),
-      artifacts: props.objectTier.grantBucket(this.namespace, 'artifacts'),
+      landing: props.objectTier.grantBucket(namespace, 'landing'),
+      curated: props.objectTier.grantBucket(namespace, 'curated'),
+      artifacts: props.objectTier.grantBucket(namespace, 'artifacts'),
     };
 
-    const volumeClass = props.volumeTier?.storageClassName;
-    const databaseSecret = props.databaseSecret ?? 'lab-database';
-    const lakefsSecret = props.lakefsSecret ?? 'lakefs-auth';
-    const ready = [this.namespace.namespace, quota, limits, ...(props.dependsOn ?? [])];
+    const ready = [namespace.namespace, quota, limits, ...(props.dependsOn ?? [])];
     this.database = new LabDatabase(this, 'Database', {
       target: props.target,
-      namespace: ns,
+      namespace: namespace.name,
       labels,
-      credentialsSecret: databaseSecret,
+      credentialsSecret: props.databaseSecret ?? 'lab-database',
       databases: ['mlflow', 'lakefs'],
       storageClassName: volumeClass,
       mirror: props.mirror,
       dependsOn: ready,
     });
+    // Every release goes into the lab namespace, which the lab owns.
+    const release = { target: props.target, namespace: namespace.name, createNamespace: false, mirror: props.mirror };
 
-    this.profiles = props.pools.map((pool, i) => notebookProfile(pool, gpusPerNotebook, i === 0));
+    this.profiles = props.pools.map((pool, i) => notebookProfile(pool, props.gpusPerNotebook ?? 1, i === 0));
     this.jupyterhub = new PinnedChart(this, 'JupyterHub', {
-      target: props.target,
+      ...release,
       chart: 'jupyterhub',
-      namespace: ns,
-      createNamespace: false,
-      mirror: props.mirror,
       dependsOn: ready,
-      values: this.jupyterhubValues(props, volumeClass),
-    });
-
-    const artifacts = this.buckets.artifacts;
-    const mlflowValues: MlflowLabValues = {
-      backendStore: {
-        // MLflow creates its schema on first start. The migration init container stays off: its
-        // security context is not set for Pod Security restricted; after an MLflow upgrade run
-        // `mlflow db upgrade` once.
-        databaseMigration: false,
-        postgres: { enabled: true, host: this.database.host, port: this.database.port, database: 'mlflow' },
-        existingDatabaseSecret: { name: databaseSecret },
-      },
-      artifactRoot: {
-        // Clients log artifacts through the tracking server and never hold bucket credentials.
-        proxiedArtifactStorage: true,
-        // The Secret of the artifacts bucket has the chart's default key names.
-        s3: { enabled: true, bucket: artifacts.bucketName, path: 'mlflow', existingSecret: { name: artifacts.credentialsSecret } },
-      },
-      extraEnvVars: { MLFLOW_S3_ENDPOINT_URL: artifacts.endpoint.url },
-      podSecurityContext: RESTRICTED_POD,
-    };
-    this.mlflow = new PinnedChart(this, 'Mlflow', {
-      target: props.target,
-      chart: 'mlflow',
-      namespace: ns,
-      createNamespace: false,
-      mirror: props.mirror,
-      dependsOn: [...ready, this.database.statefulSet],
-      values: mlflowValues,
-    });
-
-    const curated = this.buckets.curated;
-    const fromSecret = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-    const lakefsValues: LakefsLabValues = {
-      lakefsConfig: stringify({
-        database: { type: 'postgres' },
-        blockstore: { type: 's3', s3: { endpoint: curated.endpoint.url, force_path_style: true, discover_bucket_region: false, region: 'us-east-1' } },
+      values: labJupyterhubValues({
+        oidc: props.oidc,
+        groups: props.groups,
+        sensitive: this.sensitive,
+        profiles: this.profiles,
+        notebookImage: props.notebookImage,
+        notebookVolumeGiB: props.notebookVolumeGiB,
+        storageClassName: volumeClass,
       }),
-      // With an existing Secret the chart never falls back to its built-in encryption key.
-      existingSecret: lakefsSecret,
-      extraEnvVars: [
-        fromSecret('DB_USER', databaseSecret, 'username'),
-        fromSecret('DB_PASSWORD', databaseSecret, 'password'),
-        // Kubernetes expands $(VAR) from the variables above, so the URL is built in the pod.
-        { name: 'LAKEFS_DATABASE_POSTGRES_CONNECTION_STRING', value: `postgres://$(DB_USER):$(DB_PASSWORD)@${this.database.host}:${this.database.port}/lakefs?sslmode=disable` },
-        fromSecret('LAKEFS_BLOCKSTORE_S3_CREDENTIALS_ACCESS_KEY_ID', curated.credentialsSecret, 'AWS_ACCESS_KEY_ID'),
-        fromSecret('LAKEFS_BLOCKSTORE_S3_CREDENTIALS_SECRET_ACCESS_KEY', curated.credentialsSecret, 'AWS_SECRET_ACCESS_KEY'),
-      ],
-      // The image's user is a name, so Pod Security needs a numeric one to prove it is not root.
-      podSecurityContext: { ...RESTRICTED_POD, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
-      securityContext: RESTRICTED_CONTAINER,
-    };
-    this.lakefs = new PinnedChart(this, 'LakeFs', {
-      target: props.target,
-      chart: 'lakefs',
-      namespace: ns,
-      createNamespace: false,
-      mirror: props.mirror,
-      dependsOn: [...ready, this.database.statefulSet],
-      values: lakefsValues,
     });
-
-    const argoEndpoint = artifacts.endpoint.url.replace(/^https?:\/\//, '');
-    const argoValues: ArgoWorkflowsExtraValues = {
-      // The platform layer owns the CRDs and the aggregated roles (ArgoWorkflowsCrds).
-      crds: { install: false },
-      createAggregateRoles: false,
-      singleNamespace: true,
-      controller: {
-        podSecurityContext: RESTRICTED_POD,
-        clusterWorkflowTemplates: { enabled: false },
-        // Workflow pods run in a restricted namespace: non-root with seccomp by default.
-        workflowDefaults: { spec: { serviceAccountName: 'argo-workflow', securityContext: RESTRICTED_POD } },
-      },
-      executor: { securityContext: RESTRICTED_CONTAINER },
-      server: {
-        enabled: true,
-        // Users call the server with their own Kubernetes (OIDC) token, so RBAC applies.
-        authModes: ['client'],
-        podSecurityContext: RESTRICTED_POD,
-        clusterWorkflowTemplates: { enabled: false },
-      },
-      workflow: { serviceAccount: { create: true, name: 'argo-workflow' }, rbac: { create: true } },
-      artifactRepository: {
-        archiveLogs: true,
-        s3: {
-          bucket: artifacts.bucketName,
-          endpoint: argoEndpoint,
-          insecure: artifacts.endpoint.url.startsWith('http://'),
-          accessKeySecret: { name: artifacts.credentialsSecret, key: 'AWS_ACCESS_KEY_ID' },
-          secretKeySecret: { name: artifacts.credentialsSecret, key: 'AWS_SECRET_ACCESS_KEY' },
-        },
-      },
-    };
+    this.mlflow = new PinnedChart(this, 'Mlflow', {
+      ...release,
+      chart: 'mlflow',
+      dependsOn: [...ready, this.database.statefulSet],
+      values: labMlflowValues({ database: this.database, artifacts: this.buckets.artifacts }),
+    });
+    const lakefsSecret = props.lakefsSecret ?? 'lakefs-auth';
+    this.lakefs = new PinnedChart(this, 'LakeFs', {
+      ...release,
+      chart: 'lakefs',
+      dependsOn: [...ready, this.database.statefulSet],
+      values: labLakefsValues({ database: this.database, curated: this.buckets.curated, authSecret: lakefsSecret }),
+    });
     this.argoWorkflows = new PinnedChart(this, 'ArgoWorkflows', {
-      target: props.target,
+      ...release,
       chart: 'argo-workflows',
       // Short, so the chart's `<release>-argo-workflows-<component>` names stay distinct within 63 characters.
       releaseName: `argo-${props.labName}`,
-      namespace: ns,
-      createNamespace: false,
-      mirror: props.mirror,
       dependsOn: ready,
-      values: argoValues,
+      values: labArgoWorkflowsValues({ artifacts: this.buckets.artifacts }),
     });
 
     const bucketSecrets = Object.values(this.buckets).filter((b) => b.claim === undefined).map((b) => b.credentialsSecret);
-    this.requiredSecrets = [...new Set([props.oidc.clientSecret.name, databaseSecret, lakefsSecret, ...bucketSecrets])];
+    this.requiredSecrets = [...new Set([props.oidc.clientSecret.name, this.database.credentialsSecret, lakefsSecret, ...bucketSecrets])];
   }
 
   /** The lab's namespace name. */
@@ -409,142 +271,6 @@ export class DataLab extends Construct {
     this.namespace.allowIngressFrom(from, tenant.namespaceName, DATA_LAB_PORTS);
     tenant.namespace.allowEgressTo(`ToLab-${this.labName}`, this.namespace.name, DATA_LAB_PORTS);
   }
-
-  private jupyterhubValues(props: DataLabProps, volumeClass: string | undefined): JupyterhubLabValues {
-    const oidc = props.oidc;
-    const issuer = oidc.issuerUrl.replace(/\/+$/, '');
-    // Chart policies are off: the lab's own policies decide. Their rules are closed as well,
-    // so turning a chart policy back on cannot open internet egress in a sensitive lab.
-    const chartPolicy: ChpNetworkPolicy = {
-      enabled: false,
-      egressAllowRules: {
-        cloudMetadataServer: false,
-        dnsPortsCloudMetadataServer: false,
-        dnsPortsKubeSystemNamespace: true,
-        dnsPortsPrivateIPs: false,
-        nonPrivateIPs: !this.sensitive,
-        privateIPs: false,
-      },
-    };
-    return {
-      hub: {
-        config: {
-          JupyterHub: { authenticator_class: 'generic-oauth' },
-          GenericOAuthenticator: {
-            client_id: oidc.clientId,
-            authorize_url: oidc.authorizeUrl ?? `${issuer}/protocol/openid-connect/auth`,
-            token_url: oidc.tokenUrl ?? `${issuer}/protocol/openid-connect/token`,
-            userdata_url: oidc.userinfoUrl ?? `${issuer}/protocol/openid-connect/userinfo`,
-            scope: ['openid', 'profile', 'email'],
-            username_claim: oidc.usernameClaim ?? 'preferred_username',
-            claim_groups_key: oidc.groupsClaim ?? 'groups',
-            // Members and admins of the owning tenants; viewers get read access through RBAC only.
-            allowed_groups: [...new Set([...props.groups.admins, ...props.groups.members])],
-          },
-          KubeSpawner: {
-            pod_security_context: RESTRICTED_POD,
-            container_security_context: RESTRICTED_CONTAINER,
-            automount_service_account_token: false,
-          },
-        },
-        db: { type: 'sqlite-pvc', pvc: { storageClassName: volumeClass, storage: '1Gi' } },
-        // OAuthenticator reads the client secret from this variable.
-        extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: oidc.clientSecret.name, key: oidc.clientSecret.key } } } },
-        networkPolicy: chartPolicy,
-      },
-      proxy: { service: { type: 'ClusterIP' }, chp: { networkPolicy: chartPolicy }, traefik: { networkPolicy: chartPolicy } },
-      singleuser: {
-        image: props.notebookImage ? { name: props.notebookImage.name, tag: props.notebookImage.tag } : undefined,
-        profileList: this.profiles,
-        storage: { type: 'dynamic', capacity: `${props.notebookVolumeGiB ?? 10}Gi`, dynamic: { storageClass: volumeClass } },
-        // The iptables init container needs NET_ADMIN, which Pod Security restricted forbids;
-        // the lab's NetworkPolicies never allow the metadata address anyway.
-        cloudMetadata: { blockWithIptables: false },
-        networkPolicy: chartPolicy,
-      },
-      // Both need cluster-wide permissions or privileged pods a tenant-facing namespace should not hold.
-      scheduling: { userScheduler: { enabled: false }, userPlaceholder: { enabled: false }, podPriority: { enabled: false } },
-      prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
-      cull: { enabled: true, timeout: 3600 },
-    };
-  }
-
-  /** Egress to the API server for the pods that need it, and to the issuer for the hub. */
-  private controlPlaneEgress(props: DataLabProps): void {
-    const apiServer = props.apiServerCidrs ?? PRIVATE_RANGES;
-    const api = apiServer.map((cidr) => ({ ipBlock: { cidr } }));
-    const apiPorts = [
-      { port: '443', protocol: 'TCP' },
-      { port: '6443', protocol: 'TCP' },
-    ];
-    const issuer = (props.oidc.issuerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }));
-    const policy = (id: string, name: string, podSelector: NetworkPolicyV1SpecPodSelector, extra: boolean) =>
-      new NetworkPolicyV1(this, id, {
-        provider: this.target.kubernetes,
-        metadata: { name, namespace: this.namespace.name },
-        dependsOn: [this.namespace.namespace],
-        spec: {
-          podSelector,
-          policyTypes: ['Egress'],
-          egress: [{ to: api, ports: apiPorts }, ...(extra && issuer.length > 0 ? [{ to: issuer, ports: [{ port: '443', protocol: 'TCP' }] }] : [])],
-        },
-      });
-    policy('HubToControlPlane', 'allow-hub-control-plane', { matchLabels: { component: 'hub' } }, true);
-    policy('ArgoToApiServer', 'allow-argo-api-server', { matchLabels: { 'app.kubernetes.io/part-of': 'argo-workflows' } }, false);
-    policy('WorkflowsToApiServer', 'allow-workflows-api-server', { matchExpressions: [{ key: 'workflows.argoproj.io/workflow', operator: 'Exists' }] }, false);
-  }
-}
-
-/** The ResourceQuota of a lab: GPUs per extended resource, the CPU and memory that come with them, and storage. */
-function quotaHard(pools: readonly GpuNodePool[], gpusPerPool: number, volumeClass: string | undefined, volumeQuotaTiB: number): Record<string, string> {
-  const byResource = new Map<string, number>();
-  let cpu = 0;
-  let memoryGiB = 0;
-  for (const pool of pools) {
-    byResource.set(pool.resourceName, (byResource.get(pool.resourceName) ?? 0) + gpusPerPool);
-    cpu += gpusPerPool * pool.cpusPerUnit;
-    memoryGiB += gpusPerPool * pool.memoryGiBPerUnit;
-  }
-  const storageGiB = Math.round(volumeQuotaTiB * 1024);
-  return {
-    ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
-    // Room for the lab's services (hub, proxy, database, MLflow, lakeFS, Argo) besides notebooks.
-    'requests.cpu': String(Math.ceil(cpu) + 16),
-    'requests.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
-    'limits.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
-    pods: '200',
-    services: '20',
-    'services.loadbalancers': '0',
-    'services.nodeports': '0',
-    persistentvolumeclaims: '100',
-    configmaps: '100',
-    secrets: '100',
-    'count/jobs.batch': '500',
-    ...(volumeClass ? { [`${volumeClass}.storageclass.storage.k8s.io/requests.storage`]: `${storageGiB}Gi` } : {}),
-    'requests.storage': `${storageGiB}Gi`,
-  };
-}
-
-/** A notebook profile for one pool: its node selector, tolerations and extended resource. */
-function notebookProfile(pool: GpuNodePool, gpus: number, isDefault: boolean): JupyterProfile {
-  const cpus = Math.max(1, Math.floor(pool.cpusPerUnit * gpus));
-  const memoryGiB = Math.max(4, Math.floor(pool.memoryGiBPerUnit * gpus));
-  return {
-    display_name: `${pool.poolName}: ${gpus} x ${pool.model.name}${pool.sharing.mode === 'exclusive' ? '' : ` (${pool.resourceName})`}`,
-    slug: pool.poolName,
-    description: `${gpus} ${pool.resourceName}, ${cpus} CPU cores and ${memoryGiB} GiB memory on pool ${pool.poolName}`,
-    default: isDefault,
-    kubespawner_override: {
-      node_selector: { ...pool.nodeSelector },
-      tolerations: pool.tolerations.map((t) => ({ key: t.key, operator: t.operator, effect: t.effect, ...(t.value !== undefined ? { value: t.value } : {}) })),
-      extra_resource_limits: { [pool.resourceName]: String(gpus) },
-      extra_resource_guarantees: { [pool.resourceName]: String(gpus) },
-      cpu_limit: cpus,
-      cpu_guarantee: Math.min(2, cpus),
-      mem_limit: `${memoryGiB}G`,
-      mem_guarantee: '4G',
-    },
-  };
 }
 
 function validate(props: DataLabProps): string[] {

@@ -1,7 +1,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { toJsonObject, type JsonObject } from '../charts/json';
-import type { KubernetesObject } from '../charts/values/common';
+import type { KubernetesObject } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
 import { dnsLabel } from '../core/labels';
 import { renderValuesLazily } from '../charts/lazy-chart-values';

@@ -1,4 +1,9 @@
-import { CHART_IDS, CHARTS } from '../../../constructs/charts/registry';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MIRROR_SPECS } from '../../../constructs/charts/mirror';
+import { CHART_DEFINITIONS, CHART_IDS, CHARTS } from '../../../constructs/charts/registry';
+
+const CHARTS_DIR = path.join(__dirname, '..', '..', '..', 'constructs', 'charts');
 
 describe('chart registry', () => {
   it('pins the published versions', () => {
@@ -39,5 +44,16 @@ describe('chart registry', () => {
     expect(CHARTS['cert-manager']).toMatchObject({ repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager' });
     expect(CHARTS.slurm).toMatchObject({ repository: 'oci://ghcr.io/slinkyproject/charts', chart: 'slurm' });
     expect(CHARTS['kube-prometheus-stack']).toMatchObject({ repository: 'oci://ghcr.io/prometheus-community/charts', chart: 'kube-prometheus-stack' });
+  });
+
+  it.each(CHART_IDS)('%s: lives in one folder with its pin, mirror spec and typed values', (id) => {
+    expect(fs.readdirSync(path.join(CHARTS_DIR, id)).sort()).toEqual(['chart.ts', 'values.ts']);
+    expect(CHARTS[id]).toBe(CHART_DEFINITIONS[id].ref);
+    expect(MIRROR_SPECS[id]).toBe(CHART_DEFINITIONS[id].mirror);
+  });
+
+  it('has a folder for every chart and no other chart folder', () => {
+    const folders = fs.readdirSync(CHARTS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.sort()).toEqual([...CHART_IDS].sort());
   });
 });

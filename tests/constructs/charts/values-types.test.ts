@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 import { CHART_IDS } from '../../../constructs/charts/registry';
 import { unknownChartKeys } from './chart-keys';
 
-const INDEX = path.join(__dirname, '..', '..', '..', 'constructs', 'charts', 'values', 'index.ts');
+const INDEX = path.join(__dirname, '..', '..', '..', 'constructs', 'charts', 'values.ts');
 
 function sampleOf(checker: ts.TypeChecker, type: ts.Type, depth: number): unknown {
   if (depth > 10) return 'x';

@@ -1,0 +1,104 @@
+/**
+ * Who and what a data lab lets in and out beyond its namespace's defaults: RoleBindings for
+ * the owning tenants' OIDC groups, and egress to the Kubernetes API server and the OIDC
+ * issuer for the pods that need them.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import { NetworkPolicyV1, type NetworkPolicyV1SpecPodSelector } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import type { Construct } from 'constructs';
+import type { ClusterTarget } from '../core/cluster-target';
+import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
+import type { TenantGroups } from '../tenancy/tenant';
+
+/**
+ * What a lab's RoleBindings are made from.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ */
+export interface LabGroupBindingsProps {
+  /** Cluster of the lab. */
+  readonly target: ClusterTarget;
+  /** The lab's namespace. */
+  readonly namespace: IsolatedNamespace;
+  /** Labels of the RoleBindings. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** OIDC groups of the owning tenants. */
+  readonly groups: TenantGroups;
+  /** Prefix the API server adds to OIDC group claims. */
+  readonly groupPrefix: string;
+}
+
+/**
+ * Binds the owning tenants' admin, member and viewer groups to the `admin`, `edit` and
+ * `view` ClusterRoles in the lab namespace (`Admins`, `Members`, `Viewers` in `scope`, the
+ * lab); a role with no group gets no binding.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ */
+export function bindLabGroups(scope: Construct, props: LabGroupBindingsProps): void {
+  const bindings: [string, string, readonly string[]][] = [
+    ['Admins', 'admin', props.groups.admins],
+    ['Members', 'edit', props.groups.members],
+    ['Viewers', 'view', props.groups.viewers],
+  ];
+  for (const [bindingId, role, groups] of bindings) {
+    if (groups.length === 0) continue;
+    new RoleBindingV1(scope, bindingId, {
+      provider: props.target.kubernetes,
+      metadata: { name: `lab-${role}`, namespace: props.namespace.name, labels: props.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subject: groups.map((g) => ({ kind: 'Group', name: `${props.groupPrefix}${g}`, apiGroup: 'rbac.authorization.k8s.io' })),
+      dependsOn: [props.namespace.namespace],
+    });
+  }
+}
+
+/**
+ * Where a lab's control-plane egress goes.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export interface LabControlPlaneEgressProps {
+  /** Cluster of the lab. */
+  readonly target: ClusterTarget;
+  /** The lab's namespace. */
+  readonly namespace: IsolatedNamespace;
+  /** Address ranges of the Kubernetes API server endpoints (TCP 443 and 6443). */
+  readonly apiServerCidrs: readonly string[];
+  /** Public address ranges of the OIDC issuer, which the hub reaches on TCP 443. */
+  readonly issuerCidrs: readonly string[];
+}
+
+/**
+ * Opens egress to the API server for the pods that need it: the JupyterHub hub (which also
+ * reaches the issuer) to start notebooks, the Argo Workflows controller and server, and
+ * workflow pods (`HubToControlPlane`, `ArgoToApiServer`, `WorkflowsToApiServer` in `scope`,
+ * the lab).
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export function allowControlPlaneEgress(scope: Construct, props: LabControlPlaneEgressProps): void {
+  const api = props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  const apiPorts = [
+    { port: '443', protocol: 'TCP' },
+    { port: '6443', protocol: 'TCP' },
+  ];
+  const issuer = props.issuerCidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  const policy = (id: string, name: string, podSelector: NetworkPolicyV1SpecPodSelector, extra: boolean) =>
+    new NetworkPolicyV1(scope, id, {
+      provider: props.target.kubernetes,
+      metadata: { name, namespace: props.namespace.name },
+      dependsOn: [props.namespace.namespace],
+      spec: {
+        podSelector,
+        policyTypes: ['Egress'],
+        egress: [{ to: api, ports: apiPorts }, ...(extra && issuer.length > 0 ? [{ to: issuer, ports: [{ port: '443', protocol: 'TCP' }] }] : [])],
+      },
+    });
+  policy('HubToControlPlane', 'allow-hub-control-plane', { matchLabels: { component: 'hub' } }, true);
+  policy('ArgoToApiServer', 'allow-argo-api-server', { matchLabels: { 'app.kubernetes.io/part-of': 'argo-workflows' } }, false);
+  policy('WorkflowsToApiServer', 'allow-workflows-api-server', { matchExpressions: [{ key: 'workflows.argoproj.io/workflow', operator: 'Exists' }] }, false);
+}

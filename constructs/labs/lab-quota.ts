@@ -1,0 +1,105 @@
+/**
+ * What a data lab may consume: a ResourceQuota sized from its GPU pools and volume quota,
+ * and a LimitRange so every container counts against it.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
+import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import type { Construct } from 'constructs';
+import type { ClusterTarget } from '../core/cluster-target';
+import type { GpuNodePool } from '../gpu/gpu-node-pool';
+import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
+
+/**
+ * What a lab's quota is sized from.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
+export interface LabQuotaProps {
+  /** Cluster of the lab. */
+  readonly target: ClusterTarget;
+  /** The lab's namespace. */
+  readonly namespace: IsolatedNamespace;
+  /** Labels of the quota objects. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** GPU pools the lab's notebooks use. */
+  readonly pools: readonly GpuNodePool[];
+  /** GPU units the lab may hold at once in each pool. */
+  readonly gpusPerPool: number;
+  /** StorageClass of the lab's volumes, which gets its own storage quota. @default - only the namespace-wide storage quota */
+  readonly storageClassName?: string;
+  /** Storage the lab may claim, TiB. */
+  readonly volumeQuotaTiB: number;
+}
+
+/**
+ * The quota objects of a lab.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+export interface LabQuota {
+  /** ResourceQuota `lab-quota`. */
+  readonly quota: ResourceQuotaV1;
+  /** LimitRange `lab-defaults`. */
+  readonly limits: LimitRangeV1;
+}
+
+/**
+ * Adds the ResourceQuota (`Quota`) and LimitRange (`Limits`) of a lab to `scope`, the lab.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+export function addLabQuota(scope: Construct, props: LabQuotaProps): LabQuota {
+  const ns = props.namespace.name;
+  const quota = new ResourceQuotaV1(scope, 'Quota', {
+    provider: props.target.kubernetes,
+    metadata: { name: 'lab-quota', namespace: ns, labels: props.labels },
+    spec: { hard: labQuotaHard(props.pools, props.gpusPerPool, props.storageClassName, props.volumeQuotaTiB) },
+    dependsOn: [props.namespace.namespace],
+  });
+  // Every pod counts against the CPU and memory quota, so containers without resources get defaults.
+  const limits = new LimitRangeV1(scope, 'Limits', {
+    provider: props.target.kubernetes,
+    metadata: { name: 'lab-defaults', namespace: ns, labels: props.labels },
+    spec: { limit: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '512Mi' }, default: { cpu: '2', memory: '4Gi' } }] },
+    dependsOn: [props.namespace.namespace],
+  });
+  return { quota, limits };
+}
+
+/**
+ * The ResourceQuota of a lab: GPUs per extended resource, the CPU and memory that come with
+ * them, room for the lab's services, and storage.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
+ */
+export function labQuotaHard(pools: readonly GpuNodePool[], gpusPerPool: number, volumeClass: string | undefined, volumeQuotaTiB: number): Record<string, string> {
+  const byResource = new Map<string, number>();
+  let cpu = 0;
+  let memoryGiB = 0;
+  for (const pool of pools) {
+    byResource.set(pool.resourceName, (byResource.get(pool.resourceName) ?? 0) + gpusPerPool);
+    cpu += gpusPerPool * pool.cpusPerUnit;
+    memoryGiB += gpusPerPool * pool.memoryGiBPerUnit;
+  }
+  const storageGiB = Math.round(volumeQuotaTiB * 1024);
+  return {
+    ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
+    // Room for the lab's services (hub, proxy, database, MLflow, lakeFS, Argo) besides notebooks.
+    'requests.cpu': String(Math.ceil(cpu) + 16),
+    'requests.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+    'limits.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+    pods: '200',
+    services: '20',
+    'services.loadbalancers': '0',
+    'services.nodeports': '0',
+    persistentvolumeclaims: '100',
+    configmaps: '100',
+    secrets: '100',
+    'count/jobs.batch': '500',
+    ...(volumeClass ? { [`${volumeClass}.storageclass.storage.k8s.io/requests.storage`]: `${storageGiB}Gi` } : {}),
+    'requests.storage': `${storageGiB}Gi`,
+  };
+}
