@@ -9,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import * as fs from 'fs';
 import { addSiteStacks } from '../stacks/site';
 import { checkSiteText, loadCatalogue } from '../site-model/loader';
-import type { SiteSpec } from '../site-model/schema';
+import type { SiteModel } from '../site-model/resolve';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -28,10 +28,10 @@ interface SiteMeasure {
 }
 
 /** Synthesizes a site's stacks and measures them. */
-function measure(spec: SiteSpec): SiteMeasure {
+function measure(site: SiteModel): SiteMeasure {
   const run = timed(() => {
     const app = Testing.app();
-    const stacks = addSiteStacks(app, spec);
+    const stacks = addSiteStacks(app, site);
     return [stacks.platform, stacks.workloads].map((s) => JSON.parse(Testing.synth(s)) as { resource?: Record<string, Record<string, Record<string, unknown>>> });
   });
   let resources = 0;
@@ -61,13 +61,13 @@ interface FixtureDoc {
 }
 
 /** The minimal fixture site with one pool of `nodes` nodes, optionally changed further. */
-function fixtureWithNodes(nodes: number, change: (doc: FixtureDoc) => void = () => undefined): SiteSpec {
+function fixtureWithNodes(nodes: number, change: (doc: FixtureDoc) => void = () => undefined): SiteModel {
   const doc = parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'xx-minimal.yaml'), 'utf8')) as FixtureDoc;
   doc.gpuPools.h100.nodes = nodes;
   change(doc);
   const check = checkSiteText(stringify(doc), 'xx-minimal.yaml');
-  if (!check.spec) throw new Error(check.problems.map((p) => p.problem).join('; '));
-  return check.spec;
+  if (!check.site) throw new Error(check.problems.map((p) => p.problem).join('; '));
+  return check.site;
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -100,8 +100,9 @@ const load = timed(() => loadCatalogue(path.join(ROOT, 'sites')));
 console.log(`  load + validate ${load.value.length} site files: ${load.ms.toFixed(0)} ms`);
 let total = 0;
 let totalMs = 0;
-for (const spec of load.value) {
-  const m = measure(spec);
+for (const site of load.value) {
+  const spec = site.spec;
+  const m = measure(site);
   total += m.resources;
   totalMs += m.ms;
   const gpus = Object.values(spec.gpuPools).reduce((n, p) => n + p.nodes * p.acceleratorsPerNode, 0);

@@ -9,8 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { filesOf, renderSlurm, type SlurmRendering } from '../constructs/scheduling/slurm/render';
-import { slurmInputsFromSite } from '../site-model/slurm-input';
+import { filesOf } from '../constructs/scheduling/slurm/render';
 import { loadCatalogue } from '../site-model/loader';
 import { formatProblem, SiteValidationError } from '../site-model/problems';
 
@@ -43,23 +42,21 @@ const USAGE = 'usage: npm run render -- <site> [--out DIR]';
 /** Renders one site's Slurm files into a folder. Never throws for a bad site: the report says why. */
 export function renderSite(options: RenderOptions): RenderReport {
   const fail = (text: string): RenderReport => ({ ok: false, text, files: [] });
-  let spec;
+  let site;
   try {
-    [spec] = loadCatalogue(options.sitesDir, options.site);
+    [site] = loadCatalogue(options.sitesDir, options.site);
   } catch (e) {
     if (e instanceof SiteValidationError) return fail(`${e.problems.map(formatProblem).join('\n')}\n\n${e.problems.length} problem(s) in site files`);
     throw e;
   }
   const file = path.join(options.sitesDir, `${options.site}.yaml`);
-  if (!spec.scheduler.slurm) {
+  const spec = site.spec;
+  if (site.slurm.length === 0) {
     return fail(`${file}: site ${spec.id} does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`);
   }
 
-  // Loading validated the Slurm configuration too, so every site that loads renders.
-  const renderings: { cluster: string; rendering: SlurmRendering }[] = slurmInputsFromSite(spec).map((c) => ({
-    cluster: c.kubernetesCluster,
-    rendering: renderSlurm(c.input),
-  }));
+  // Loading rendered the Slurm configuration once, in the site model.
+  const renderings = site.slurm.map((c) => ({ cluster: c.kubernetesCluster, rendering: c.rendering }));
 
   const outDir = path.resolve(options.outDir ?? path.join('render.out', spec.id));
   const perCluster = renderings.length > 1;

@@ -30,9 +30,10 @@ export function validateCatalogue(
   try {
     const result = synthCatalogue({ sitesDir, only, outdir: path.join(outdir, 'out'), log, customize });
     const lines = result.sites.map((s) => {
-      const mine = result.findings.filter((f) => f.stack.startsWith(`${s.id}-`));
+      const id = s.spec.id;
+      const mine = result.findings.filter((f) => f.stack.startsWith(`${id}-`));
       const suppressed = mine.filter((f) => f.suppressedBecause !== undefined).length;
-      return `ok  ${s.id}: stacks ${s.id}-platform, ${s.id}-workloads; ${mine.length - suppressed} warning(s), ${suppressed} suppressed`;
+      return `ok  ${id}: stacks ${id}-platform, ${id}-workloads; ${mine.length - suppressed} warning(s), ${suppressed} suppressed`;
     });
     const notes = result.findings.length > 0 ? `\n${formatFindings(result.findings)}` : '';
     return { ok: true, text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`, findings: result.findings };

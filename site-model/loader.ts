@@ -5,55 +5,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SiteSchema, type SiteSpec } from './schema';
 import { closest, renderValue, SiteValidationError, type SiteProblem } from './problems';
-import { slurmSiteProblems } from './slurm-input';
-import { siteRules, type RuleFinding } from './rules';
-
-type PathKey = string | number;
-
-/** A parsed YAML document that can answer "which line holds this path?". */
-class SourceMap {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
-
-  /** Line of the deepest node that exists along `fieldPath`. */
-  lineOf(fieldPath: readonly PathKey[]): number {
-    for (let depth = fieldPath.length; depth >= 0; depth--) {
-      const node = this.nodeAt(fieldPath.slice(0, depth));
-      if (node?.range) return this.lines.linePos(node.range[0]).line;
-    }
-    return 1;
-  }
-
-  /** Line of a map key (for unknown or misspelt keys), else of the value. */
-  lineOfKey(fieldPath: readonly PathKey[]): number {
-    const parent = this.nodeAt(fieldPath.slice(0, -1));
-    if (isMap(parent)) {
-      const last = fieldPath[fieldPath.length - 1];
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
-      const key = pair?.key as Node | undefined;
-      if (key?.range) return this.lines.linePos(key.range[0]).line;
-    }
-    return this.lineOf(fieldPath);
-  }
-
-  private nodeAt(fieldPath: readonly PathKey[]): Node | undefined {
-    if (fieldPath.length === 0) return this.doc.contents ?? undefined;
-    const node = this.doc.getIn(fieldPath, true);
-    return node && typeof node === 'object' && ('range' in node) ? (node as Node) : undefined;
-  }
-}
+import { resolveSiteChecked, type SiteModel } from './resolve';
+import { siteRules } from './rules';
+import { SiteSource, type PathKey } from './source';
 
 /** Result of checking one site file. */
 export interface SiteCheck {
   readonly file: string;
-  /** The validated site, when the file has no problems. */
+  /** The validated site file, when it has no problems. */
   readonly spec?: SiteSpec;
+  /** The resolved site model, when the file has no problems. */
+  readonly site?: SiteModel;
   readonly problems: readonly SiteProblem[];
 }
 
@@ -61,7 +27,7 @@ export interface SiteCheck {
 export function checkSiteText(text: string, file: string): SiteCheck {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceMap(doc, lines);
+  const source = new SiteSource(file, doc, lines);
   const problems: SiteProblem[] = [];
 
   for (const error of [...doc.errors]) {
@@ -80,42 +46,33 @@ export function checkSiteText(text: string, file: string): SiteCheck {
 
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return {
-      file,
-      problems: [{ file, line: 1, path: '', problem: 'a site file must be a YAML map', got: renderValue(raw), fix: 'start from a file in sites/' }],
-    };
+    return { file, problems: [source.problem([], 'a site file must be a YAML map', raw, 'start from a file in sites/')] };
   }
+  const map = raw as Record<string, unknown>;
 
   const parsed = SiteSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, raw, source, file));
+    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, raw, source));
   }
-  const findings = siteRules(parsed.success ? parsed.data : partialSite(raw as Record<string, unknown>), raw as Record<string, unknown>);
-  problems.push(...findings.map((f) => findingProblem(f, source, file)));
+  problems.push(...siteRules(parsed.success ? parsed.data : partialSite(map), map, source));
 
   const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
-  const id = (raw as Record<string, unknown>).id;
+  const id = map.id;
   if (typeof id === 'string' && expectedName !== id && /\.ya?ml$/.test(file)) {
-    problems.push({
-      file,
-      line: source.lineOf(['id']),
-      path: 'id',
-      problem: 'the site id must match the file name',
-      got: renderValue(id),
-      fix: `rename the file to ${id}.yaml or set id: ${expectedName}`,
-    });
+    problems.push(source.problem(['id'], 'the site id must match the file name', id, `rename the file to ${id}.yaml or set id: ${expectedName}`));
   }
 
-  // The Slurm configuration is rendered only from a file without other problems.
+  // The Slurm configuration is rendered only from a file without other problems: the
+  // renderer needs every pool, partition and tenant it names.
+  let site: SiteModel | undefined;
   if (parsed.success && problems.length === 0) {
-    for (const p of slurmSiteProblems(parsed.data)) {
-      const m = /^([\s\S]*), got ([\s\S]*?); ([\s\S]*)$/.exec(p.text);
-      problems.push({ file, line: source.lineOf(p.path.split('.')), path: p.path, problem: m?.[1] ?? p.text, got: m?.[2] ?? 'this configuration', fix: m?.[3] ?? 'see the Slurm section of the README' });
-    }
+    const resolved = resolveSiteChecked(parsed.data, source);
+    problems.push(...resolved.problems);
+    site = resolved.site;
   }
 
   problems.sort((a, b) => a.line - b.line);
-  return parsed.success && problems.length === 0 ? { file, spec: parsed.data, problems } : { file, problems };
+  return parsed.success && site && problems.length === 0 ? { file, spec: parsed.data, site, problems } : { file, problems };
 }
 
 /** Checks one site file on disk. */
@@ -132,11 +89,11 @@ export function checkSiteFile(file: string): SiteCheck {
   return checkSiteText(text, file);
 }
 
-/** Loads one site file, or throws a SiteValidationError listing every problem. */
-export function loadSiteFile(file: string): SiteSpec {
+/** Loads and resolves one site file, or throws a SiteValidationError listing every problem. */
+export function loadSiteFile(file: string): SiteModel {
   const check = checkSiteFile(file);
-  if (!check.spec) throw new SiteValidationError(check.problems);
-  return check.spec;
+  if (!check.site) throw new SiteValidationError(check.problems);
+  return check.site;
 }
 
 /** Site files in a catalogue folder, sorted by name. */
@@ -149,10 +106,10 @@ export function catalogueFiles(dir: string): string[] {
 }
 
 /**
- * Loads every site of a catalogue folder (or only `only`, a site id), checking them all
- * before throwing one SiteValidationError with every problem of every file.
+ * Checks every site file of a catalogue folder (or only `only`, a site id). Throws a
+ * SiteValidationError only when `only` names no file.
  */
-export function loadCatalogue(dir: string, only?: string): SiteSpec[] {
+export function checkCatalogue(dir: string, only?: string): SiteCheck[] {
   let files = catalogueFiles(dir);
   if (only !== undefined) {
     const match = files.filter((f) => path.basename(f).replace(/\.ya?ml$/, '') === only);
@@ -172,10 +129,18 @@ export function loadCatalogue(dir: string, only?: string): SiteSpec[] {
     }
     files = match;
   }
-  const checks = files.map(checkSiteFile);
+  return files.map(checkSiteFile);
+}
+
+/**
+ * Loads every site of a catalogue folder (or only `only`, a site id), checking them all
+ * before throwing one SiteValidationError with every problem of every file.
+ */
+export function loadCatalogue(dir: string, only?: string): SiteModel[] {
+  const checks = checkCatalogue(dir, only);
   const problems = checks.flatMap((c) => c.problems);
   if (problems.length > 0) throw new SiteValidationError(problems);
-  return checks.map((c) => c.spec as SiteSpec);
+  return checks.map((c) => c.site as SiteModel);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -190,7 +155,8 @@ function valueAt(raw: unknown, fieldPath: readonly PathKey[]): unknown {
   return current;
 }
 
-function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SourceMap, file: string): SiteProblem[] {
+function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource): SiteProblem[] {
+  const file = source.file;
   const fieldPath = issue.path as PathKey[];
   const dotted = fieldPath.join('.');
   const got = valueAt(raw, fieldPath);
@@ -357,15 +323,4 @@ function entrySchema(field: z.ZodType): z.ZodType | undefined {
   let def = (field as unknown as { _zod: { def: SchemaDef } })._zod.def;
   while ((def.type === 'default' || def.type === 'optional') && def.innerType) def = def.innerType._zod.def;
   return def.type === 'record' ? (def.valueType as unknown as z.ZodType) : undefined;
-}
-
-function findingProblem(f: RuleFinding, source: SourceMap, file: string): SiteProblem {
-  return {
-    file,
-    line: source.lineOf(f.path),
-    path: f.path.join('.'),
-    problem: f.problem,
-    got: f.got,
-    fix: f.fix,
-  };
 }

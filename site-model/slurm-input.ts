@@ -1,15 +1,12 @@
 /**
  * Maps a site spec onto the Slurm renderer's input, field by field: one Slurm cluster per
  * Kubernetes cluster that hosts a pool of a Slurm partition (Slinky runs slurmd pods in the
- * cluster of their controller).
+ * cluster of their controller). Only {@link resolveSite} calls it; everything else reads the
+ * inputs and renderings from the site model.
  */
-import { ACCELERATORS } from '../constructs/gpu/accelerators';
-import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import type { PoolFabric } from '../constructs/gpu/gpu-node-pool';
 import {
   gresTypeFor,
-  renderSlurm,
-  SlurmInputError,
   type GpuVendor,
   type SlurmGpuSharing,
   type SlurmPartitionInput,
@@ -17,24 +14,14 @@ import {
   type SlurmRenderInput,
   type SlurmTenantInput,
 } from '../constructs/scheduling/slurm/render';
+import type { PoolModel } from './resolve';
 import type { FabricSpec, GpuPoolSpec, SiteSpec, TenantSpec } from './schema';
 
-/** The Slurm cluster of one Kubernetes cluster of a site. */
-export interface SiteSlurmCluster {
+/** The Slurm input of one Kubernetes cluster of a site. */
+export interface SiteSlurmInput {
   /** Kubernetes cluster (key of `clusters:`) that runs it. */
   readonly kubernetesCluster: string;
   readonly input: SlurmRenderInput;
-}
-
-/** Thrown when a site's Slurm section cannot be mapped; lists every problem. */
-export class SlurmMappingError extends Error {
-  constructor(
-    readonly siteId: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`site ${siteId}: ${problems.length} Slurm problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'SlurmMappingError';
-  }
 }
 
 /**
@@ -46,44 +33,16 @@ export function slurmClusterName(spec: SiteSpec, kubernetesCluster: string, slur
 }
 
 /**
- * The Slurm clusters of a site, in the order of `clusters:`; empty when the site does not
- * run Slurm.
+ * The Slurm inputs of a site, in the order of `clusters:`; empty when the site does not run
+ * Slurm. Called by {@link resolveSite} with the resolved pools; the rules have already
+ * checked that every partition names existing pools of one cluster.
  */
-export function slurmInputsFromSite(spec: SiteSpec): SiteSlurmCluster[] {
+export function slurmInputs(spec: SiteSpec, pools: Readonly<Record<string, PoolModel>>): SiteSlurmInput[] {
   const slurm = spec.scheduler.slurm;
   if (!slurm) return [];
-  const problems: string[] = [];
-  const clusterNames = Object.keys(spec.clusters);
-  const clusterOf = (poolName: string, pool: GpuPoolSpec): string | undefined => {
-    if (pool.cluster !== undefined) return pool.cluster;
-    if (clusterNames.length === 1) return clusterNames[0];
-    problems.push(`gpuPools.${poolName}.cluster: is required on a site with several clusters, got nothing; name the cluster of the pool`);
-    return undefined;
-  };
-
-  // Partitions, and the Kubernetes cluster each one runs on.
   const partitionsByCluster = new Map<string, SlurmPartitionInput[]>();
-  const slurmPools = new Set<string>();
   for (const [name, partition] of Object.entries(slurm.partitions)) {
-    const clusters = new Set<string>();
-    for (const poolName of partition.pools) {
-      const pool = spec.gpuPools[poolName];
-      if (!pool) {
-        problems.push(`scheduler.slurm.partitions.${name}.pools: names a GPU pool that does not exist, got ${JSON.stringify(poolName)}; use one of ${Object.keys(spec.gpuPools).join(', ')}`);
-        continue;
-      }
-      const cluster = clusterOf(poolName, pool);
-      if (cluster !== undefined) clusters.add(cluster);
-      slurmPools.add(poolName);
-    }
-    if (clusters.size > 1) {
-      problems.push(
-        `scheduler.slurm.partitions.${name}.pools: a partition runs in one Kubernetes cluster but its pools are in ${[...clusters].join(' and ')}, got ${JSON.stringify(partition.pools)}; split the partition by cluster`,
-      );
-      continue;
-    }
-    const [cluster] = [...clusters];
-    if (cluster === undefined) continue;
+    const cluster = pools[partition.pools[0]].cluster;
     const list = partitionsByCluster.get(cluster) ?? [];
     list.push({
       name,
@@ -94,21 +53,19 @@ export function slurmInputsFromSite(spec: SiteSpec): SiteSlurmCluster[] {
     });
     partitionsByCluster.set(cluster, list);
   }
-  if (problems.length > 0) throw new SlurmMappingError(spec.id, problems);
-
-  const clusters = clusterNames.filter((c) => partitionsByCluster.has(c));
+  const clusters = Object.keys(spec.clusters).filter((c) => partitionsByCluster.has(c));
   return clusters.map((cluster) => {
-    const pools = Object.entries(spec.gpuPools)
-      .filter(([name, pool]) => slurmPools.has(name) && clusterOf(name, pool) === cluster)
-      .map(([name, pool]) => slurmPool(name, pool));
+    const slurmPools = Object.values(pools)
+      .filter((p) => p.slurm && p.cluster === cluster)
+      .map(slurmPool);
     const tenants = Object.entries(spec.tenants)
-      .map(([name, tenant]) => slurmTenant(name, tenant, spec, pools))
+      .map(([name, tenant]) => slurmTenant(name, tenant, pools, slurmPools))
       .filter((t): t is SlurmTenantInput => t !== undefined);
     return {
       kubernetesCluster: cluster,
       input: {
         clusterName: slurmClusterName(spec, cluster, clusters.length),
-        pools,
+        pools: slurmPools,
         partitions: partitionsByCluster.get(cluster) ?? [],
         tenants,
         accounting: slurm.accounting !== undefined,
@@ -117,8 +74,7 @@ export function slurmInputsFromSite(spec: SiteSpec): SiteSlurmCluster[] {
   });
 }
 
-function slurmPool(name: string, pool: GpuPoolSpec): SlurmPoolInput {
-  const model = ACCELERATORS[pool.accelerator];
+function slurmPool({ name, spec: pool, accelerator: model, unitsPerAccelerator }: PoolModel): SlurmPoolInput {
   return {
     name,
     nodes: pool.nodes,
@@ -126,20 +82,20 @@ function slurmPool(name: string, pool: GpuPoolSpec): SlurmPoolInput {
     gpusPerNode: pool.acceleratorsPerNode * model.devicesPerAccelerator,
     vendor: model.vendor.toLowerCase() as GpuVendor,
     gresType: gresTypeFor(pool.accelerator),
-    sharing: slurmSharing(pool),
+    sharing: slurmSharing(pool, unitsPerAccelerator),
     cpusPerNode: pool.cpusPerNode,
     memoryMiBPerNode: pool.memoryGiBPerNode * 1024,
     ...(pool.fabric ? { fabric: slurmFabric(pool.fabric) } : {}),
   };
 }
 
-function slurmSharing(pool: GpuPoolSpec): SlurmGpuSharing {
+function slurmSharing(pool: GpuPoolSpec, unitsPerAccelerator: number): SlurmGpuSharing {
   const s = pool.sharing;
   switch (s.mode) {
     case 'exclusive':
       return { mode: 'exclusive' };
     case 'mig':
-      return { mode: 'mig', profile: s.profile, instancesPerGpu: unitsPerGpu(pool.accelerator, s) };
+      return { mode: 'mig', profile: s.profile, instancesPerGpu: unitsPerAccelerator };
     case 'time-slicing':
       // Slurm's counterpart of time-slicing is sharding: each GPU offers `replicas` shards.
       return { mode: 'shard', sharesPerGpu: s.replicas };
@@ -160,15 +116,19 @@ function slurmFabric(f: FabricSpec): PoolFabric {
  * instances and shards divided by their count per GPU), at least 1: the counterpart of the
  * nominal quota Kueue gives the tenant.
  */
-function slurmTenant(name: string, tenant: TenantSpec, spec: SiteSpec, pools: readonly SlurmPoolInput[]): SlurmTenantInput | undefined {
+function slurmTenant(
+  name: string,
+  tenant: TenantSpec,
+  models: Readonly<Record<string, PoolModel>>,
+  pools: readonly SlurmPoolInput[],
+): SlurmTenantInput | undefined {
   const maxUnitsByPool: Record<string, number> = {};
   let gpuEquivalents = 0;
   for (const pool of pools) {
     const quota = tenant.gpuQuota[pool.name];
     if (!quota) continue;
     maxUnitsByPool[pool.name] = quota.max;
-    const poolSpec = spec.gpuPools[pool.name];
-    gpuEquivalents += quota.guaranteed / unitsPerGpu(poolSpec.accelerator, poolSpec.sharing);
+    gpuEquivalents += quota.guaranteed / models[pool.name].unitsPerAccelerator;
   }
   if (Object.keys(maxUnitsByPool).length === 0) return undefined;
   return {
@@ -180,54 +140,3 @@ function slurmTenant(name: string, tenant: TenantSpec, spec: SiteSpec, pools: re
   };
 }
 
-/**
- * Site-file paths of the renderer's input paths: the mapping above read backwards, so
- * problems point at the line an operator must change.
- */
-const INPUT_TO_SITE: readonly [RegExp, string][] = [
-  [/^clusterName$/, 'id'],
-  [/^pools\.([^.]+)\.gpusPerNode$/, 'gpuPools.$1.acceleratorsPerNode'],
-  [/^pools\.([^.]+)\.memoryMiBPerNode$/, 'gpuPools.$1.memoryGiBPerNode'],
-  [/^pools\.([^.]+)\.(gresType|vendor)$/, 'gpuPools.$1.accelerator'],
-  [/^pools\.([^.]+)\.name$/, 'gpuPools.$1'],
-  [/^pools(\..*)?$/, 'gpuPools$1'],
-  [/^partitions(\..*)?$/, 'scheduler.slurm.partitions$1'],
-  [/^tenants\.([^.]+)\.maxUnitsByPool\.([^.]+)$/, 'tenants.$1.gpuQuota.$2.max'],
-  [/^tenants\.([^.]+)\.fairshare$/, 'tenants.$1.gpuQuota'],
-];
-
-/** A Slurm problem of a site, located by site-file path. */
-export interface SlurmSiteProblem {
-  /** Dotted site-file path, e.g. `gpuPools.h100.fabric.nodesPerNvlinkDomain`. */
-  readonly path: string;
-  /** The rest of the message: `<problem>, got <value>; <fix>`. */
-  readonly text: string;
-}
-
-/**
- * Everything that stops a site's Slurm configuration from rendering (partitions across
- * clusters, NVLink domains that do not fit, names that would clash …), located by site path.
- * Validation runs this, so synth and validate report it with file and line.
- */
-export function slurmSiteProblems(spec: SiteSpec): SlurmSiteProblem[] {
-  const raw: string[] = [];
-  try {
-    for (const c of slurmInputsFromSite(spec)) {
-      try {
-        renderSlurm(c.input);
-      } catch (e) {
-        if (!(e instanceof SlurmInputError)) throw e;
-        raw.push(...e.problems);
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof SlurmMappingError)) throw e;
-    raw.push(...e.problems);
-  }
-  return raw.map((p) => {
-    const at = p.indexOf(': ');
-    const inputPath = p.slice(0, at);
-    const rule = INPUT_TO_SITE.find(([re]) => re.test(inputPath));
-    return { path: rule ? inputPath.replace(rule[0], rule[1]) : inputPath, text: p.slice(at + 2) };
-  });
-}

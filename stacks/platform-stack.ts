@@ -1,17 +1,15 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { Construct } from 'constructs';
+import { siteLabels } from '../constructs/core/labels';
 import { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { GpuPlatform } from '../constructs/gpu/gpu-platform';
-import { KueueController } from '../constructs/scheduling/kueue/kueue-controller';
 import { Observability } from '../constructs/observability/observability';
+import { KueueController } from '../constructs/scheduling/kueue/kueue-controller';
 import { SlurmOperator } from '../constructs/scheduling/slurm/slurm-operator';
-import { slurmInputsFromSite } from '../site-model/slurm-input';
-import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
-import type { RegistryMirror } from '../constructs/charts/pinned-chart';
-import { siteLabels } from '../constructs/core/labels';
+import type { SiteModel } from '../site-model/resolve';
 import { SiteStack } from './site-stack';
-import type { SiteSpec } from '../site-model/schema';
+import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
 
 /** Namespace of the project's own descriptors on every cluster. */
 export const SYSTEM_NAMESPACE = 'aif-system';
@@ -34,96 +32,92 @@ export class PlatformStack extends SiteStack {
   /** Storage operators (csi-driver-nfs, Rook, MinIO) and data-lab CRDs per cluster name. */
   readonly storage: StoragePlatform;
 
-  constructor(scope: Construct, spec: SiteSpec) {
-    super(scope, spec, 'platform');
-    const systemNamespaces = Object.fromEntries(
-      this.targets.map((target) => {
-        const scopeId = this.suffix(target.name);
-        const ns = new NamespaceV1(this, `SystemNamespace${scopeId}`, {
-          provider: target.kubernetes,
-          metadata: { name: SYSTEM_NAMESPACE, labels: siteLabels(spec.id, { 'pod-security.kubernetes.io/enforce': 'restricted' }) },
-        });
-        new ConfigMapV1(this, `SiteInfo${scopeId}`, {
-          provider: target.kubernetes,
-          metadata: { name: 'site', namespace: SYSTEM_NAMESPACE, labels: siteLabels(spec.id) },
-          data: {
-            id: spec.id,
-            name: spec.name,
-            kind: spec.kind,
-            country: spec.country,
-            city: spec.city,
-            hostInstitution: spec.hostInstitution,
-            cluster: target.name,
-            'assumptions.json': JSON.stringify(spec.assumptions, null, 2),
-          },
-          dependsOn: [ns],
-        });
-        return [target.name, ns];
-      }),
-    );
+  constructor(scope: Construct, site: SiteModel) {
+    super(scope, site, 'platform');
+    const spec = site.spec;
+    const systemNamespaces: Record<string, NamespaceV1> = {};
+    for (const target of this.targets) {
+      const ns = new NamespaceV1(this, this.clusterScopedId('SystemNamespace', target.name), {
+        provider: target.kubernetes,
+        metadata: { name: SYSTEM_NAMESPACE, labels: siteLabels(spec.id, { 'pod-security.kubernetes.io/enforce': 'restricted' }) },
+      });
+      new ConfigMapV1(this, this.clusterScopedId('SiteInfo', target.name), {
+        provider: target.kubernetes,
+        metadata: { name: 'site', namespace: SYSTEM_NAMESPACE, labels: siteLabels(spec.id) },
+        data: {
+          id: spec.id,
+          name: spec.name,
+          kind: spec.kind,
+          country: spec.country,
+          city: spec.city,
+          hostInstitution: spec.hostInstitution,
+          cluster: target.name,
+          'assumptions.json': JSON.stringify(spec.assumptions, null, 2),
+        },
+        dependsOn: [ns],
+      });
+      systemNamespaces[target.name] = ns;
+    }
 
     this.pools = Object.fromEntries(
-      Object.entries(spec.gpuPools).map(([name, pool]) => {
-        const cluster = this.poolCluster(name);
-        const construct = new GpuNodePool(this, `Pool-${name}`, {
-          target: this.target(cluster),
+      Object.values(site.pools).map((pool) => {
+        const p = pool.spec;
+        const construct = new GpuNodePool(this, `Pool-${pool.name}`, {
+          target: this.target(pool.cluster),
           siteId: spec.id,
-          poolName: name,
-          accelerator: pool.accelerator,
-          nodes: pool.nodes,
-          acceleratorsPerNode: pool.acceleratorsPerNode,
-          cpusPerNode: pool.cpusPerNode,
-          memoryGiBPerNode: pool.memoryGiBPerNode,
-          interconnect: pool.interconnect,
-          sharing: pool.sharing,
-          fabric: pool.fabric,
+          poolName: pool.name,
+          accelerator: p.accelerator,
+          nodes: p.nodes,
+          acceleratorsPerNode: p.acceleratorsPerNode,
+          cpusPerNode: p.cpusPerNode,
+          memoryGiBPerNode: p.memoryGiBPerNode,
+          interconnect: p.interconnect,
+          sharing: p.sharing,
+          fabric: p.fabric,
           descriptorNamespace: SYSTEM_NAMESPACE,
         });
-        construct.node.addDependency(systemNamespaces[cluster]);
-        return [name, construct];
+        construct.node.addDependency(systemNamespaces[pool.cluster]);
+        return [pool.name, construct];
       }),
     );
 
-    const mirror = registryMirror(spec);
+    const mirror = site.mirror;
     const observability: Record<string, Observability> = {};
     const gpuPlatforms: Record<string, GpuPlatform> = {};
     const kueue: Record<string, KueueController> = {};
     const slurm: Record<string, SlurmOperator> = {};
-    const slurmClusters = new Set(slurmInputsFromSite(spec).map((c) => c.kubernetesCluster));
-    for (const target of this.targets) {
-      const suffix = this.suffix(target.name);
+    for (const cluster of site.clusters) {
+      const target = this.target(cluster.name);
       // Monitoring first: its CRDs carry the ServiceMonitors the other charts create.
-      const monitoring = new Observability(this, `Observability${suffix}`, { target, siteId: spec.id, mirror });
-      observability[target.name] = monitoring;
-      gpuPlatforms[target.name] = new GpuPlatform(this, `GpuPlatform${suffix}`, {
+      const monitoring = new Observability(this, this.clusterScopedId('Observability', cluster.name), { target, siteId: spec.id, mirror });
+      observability[cluster.name] = monitoring;
+      gpuPlatforms[cluster.name] = new GpuPlatform(this, this.clusterScopedId('GpuPlatform', cluster.name), {
         target,
         siteId: spec.id,
-        pools: Object.values(this.pools).filter((p) => p.target === target),
+        pools: cluster.pools.map((name) => this.pools[name]),
         mirror,
         dependsOn: [monitoring.chart.release],
       });
       if (spec.scheduler.kueue) {
-        kueue[target.name] = new KueueController(this, `Kueue${suffix}`, {
+        kueue[cluster.name] = new KueueController(this, this.clusterScopedId('Kueue', cluster.name), {
           target,
           fairSharing: spec.scheduler.kueue.fairSharing,
           mirror,
           dependsOn: [monitoring.chart.release],
         });
       }
-      if (slurmClusters.has(target.name)) {
-        slurm[target.name] = new SlurmOperator(this, `SlurmOperator${suffix}`, { target, mirror, dependsOn: [monitoring.chart.release] });
+      if (cluster.slurm) {
+        slurm[cluster.name] = new SlurmOperator(this, this.clusterScopedId('SlurmOperator', cluster.name), {
+          target,
+          mirror,
+          dependsOn: [monitoring.chart.release],
+        });
       }
     }
     this.slurm = slurm;
     this.observability = observability;
     this.gpuPlatforms = gpuPlatforms;
     this.kueue = kueue;
-    this.storage = addStoragePlatform(this, spec, this.targets, mirror, observability);
+    this.storage = addStoragePlatform(this, site, this.targets, (kind, cluster) => this.clusterScopedId(kind, cluster), observability);
   }
-}
-
-/** The site's registry mirror in the form charts take, if it has one. */
-export function registryMirror(spec: SiteSpec): RegistryMirror | undefined {
-  const m = spec.registryMirror;
-  return m ? { imageRegistry: m.imageRegistry, chartRepository: m.chartRepository, pullSecretName: m.pullSecretName } : undefined;
 }

@@ -6,28 +6,24 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../constructs/core/cluster-target';
-import type { SiteSpec } from '../site-model/schema';
+import type { ClusterModel } from '../site-model/resolve';
+import { clusterScopedId } from './ids';
 
 /**
- * One provider pair per cluster. A single-cluster site gets default (unaliased) providers;
- * with several clusters every provider is aliased by cluster name, so no resource can land
- * on a cluster by accident.
+ * One provider pair per cluster, aliased by cluster name on every site, so that no resource
+ * can land on a cluster by accident and adding a cluster changes nothing of the others.
  */
-export function configureProviders(stack: Construct, spec: SiteSpec): ClusterTarget[] {
-  const entries = Object.entries(spec.clusters);
-  const aliased = entries.length > 1;
-  return entries.map(([name, cluster]) => {
-    const id = aliased ? `-${name}` : '';
-    const alias = aliased ? { alias: name } : {};
-    const kubernetes = new KubernetesProvider(stack, `Kubernetes${id}`, {
-      ...alias,
+export function configureProviders(stack: Construct, clusters: readonly ClusterModel[]): ClusterTarget[] {
+  return clusters.map((cluster) => {
+    const kubernetes = new KubernetesProvider(stack, clusterScopedId('Kubernetes', cluster.name), {
+      alias: cluster.name,
       configPath: cluster.kubeconfigPath,
       configContext: cluster.context,
     });
-    const helm = new HelmProvider(stack, `Helm${id}`, {
-      ...alias,
+    const helm = new HelmProvider(stack, clusterScopedId('Helm', cluster.name), {
+      alias: cluster.name,
       kubernetes: { configPath: cluster.kubeconfigPath, configContext: cluster.context },
     });
-    return { name, kubernetes, helm };
+    return { name: cluster.name, kubernetes, helm };
   });
 }

@@ -1,9 +1,11 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../constructs/core/cluster-target';
+import type { SiteModel } from '../site-model/resolve';
 import { configureBackend } from './backend';
+import { clusterScopedId, singleClusterIdV01 } from './ids';
 import { configureProviders } from './providers';
-import type { SiteSpec } from '../site-model/schema';
+import { addUpgradeMoves } from './upgrade-moves';
 
 /** Layers of a site, deployed in this order. */
 export const LAYERS = ['platform', 'workloads'] as const;
@@ -15,30 +17,39 @@ export function stackName(siteId: string, layer: Layer): string {
 }
 
 /**
- * Construct-id suffix of a cluster's constructs: none on a single-cluster site, so its ids
- * stay short and stable, and `-<cluster>` when a site has several.
- */
-export function clusterSuffix(clusterCount: number, cluster: string): string {
-  return clusterCount > 1 ? `-${cluster}` : '';
-}
-
-/**
  * A stack of one site layer: owns the backend and the per-cluster providers. Subclasses
- * map spec fields to construct props; constructs never see the site spec.
+ * map model fields to construct props; constructs never see the site model.
  */
 export abstract class SiteStack extends TerraformStack {
   /** Providers of every cluster of the site, in site-file order. */
   readonly targets: readonly ClusterTarget[];
+  /** 0.1 ids of the top-level constructs whose ids changed in 0.2 (see upgrade-moves.ts). */
+  private readonly legacyIds = new Map<string, string>();
 
-  protected constructor(scope: Construct, readonly spec: SiteSpec, readonly layer: Layer) {
-    super(scope, stackName(spec.id, layer));
-    configureBackend(this, spec, stackName(spec.id, layer));
-    this.targets = configureProviders(this, spec);
+  protected constructor(
+    scope: Construct,
+    readonly site: SiteModel,
+    readonly layer: Layer,
+  ) {
+    super(scope, stackName(site.spec.id, layer));
+    configureBackend(this, site.spec, stackName(site.spec.id, layer));
+    this.targets = configureProviders(this, site.clusters);
   }
 
-  /** Construct-id suffix of cluster `name`'s constructs in this stack. */
-  protected suffix(name: string): string {
-    return clusterSuffix(this.targets.length, name);
+  /**
+   * Construct id of cluster `cluster`'s instance of `kind` (e.g. `Tenant-main-acme`); see
+   * {@link clusterScopedId}. Ids of the site's first cluster also record their 0.1 form, so
+   * that sites deployed as single-cluster sites upgrade by `moved` blocks.
+   */
+  protected clusterScopedId(kind: string, cluster: string, name?: string): string {
+    const id = clusterScopedId(kind, cluster, name);
+    if (cluster === this.site.clusters[0].name) this.legacyIds.set(id, singleClusterIdV01(kind, name));
+    return id;
+  }
+
+  /** Adds the `moved` blocks from 0.1 addresses; call once every construct is added. */
+  addUpgradeMoves(): void {
+    addUpgradeMoves(this, this.legacyIds);
   }
 
   /** The providers of cluster `name`. */
@@ -46,10 +57,5 @@ export abstract class SiteStack extends TerraformStack {
     const found = this.targets.find((t) => t.name === name);
     if (!found) throw new Error(`${this.node.id}: no cluster named ${name}`);
     return found;
-  }
-
-  /** Cluster of a pool: the one it names, else the site's only cluster. */
-  protected poolCluster(poolName: string): string {
-    return this.spec.gpuPools[poolName].cluster ?? Object.keys(this.spec.clusters)[0];
   }
 }

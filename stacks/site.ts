@@ -2,8 +2,8 @@ import { Aspects } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import { PolicyPack, suppressPolicy } from '../constructs/policies/pack';
 import { SiteValidationError, type SiteProblem } from '../site-model/problems';
+import type { SiteModel } from '../site-model/resolve';
 import { PlatformStack } from './platform-stack';
-import type { SiteSpec } from '../site-model/schema';
 import { WorkloadsStack } from './workloads-stack';
 
 /** The stacks of one site, in deployment order, and the policy pack that checks them. */
@@ -13,46 +13,53 @@ export interface SiteStacks {
   readonly policies: PolicyPack;
 }
 
-/** Adds every stack of a site to the app, with the policy pack applied to each. */
-export function addSiteStacks(app: Construct, spec: SiteSpec): SiteStacks {
-  const platform = new PlatformStack(app, spec);
-  const workloads = new WorkloadsStack(app, spec, platform);
+/**
+ * Adds every stack of a site to the app, with the policy pack applied to each. Throws a
+ * SiteValidationError when a policy suppression of the site file names no construct.
+ */
+export function addSiteStacks(app: Construct, site: SiteModel): SiteStacks {
+  const platform = new PlatformStack(app, site);
+  const workloads = new WorkloadsStack(app, site, platform);
+  for (const stack of [platform, workloads]) stack.addUpgradeMoves();
   const policies = new PolicyPack({
-    imageRegistry: spec.registryMirror?.imageRegistry,
-    chartRepository: spec.registryMirror?.chartRepository,
+    imageRegistry: site.mirror?.imageRegistry,
+    chartRepository: site.mirror?.chartRepository,
   });
   for (const stack of [platform, workloads]) Aspects.of(stack).add(policies);
-  applySiteSuppressions(spec, { platform, workloads });
+  const problems = applySiteSuppressions(site, { platform, workloads });
+  if (problems.length > 0) throw new SiteValidationError(problems);
   return { platform, workloads, policies };
 }
 
 /**
- * Applies the site file's `policySuppressions`. A path names a construct below a layer's
- * stack, e.g. `workloads/Tenant-acme/Namespace`; one that names nothing is an error, so a
- * suppression can never silently outlive what it was written for.
+ * Applies the site file's `policySuppressions` and returns the problems: a path names a
+ * construct below a layer's stack, e.g. `workloads/Tenant-main-acme/Namespace`; one that
+ * names nothing is an error, so a suppression can never silently outlive what it was
+ * written for. Problems point at the suppression's line in the site file.
  */
-function applySiteSuppressions(spec: SiteSpec, stacks: { platform: Construct; workloads: Construct }): void {
+function applySiteSuppressions(site: SiteModel, stacks: { platform: Construct; workloads: Construct }): SiteProblem[] {
   const problems: SiteProblem[] = [];
-  for (const [ruleId, byPath] of Object.entries(spec.policySuppressions)) {
+  for (const [ruleId, byPath] of Object.entries(site.spec.policySuppressions)) {
     for (const [constructPath, reason] of Object.entries(byPath ?? {})) {
       const [layer, ...rest] = constructPath.split('/');
-      let scope: IConstruct | undefined = stacks[layer as 'platform' | 'workloads'];
+      let scope: IConstruct | undefined = layer === 'platform' || layer === 'workloads' ? stacks[layer] : undefined;
       for (const id of rest) scope = scope?.node.tryFindChild(id);
       if (scope) {
         suppressPolicy(scope, ruleId, reason);
         continue;
       }
-      problems.push({
-        file: `sites/${spec.id}.yaml`,
-        line: 1,
-        path: `policySuppressions.${ruleId}.${constructPath}`,
-        problem: 'names no construct of the site',
-        got: JSON.stringify(constructPath),
-        fix: 'use a path printed in a finding, without the site id prefix (e.g. workloads/Tenant-acme/Namespace)',
-      });
+      problems.push(
+        site.source.problem(
+          ['policySuppressions', ruleId, constructPath],
+          'names no construct of the site',
+          constructPath,
+          'use a path printed in a finding, without the site id prefix (e.g. workloads/Tenant-main-acme/Namespace)',
+          true,
+        ),
+      );
     }
   }
-  if (problems.length > 0) throw new SiteValidationError(problems);
+  return problems;
 }
 
 /** Runs the policy pack on every stack of a site. */

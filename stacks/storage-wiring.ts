@@ -11,13 +11,11 @@ import type { ClusterTarget } from '../constructs/core/cluster-target';
 import { DataLab } from '../constructs/labs/data-lab';
 import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { MONITORING_NAMESPACE, type Observability } from '../constructs/observability/observability';
-import type { RegistryMirror } from '../constructs/charts/pinned-chart';
 import { StorageOperators } from '../constructs/storage/storage-operators';
 import { StorageTier, type StorageTierBackend } from '../constructs/storage/storage-tier';
 import type { Tenant, TenantGroups } from '../constructs/tenancy/tenant';
-import { clusterSuffix } from './site-stack';
-import { labVolumeTier, tierClusters } from '../site-model/rules';
-import type { DataLabSpec, SiteSpec, StorageTierSpec } from '../site-model/schema';
+import type { SiteModel } from '../site-model/resolve';
+import type { StorageTierSpec } from '../site-model/schema';
 
 /**
  * What the platform stack installed for storage and labs in one cluster.
@@ -49,45 +47,40 @@ export interface StorageWorkloads {
   readonly labs: Readonly<Record<string, DataLab>>;
 }
 
-const clusterNames = (spec: SiteSpec) => Object.keys(spec.clusters);
-const suffixOf = (targets: readonly ClusterTarget[], target: ClusterTarget) => clusterSuffix(targets.length, target.name);
-
-/** Tiers served in cluster `cluster`. */
-function tiersIn(spec: SiteSpec, cluster: string): [string, StorageTierSpec][] {
-  return Object.entries(spec.storageTiers).filter(([, tier]) => tierClusters(tier, clusterNames(spec)).includes(cluster));
-}
-
-/** Cluster of a lab: the cluster of its pools. */
-function labCluster(spec: SiteSpec, lab: DataLabSpec): string {
-  return spec.gpuPools[lab.pools[0]].cluster ?? clusterNames(spec)[0];
-}
+/**
+ * Construct id of a cluster's instance of a kind (see stacks/ids.ts), recorded by the stack so
+ * that upgrades keep addresses.
+ */
+export type ClusterScopedIds = (kind: string, cluster: string, name?: string) => string;
 
 /**
  * Adds the storage operators (csi-driver-nfs, Rook, MinIO) each cluster's tiers need, and the
  * Argo Workflows CRDs where data labs run, to the platform stack.
  *
  * @param scope the platform stack
+ * @param site the resolved site
  * @param targets the stack's providers per cluster
- * @param mirror the site's registry mirror
+ * @param ids the stack's construct ids per cluster
  * @param observability monitoring per cluster: the operators' ServiceMonitors need its CRDs
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/operator-chart/
  */
 export function addStoragePlatform(
   scope: Construct,
-  spec: SiteSpec,
+  site: SiteModel,
   targets: readonly ClusterTarget[],
-  mirror?: RegistryMirror,
+  ids: ClusterScopedIds,
   observability: Readonly<Record<string, Observability>> = {},
 ): StoragePlatform {
+  const { spec, mirror } = site;
   const result: Record<string, StoragePlatformCluster> = {};
-  for (const target of targets) {
-    const suffix = suffixOf(targets, target);
-    const backends = new Set(tiersIn(spec, target.name).map(([, tier]) => tier.backend.type));
+  for (const cluster of site.clusters) {
+    const target = targetOf(targets, cluster.name);
+    const backends = new Set(cluster.tiers.map((tier) => site.tiers[tier].spec.backend.type));
     const monitoring = observability[target.name]?.chart.release;
     const after = monitoring ? [monitoring] : [];
     const operators =
       backends.has('nfs') || backends.has('rook-ceph') || backends.has('minio')
-        ? new StorageOperators(scope, `StorageOperators${suffix}`, {
+        ? new StorageOperators(scope, ids('StorageOperators', cluster.name), {
             target,
             siteId: spec.id,
             nfs: backends.has('nfs'),
@@ -98,8 +91,7 @@ export function addStoragePlatform(
             dependsOn: after,
           })
         : undefined;
-    const hostsLabs = Object.values(spec.dataLabs).some((lab) => labCluster(spec, lab) === target.name);
-    const argoCrds = hostsLabs ? new ArgoWorkflowsCrds(scope, `ArgoWorkflowsCrds${suffix}`, { target, siteId: spec.id, mirror }) : undefined;
+    const argoCrds = cluster.labs.length > 0 ? new ArgoWorkflowsCrds(scope, ids('ArgoWorkflowsCrds', cluster.name), { target, siteId: spec.id, mirror }) : undefined;
     result[target.name] = { operators, argoCrds };
   }
   return result;
@@ -109,40 +101,43 @@ export function addStoragePlatform(
  * Adds the Ceph clusters, the storage tiers and the data labs to the workloads stack.
  *
  * @param scope the workloads stack
+ * @param site the resolved site
  * @param targets the stack's providers per cluster
+ * @param ids the stack's construct ids per cluster
  * @param pools the platform stack's GPU pools by name
  * @param tenants the workloads stack's tenants per cluster name, then tenant name
  * @param platform what {@link addStoragePlatform} returned
- * @param mirror the site's registry mirror
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/ceph-cluster-chart/
  */
 export function addStorageWorkloads(
   scope: Construct,
-  spec: SiteSpec,
+  site: SiteModel,
   targets: readonly ClusterTarget[],
+  ids: ClusterScopedIds,
   pools: Readonly<Record<string, GpuNodePool>>,
   tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>,
   platform: StoragePlatform,
-  mirror?: RegistryMirror,
 ): StorageWorkloads {
+  const { spec, mirror } = site;
   const ceph: Record<string, CephCluster> = {};
   const tiers: Record<string, Record<string, StorageTier>> = {};
-  for (const target of targets) {
-    const suffix = suffixOf(targets, target);
-    const here = tiersIn(spec, target.name);
-    if (here.some(([, tier]) => tier.backend.type === 'rook-ceph')) {
-      ceph[target.name] = new CephCluster(scope, `CephCluster${suffix}`, {
+  for (const cluster of site.clusters) {
+    const target = targetOf(targets, cluster.name);
+    const here = cluster.tiers.map((name) => site.tiers[name]);
+    if (here.some((tier) => tier.spec.backend.type === 'rook-ceph')) {
+      ceph[target.name] = new CephCluster(scope, ids('CephCluster', cluster.name), {
         target,
         operatorNamespace: platform[target.name]?.operators?.rookNamespace,
         mirror,
       });
     }
     tiers[target.name] = Object.fromEntries(
-      here.map(([name, tier]) => {
-        const construct = new StorageTier(scope, targets.length > 1 ? `StorageTier-${target.name}-${name}` : `StorageTier-${name}`, {
+      here.map(({ name, spec: tier, storageClassName }) => {
+        const construct = new StorageTier(scope, ids('StorageTier', cluster.name, name), {
           target,
           siteId: spec.id,
           tierName: name,
+          storageClassName,
           role: tier.role,
           capacityTiB: tier.capacityTiB,
           backend: tierBackend(tier, ceph[target.name]),
@@ -155,14 +150,12 @@ export function addStorageWorkloads(
 
   const identity = spec.identity;
   const labs = Object.fromEntries(
-    Object.entries(spec.dataLabs).map(([name, lab]) => {
-      const cluster = labCluster(spec, lab);
-      const target = targets.find((t) => t.name === cluster);
-      if (!target || identity.oidcIssuerUrl === undefined) {
-        // The loader's rules reject both before any stack is built.
-        throw new Error(`dataLabs.${name}: ${target ? 'identity.oidcIssuerUrl is not set' : `cluster ${cluster} has no providers`}; run the site through the loader first`);
+    Object.values(site.labs).map(({ name, spec: lab, cluster, volumeTier }) => {
+      const target = targetOf(targets, cluster);
+      if (identity.oidcIssuerUrl === undefined) {
+        // The loader's rules reject this before any stack is built.
+        throw new Error(`dataLabs.${name}: identity.oidcIssuerUrl is not set; run the site through the loader first`);
       }
-      const volumeTier = labVolumeTier(lab, spec.storageTiers);
       const construct = new DataLab(scope, `DataLab-${name}`, {
         target,
         siteId: spec.id,
@@ -197,6 +190,13 @@ export function addStorageWorkloads(
     }),
   );
   return { tiers, ceph, labs };
+}
+
+/** The providers of cluster `name`. */
+function targetOf(targets: readonly ClusterTarget[], name: string): ClusterTarget {
+  const found = targets.find((t) => t.name === name);
+  if (!found) throw new Error(`no providers for cluster ${name}`);
+  return found;
 }
 
 /** The construct backend of a tier's spec. */

@@ -9,12 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { blockingFindings, type Finding } from '../constructs/policies/pack';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from './site';
-import { loadCatalogue } from '../site-model/loader';
-import type { SiteSpec } from '../site-model/schema';
+import { checkCatalogue } from '../site-model/loader';
+import { SiteValidationError, type SiteProblem } from '../site-model/problems';
+import type { SiteModel } from '../site-model/resolve';
 
 /** What a synth produced. */
 export interface SynthResult {
-  readonly sites: readonly SiteSpec[];
+  readonly sites: readonly SiteModel[];
   readonly findings: readonly Finding[];
   /** Stack names written, empty when nothing was written. */
   readonly stacks: readonly string[];
@@ -53,20 +54,34 @@ export function clearOutput(outdir: string): void {
 /** Validates, builds, checks policies and writes the catalogue. Throws SiteValidationError or PolicyViolationError. */
 export function synthCatalogue(options: SynthOptions): SynthResult {
   const log = options.log ?? (() => undefined);
-  const sites = loadCatalogue(options.sitesDir, options.only);
-  log(`validated ${sites.length} site file(s)`);
+  const checks = checkCatalogue(options.sitesDir, options.only);
+  const problems: SiteProblem[] = checks.flatMap((c) => c.problems);
+  const sites = checks.flatMap((c) => (c.site ? [c.site] : []));
+  if (problems.length === 0) log(`validated ${checks.length} site file(s)`);
   const partial = `${options.outdir}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   const app = new App({ outdir: partial });
   const findings: Finding[] = [];
   const stacks: string[] = [];
-  sites.forEach((spec, i) => {
-    const site = addSiteStacks(app, spec);
-    options.customize?.(site);
-    findings.push(...checkSitePolicies(site));
-    stacks.push(site.platform.node.id, site.workloads.node.id);
-    log(`[${i + 1}/${sites.length}] built ${spec.id}`);
+  // Sites without problems are built even when others have some: building finds the
+  // problems only stacks can show (policy suppressions that name no construct), so one run
+  // reports every problem of every file.
+  sites.forEach((site, i) => {
+    try {
+      const built = addSiteStacks(app, site);
+      options.customize?.(built);
+      findings.push(...checkSitePolicies(built));
+      stacks.push(built.platform.node.id, built.workloads.node.id);
+      if (problems.length === 0) log(`[${i + 1}/${sites.length}] built ${site.spec.id}`);
+    } catch (e) {
+      if (!(e instanceof SiteValidationError)) throw e;
+      problems.push(...e.problems);
+    }
   });
+  if (problems.length > 0) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw new SiteValidationError(problems);
+  }
   if (blockingFindings(findings).length > 0) {
     fs.rmSync(partial, { recursive: true, force: true });
     throw new PolicyViolationError(findings);

@@ -1,17 +1,13 @@
 import type { Construct } from 'constructs';
-import { KueueQueues } from '../constructs/scheduling/kueue/kueue-queues';
 import { NicClusterPolicy } from '../constructs/gpu/nic-cluster-policy';
 import { MONITORING_NAMESPACE } from '../constructs/observability/observability';
+import { KueueQueues } from '../constructs/scheduling/kueue/kueue-queues';
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
-import { renderSlurm } from '../constructs/scheduling/slurm/render';
-import { registryMirror } from './platform-stack';
-import { slurmInputsFromSite } from '../site-model/slurm-input';
-import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
-import { tierStorageClassName } from '../constructs/storage/storage-tier';
 import { Tenant } from '../constructs/tenancy/tenant';
+import type { SiteModel } from '../site-model/resolve';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
-import type { SiteSpec } from '../site-model/schema';
+import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
 
 /**
  * The workloads layer of a site: tenants and the custom resources whose CRDs the platform
@@ -27,65 +23,63 @@ export class WorkloadsStack extends SiteStack {
   /** Storage tiers, Ceph clusters and data labs. */
   readonly storage: StorageWorkloads;
 
-  constructor(scope: Construct, spec: SiteSpec, platform: PlatformStack) {
-    super(scope, spec, 'workloads');
+  constructor(scope: Construct, site: SiteModel, platform: PlatformStack) {
+    super(scope, site, 'workloads');
     this.addDependency(platform);
+    const spec = site.spec;
 
     this.tenants = Object.fromEntries(
-      this.targets.map((target) => {
-        const perCluster = Object.entries(spec.tenants).map(([name, tenant]) => {
-          const id = this.targets.length > 1 ? `Tenant-${target.name}-${name}` : `Tenant-${name}`;
-          const construct = new Tenant(this, id, {
+      site.clusters.map((cluster) => {
+        const target = this.target(cluster.name);
+        const perCluster = Object.values(site.tenants).map((tenant) => {
+          const t = tenant.spec;
+          const construct = new Tenant(this, this.clusterScopedId('Tenant', cluster.name, tenant.name), {
             target,
             siteId: spec.id,
-            tenantName: name,
-            kind: tenant.kind,
-            sector: tenant.sector,
-            groups: tenant.oidcGroups,
+            tenantName: tenant.name,
+            kind: t.kind,
+            sector: t.sector,
+            groups: t.oidcGroups,
             groupPrefix: spec.identity.oidcGroupPrefix,
-            gpuQuotas: Object.entries(tenant.gpuQuota)
-              .filter(([pool]) => this.poolCluster(pool) === target.name)
-              .map(([pool, quota]) => ({ pool: platform.pools[pool], guaranteed: quota.guaranteed, max: quota.max })),
-            storageQuotas: Object.entries(tenant.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: tierStorageClassName(tier), tib })),
-            internetEgress: tenant.internetEgress,
+            gpuQuotas: tenant.gpuQuotas
+              .filter((q) => q.cluster === cluster.name)
+              .map((q) => ({ pool: platform.pools[q.pool], guaranteed: q.guaranteed, max: q.max })),
+            storageQuotas: Object.entries(t.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: site.tiers[tier].storageClassName, tib })),
+            internetEgress: t.internetEgress,
             // Prometheus scrapes workload metrics that tenants expose.
             trustedSources: [MONITORING_NAMESPACE],
           });
-          return [name, construct] as const;
+          return [tenant.name, construct] as const;
         });
-        return [target.name, Object.fromEntries(perCluster)];
+        return [cluster.name, Object.fromEntries(perCluster)];
       }),
     );
 
     const kueue = spec.scheduler.kueue;
     this.kueue = kueue
       ? Object.fromEntries(
-          this.targets.map((target) => {
-            const suffix = this.suffix(target.name);
-            const tenants = Object.values(this.tenants[target.name]);
-            const queues = new KueueQueues(this, `Kueue${suffix}`, {
-              target,
+          site.clusters.map((cluster) => {
+            const tenants = Object.values(this.tenants[cluster.name]);
+            const queues = new KueueQueues(this, this.clusterScopedId('Kueue', cluster.name), {
+              target: this.target(cluster.name),
               siteId: spec.id,
-              pools: Object.keys(spec.gpuPools)
-                .filter((pool) => this.poolCluster(pool) === target.name)
-                .map((pool) => platform.pools[pool]),
+              pools: cluster.pools.map((pool) => platform.pools[pool]),
               tenants,
               cohort: kueue.cohort ?? spec.id,
               fairSharing: kueue.fairSharing,
               dependsOn: tenants.map((t) => t.namespace.namespace),
             });
-            return [target.name, queues];
+            return [cluster.name, queues];
           }),
         )
       : {};
 
     const slurmSpec = spec.scheduler.slurm;
     const slurm: Record<string, SlurmCluster> = {};
-    for (const { kubernetesCluster, input } of slurmInputsFromSite(spec)) {
-      const suffix = this.suffix(kubernetesCluster);
-      slurm[kubernetesCluster] = new SlurmCluster(this, `Slurm${suffix}`, {
+    for (const { kubernetesCluster, input, rendering } of site.slurm) {
+      slurm[kubernetesCluster] = new SlurmCluster(this, this.clusterScopedId('Slurm', kubernetesCluster), {
         target: this.target(kubernetesCluster),
-        rendering: renderSlurm(input),
+        rendering,
         pools: input.pools.map((p) => platform.pools[p.name]),
         loginNodes: slurmSpec?.loginNodes,
         restApi: slurmSpec?.restApi,
@@ -98,23 +92,29 @@ export class WorkloadsStack extends SiteStack {
               passwordSecret: { name: slurmSpec.accounting.passwordSecret.name, key: slurmSpec.accounting.passwordSecret.key },
             }
           : undefined,
-        mirror: registryMirror(spec),
+        mirror: site.mirror,
       });
     }
     this.slurm = slurm;
 
-    for (const target of this.targets) {
-      const network = platform.gpuPlatforms[target.name].network;
-      if (!network) continue;
-      const suffix = this.suffix(target.name);
-      new NicClusterPolicy(this, `NicClusterPolicy${suffix}`, {
-        target,
+    for (const cluster of site.clusters) {
+      if (!platform.gpuPlatforms[cluster.name].network) continue;
+      new NicClusterPolicy(this, this.clusterScopedId('NicClusterPolicy', cluster.name), {
+        target: this.target(cluster.name),
         siteId: spec.id,
-        imageRegistry: spec.registryMirror?.imageRegistry,
+        imageRegistry: site.mirror?.imageRegistry,
       });
     }
 
     // After the tenants: each lab opens egress inside its tenants' namespaces.
-    this.storage = addStorageWorkloads(this, spec, this.targets, platform.pools, this.tenants, platform.storage, registryMirror(spec));
+    this.storage = addStorageWorkloads(
+      this,
+      site,
+      this.targets,
+      (kind, cluster, name) => this.clusterScopedId(kind, cluster, name),
+      platform.pools,
+      this.tenants,
+      platform.storage,
+    );
   }
 }

@@ -2,15 +2,19 @@
  * Test helpers: build sites from the minimal fixture plus a patch, synthesize stacks to
  * parsed JSON once, and query resources by type and name.
  */
-import { App, Testing, type TerraformStack } from 'cdktf';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import type { ChartId } from '../constructs/charts/registry';
 import type { ChartValues } from '../constructs/charts/values';
+import type { ClusterTarget } from '../constructs/core/cluster-target';
 import { addSiteStacks, type SiteStacks } from '../stacks/site';
 import { checkSiteText } from '../site-model/loader';
 import { formatProblem } from '../site-model/problems';
+import { resolveSite, type SiteModel } from '../site-model/resolve';
 import type { SiteSpec } from '../site-model/schema';
 
 export const FIXTURE = path.join(__dirname, 'fixtures', 'xx-minimal.yaml');
@@ -48,6 +52,18 @@ export function siteSpec(patch: unknown = {}): SiteSpec {
   return check.spec;
 }
 
+/** The resolved model of a valid site: the fixture with a patch applied. Throws with the problems otherwise. */
+export function siteModel(patch: unknown = {}): SiteModel {
+  const check = checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml');
+  if (!check.site) throw new Error(check.problems.map(formatProblem).join('\n'));
+  return check.site;
+}
+
+/** A site model, resolving a spec when given one. */
+export function asModel(site: SiteSpec | SiteModel): SiteModel {
+  return 'source' in site ? site : resolveSite(site);
+}
+
 /** Synthesized Terraform JSON of a stack. */
 export interface SynthJson {
   readonly terraform: Json & { backend: Record<string, Json> };
@@ -56,9 +72,9 @@ export interface SynthJson {
 }
 
 /** Builds a site's stacks in a fresh test app. */
-export function buildSite(spec: SiteSpec): { app: App; stacks: SiteStacks } {
+export function buildSite(site: SiteSpec | SiteModel): { app: App; stacks: SiteStacks } {
   const app = Testing.app();
-  return { app, stacks: addSiteStacks(app, spec) };
+  return { app, stacks: addSiteStacks(app, asModel(site)) };
 }
 
 /** Synthesizes one stack to parsed JSON. */
@@ -67,8 +83,8 @@ export function synthJson(stack: TerraformStack): SynthJson {
 }
 
 /** Synthesizes both stacks of a site. */
-export function synthSite(spec: SiteSpec): { platform: SynthJson; workloads: SynthJson; stacks: SiteStacks } {
-  const { stacks } = buildSite(spec);
+export function synthSite(site: SiteSpec | SiteModel): { platform: SynthJson; workloads: SynthJson; stacks: SiteStacks } {
+  const { stacks } = buildSite(site);
   return { platform: synthJson(stacks.platform), workloads: synthJson(stacks.workloads), stacks };
 }
 
@@ -98,4 +114,40 @@ export function releaseValues<C extends ChartId>(json: SynthJson, chart: C, rele
   const release = resources(json, 'helm_release').find((r) => r.name === releaseName);
   if (!release) throw new Error(`no helm_release named ${releaseName}`);
   return parse((release.values as string[])[0]) as ChartValues[C];
+}
+
+/**
+ * A fresh stack in its own test app, with Kubernetes and Helm providers for one cluster, for
+ * construct tests: build the construct into it, then {@link synthJson} once per `describe`.
+ */
+export function testStack(name = 'test', clusterName = 'main'): { stack: TerraformStack; target: ClusterTarget } {
+  const stack = new TerraformStack(Testing.app(), name);
+  const kubernetes = new KubernetesProvider(stack, 'Kubernetes', {});
+  const helm = new HelmProvider(stack, 'Helm', {});
+  return { stack, target: { name: clusterName, kubernetes, helm } };
+}
+
+/** The message a function throws; fails when it does not throw. */
+export function thrownBy(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  throw new Error('expected the function to throw, but it returned');
+}
+
+/**
+ * Builds a fixture once, in a `beforeAll` of the enclosing `describe`, and returns a getter
+ * for its tests: one stack per `describe`, synthesized once, that every test queries.
+ */
+export function builtOnce<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  beforeAll(() => {
+    built = { value: build() };
+  });
+  return () => {
+    if (!built) throw new Error('the fixture is built in beforeAll; call the getter inside a test');
+    return built.value;
+  };
 }

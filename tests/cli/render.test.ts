@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { slurmFiles } from '../../constructs/scheduling/slurm/render';
 import { parseRenderArgs, renderSite } from '../../cli/render';
-import { slurmInputsFromSite } from '../../site-model/slurm-input';
+import { resolveSite } from '../../site-model/resolve';
 import { fixtureText, siteSpec } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
@@ -26,7 +26,7 @@ describe('npm run render', () => {
     const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: out });
     expect(report.ok).toBe(true);
     const spec = siteSpec({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } });
-    const expected = slurmFiles(slurmInputsFromSite(spec)[0].input);
+    const expected = slurmFiles(resolveSite(spec).slurm[0].input);
     expect(fs.readdirSync(out).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
     for (const [name, text] of Object.entries(expected)) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
     expect(report.files.map((f) => [path.basename(f.path), f.bytes])).toEqual(Object.entries(expected).map(([n, t]) => [n, Buffer.byteLength(t ?? '')]));

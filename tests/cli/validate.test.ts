@@ -38,7 +38,7 @@ describe('npm run validate', () => {
       site.workloads.tenants.main.acme.namespace.node.tryRemoveChild('DefaultDeny');
     });
     expect(report.ok).toBe(false);
-    expect(report.text).toMatch(/^error AIF-TEN-1 xx-minimal-workloads\/Tenant-acme\/Namespace\/Namespace\n  The tenant namespace has no default-deny NetworkPolicy/);
+    expect(report.text).toMatch(/^error AIF-TEN-1 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n  The tenant namespace has no default-deny NetworkPolicy/);
     expect(report.text).toMatch(/\n\n1 policy violation\(s\)$/);
   });
 
@@ -84,11 +84,11 @@ describe('policy suppressions in the site file', () => {
   test('a suppressed finding passes validation and is printed with its reason', () => {
     fs.writeFileSync(
       path.join(dir, 'xx-minimal.yaml'),
-      fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'quota enforced by the site admission webhook' } } }),
+      fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-main-acme': 'quota enforced by the site admission webhook' } } }),
     );
     const report = validateCatalogue(dir, undefined, undefined, removeQuota);
     expect(report.ok).toBe(true);
-    expect(report.text).toMatch(/^ok  xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-acme\/Namespace\/Namespace\n/);
+    expect(report.text).toMatch(/^ok  xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n/);
     expect(report.text).toMatch(/\n  reason: quota enforced by the site admission webhook\n/);
   });
 
@@ -100,11 +100,11 @@ describe('policy suppressions in the site file', () => {
   });
 
   test('the rule id and a real reason are checked with the schema', () => {
-    expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-acme': 'a good reason here' } } })).toEqual([
+    expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-main-acme': 'a good reason here' } } })).toEqual([
       expect.stringMatching(/policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/),
     ]);
-    expect(problemsOf({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-acme': 'because' } } })).toEqual([
-      expect.stringMatching(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/),
+    expect(problemsOf({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-main-acme': 'because' } } })).toEqual([
+      expect.stringMatching(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-main-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/),
     ]);
   });
 });

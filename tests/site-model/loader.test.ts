@@ -253,8 +253,8 @@ describe('site file loader', () => {
 
     test('loads every site, or only the named one', () => {
       fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second' }));
-      expect(loadCatalogue(dir).map((s) => s.id)).toEqual(['xx-minimal', 'xx-second']);
-      expect(loadCatalogue(dir, 'xx-second').map((s) => s.id)).toEqual(['xx-second']);
+      expect(loadCatalogue(dir).map((s) => s.spec.id)).toEqual(['xx-minimal', 'xx-second']);
+      expect(loadCatalogue(dir, 'xx-second').map((s) => s.spec.id)).toEqual(['xx-second']);
     });
 
     test('an unknown SITE suggests the closest id', () => {

@@ -1,11 +1,18 @@
-import { slurmInputsFromSite, SlurmMappingError } from '../../site-model/slurm-input';
-import { loadCatalogue } from '../../site-model/loader';
-import { siteSpec, SITES_DIR } from '../helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
+import { checkSiteText, loadCatalogue } from '../../site-model/loader';
+import { formatProblem } from '../../site-model/problems';
+import type { SiteModel } from '../../site-model/resolve';
+import { siteModel, SITES_DIR } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
-describe('slurmInputsFromSite', () => {
+/** The Slurm inputs the site model holds, per Kubernetes cluster. */
+const slurmInputsFromSite = (site: SiteModel) => site.slurm.map(({ kubernetesCluster, input }) => ({ kubernetesCluster, input }));
+
+describe('the Slurm inputs of the site model', () => {
   test('maps the fixture field by field', () => {
-    expect(slurmInputsFromSite(siteSpec(SLURM_PATCH))).toEqual([
+    expect(slurmInputsFromSite(siteModel(SLURM_PATCH))).toEqual([
       {
         kubernetesCluster: 'main',
         input: {
@@ -32,11 +39,11 @@ describe('slurmInputsFromSite', () => {
   });
 
   test('a site without Slurm has no Slurm cluster', () => {
-    expect(slurmInputsFromSite(siteSpec())).toEqual([]);
+    expect(slurmInputsFromSite(siteModel())).toEqual([]);
   });
 
   test('MIG and time-sliced pools, fairshare in whole-GPU equivalents, fabric and QOS', () => {
-    const spec = siteSpec({
+    const spec = siteModel({
       ...SLURM_PATCH,
       gpuPools: {
         h100: { fabric: { nodesPerLeafSwitch: 2 } },
@@ -60,7 +67,7 @@ describe('slurmInputsFromSite', () => {
   });
 
   test('accounting turns on with scheduler.slurm.accounting', () => {
-    const spec = siteSpec({
+    const spec = siteModel({
       scheduler: {
         slurm: {
           partitions: SLURM_PATCH.scheduler.slurm.partitions,
@@ -83,14 +90,16 @@ describe('slurmInputsFromSite', () => {
     expect(clusters[1]?.input.tenants?.map((t) => t.name)).toEqual(['reference-frontier-lab', 'reference-research', 'reference-public']);
   });
 
-  test('a partition over pools of two Kubernetes clusters is refused', () => {
-    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
-    const slurm = giga.scheduler.slurm;
-    if (!slurm) throw new Error('the gigafactory runs Slurm');
-    const spec = { ...giga, scheduler: { ...giga.scheduler, slurm: { ...slurm, partitions: { ...slurm.partitions, all: { pools: ['training', 'inference'], default: false, maxTimeHours: 1 } } } } };
-    expect(() => slurmInputsFromSite(spec)).toThrow(SlurmMappingError);
-    expect(() => slurmInputsFromSite(spec)).toThrow(
-      'scheduler.slurm.partitions.all.pools: a partition runs in one Kubernetes cluster but its pools are in training and inference, got ["training","inference"]; split the partition by cluster',
-    );
+  test('a partition over pools of two Kubernetes clusters is refused, at its line', () => {
+    const file = path.join(SITES_DIR, 'eu-ref-gigafactory.yaml');
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    doc.setIn(['scheduler', 'slurm', 'partitions', 'all'], doc.createNode({ pools: ['training', 'inference'], maxTimeHours: 1 }));
+    const text = doc.toString();
+    const lines = text.split('\n');
+    const all = lines.findIndex((l) => /^\s+all:/.test(l));
+    const line = all + 1 + lines.slice(all).findIndex((l) => /- training/.test(l)); // where the list of pools starts
+    expect(checkSiteText(text, 'sites/eu-ref-gigafactory.yaml').problems.map(formatProblem)).toEqual([
+      `sites/eu-ref-gigafactory.yaml:${line} scheduler.slurm.partitions.all.pools: a partition runs in one Kubernetes cluster but its pools are in training and inference, got ["training","inference"]; split the partition by cluster`,
+    ]);
   });
 });

@@ -41,7 +41,7 @@ const ANTENNAS: Record<string, string[]> = {
 const accelerators = (s: SiteSpec) => Object.values(s.gpuPools).reduce((n, p) => n + p.nodes * p.acceleratorsPerNode, 0);
 
 describe('the default catalogue', () => {
-  const sites = loadCatalogue(SITES_DIR);
+  const sites = loadCatalogue(SITES_DIR).map((s) => s.spec);
   const byId = new Map(sites.map((s) => [s.id, s]));
 
   test('holds every AI factory, as a factory', () => {

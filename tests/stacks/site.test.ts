@@ -9,11 +9,15 @@ describe('site stacks', () => {
     expect(stacks.platform.dependencies).toEqual([]);
   });
 
-  test('providers come from the site file cluster', () => {
+  test('providers come from the site file cluster, aliased by its name even when it is the only one', () => {
     const { platform, workloads } = synthSite(siteSpec());
     for (const json of [platform, workloads]) {
-      expect(json.provider.kubernetes).toEqual([{ config_path: '~/.kube/config', config_context: 'minimal' }]);
-      expect(json.provider.helm).toEqual([{ kubernetes: { config_path: '~/.kube/config', config_context: 'minimal' } }]);
+      expect(json.provider.kubernetes).toEqual([{ alias: 'main', config_path: '~/.kube/config', config_context: 'minimal' }]);
+      expect(json.provider.helm).toEqual([{ alias: 'main', kubernetes: { config_path: '~/.kube/config', config_context: 'minimal' } }]);
+      // Every resource names its cluster's provider: none falls back to an unaliased default.
+      const used = new Set(Object.values(json.resource).flatMap((byName) => Object.values(byName).map((r) => r.provider)));
+      expect(used.size).toBeGreaterThan(0);
+      for (const provider of used) expect(['kubernetes.main', 'helm.main']).toContain(provider);
     }
   });
 

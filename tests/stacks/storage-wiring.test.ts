@@ -171,7 +171,7 @@ describe('storage wiring', () => {
 });
 
 describe('the catalogue with storage and labs', () => {
-  const sites = loadCatalogue(SITES_DIR);
+  const sites = loadCatalogue(SITES_DIR).map((s) => s.spec);
 
   test('every site has storage tiers and at least one data lab', () => {
     for (const site of sites) {

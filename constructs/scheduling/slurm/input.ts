@@ -93,15 +93,36 @@ export interface SlurmRenderInput {
   readonly accounting?: boolean;
 }
 
+/**
+ * One thing wrong with a {@link SlurmRenderInput}, located by its path in the input, e.g.
+ * `['pools', 'h100', 'fabric', 'nodesPerNvlinkDomain']`. Callers that built the input from
+ * something else (a site file) map the path back to their own fields.
+ */
+export interface SlurmInputProblem {
+  /** Path of the offending field in the input: a section, an entry name, then fields. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong. */
+  readonly problem: string;
+  /** The value found. */
+  readonly got: unknown;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Renders a problem as `<path>: <problem>, got <value>; <fix>`. */
+export function formatSlurmInputProblem(p: SlurmInputProblem): string {
+  return `${p.path.join('.')}: ${p.problem}, got ${JSON.stringify(p.got)}; ${p.fix}`;
+}
+
 /** Thrown when a {@link SlurmRenderInput} cannot be rendered; lists every problem found. */
 export class SlurmInputError extends Error {
   constructor(
     readonly clusterName: string,
-    readonly problems: readonly string[],
+    readonly problems: readonly SlurmInputProblem[],
   ) {
     super(
       `Slurm cluster ${clusterName}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  ${p}`).join('\n'),
+        problems.map((p) => `  ${formatSlurmInputProblem(p)}`).join('\n'),
     );
     this.name = 'SlurmInputError';
   }
@@ -120,81 +141,81 @@ const GRES_TYPE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const isCount = (n: number, min = 1) => Number.isInteger(n) && n >= min;
 
 /**
- * Every problem of an input, in the form `<path>: <problem>, got <value>; <fix>`.
- * Topology problems that depend on the chosen plugin are added by the topology renderer.
+ * Every problem of an input. Topology problems that depend on the chosen plugin are added by
+ * the topology renderer.
  */
-export function inputProblems(input: SlurmRenderInput): string[] {
-  const problems: string[] = [];
-  const add = (path: string, problem: string, got: unknown, fix: string) => problems.push(`${path}: ${problem}, got ${JSON.stringify(got)}; ${fix}`);
+export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
+  const problems: SlurmInputProblem[] = [];
+  const add = (path: readonly (string | number)[], problem: string, got: unknown, fix: string) => problems.push({ path, problem, got, fix });
 
   if (!CLUSTER_NAME.test(input.clusterName)) {
-    add('clusterName', 'must be lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters', input.clusterName, 'rename the cluster');
+    add(['clusterName'], 'must be lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters', input.clusterName, 'rename the cluster');
   }
-  if (input.pools.length === 0) add('pools', 'a Slurm cluster needs at least one pool', [], 'add a partition over a GPU pool');
+  if (input.pools.length === 0) add(['pools'], 'a Slurm cluster needs at least one pool', [], 'add a partition over a GPU pool');
 
   const pools = new Map<string, SlurmPoolInput>();
   input.pools.forEach((pool, i) => {
-    const at = `pools.${pool.name || i}`;
-    if (!NAME.test(pool.name)) add(`${at}.name`, 'must be a site-file name (lower-case letters, digits and "-")', pool.name, 'rename the pool');
-    if (pools.has(pool.name)) add(`${at}.name`, 'appears twice', pool.name, 'give every pool its own name');
+    const at = ['pools', pool.name || i];
+    if (!NAME.test(pool.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', pool.name, 'rename the pool');
+    if (pools.has(pool.name)) add([...at, 'name'], 'appears twice', pool.name, 'give every pool its own name');
     pools.set(pool.name, pool);
-    if (!isCount(pool.nodes)) add(`${at}.nodes`, 'must be a whole number >= 1', pool.nodes, 'fix the node count');
-    if (!isCount(pool.gpusPerNode)) add(`${at}.gpusPerNode`, 'must be a whole number >= 1', pool.gpusPerNode, 'fix the GPU count');
-    if (!isCount(pool.cpusPerNode)) add(`${at}.cpusPerNode`, 'must be a whole number >= 1', pool.cpusPerNode, 'fix the CPU count');
-    if (!isCount(pool.memoryMiBPerNode)) add(`${at}.memoryMiBPerNode`, 'must be a whole number >= 1', pool.memoryMiBPerNode, 'fix the memory size');
-    if (!GRES_TYPE.test(pool.gresType)) add(`${at}.gresType`, 'must be lower-case letters, digits, ".", "_" or "-"', pool.gresType, 'use the model, e.g. h100');
+    if (!isCount(pool.nodes)) add([...at, 'nodes'], 'must be a whole number >= 1', pool.nodes, 'fix the node count');
+    if (!isCount(pool.gpusPerNode)) add([...at, 'gpusPerNode'], 'must be a whole number >= 1', pool.gpusPerNode, 'fix the GPU count');
+    if (!isCount(pool.cpusPerNode)) add([...at, 'cpusPerNode'], 'must be a whole number >= 1', pool.cpusPerNode, 'fix the CPU count');
+    if (!isCount(pool.memoryMiBPerNode)) add([...at, 'memoryMiBPerNode'], 'must be a whole number >= 1', pool.memoryMiBPerNode, 'fix the memory size');
+    if (!GRES_TYPE.test(pool.gresType)) add([...at, 'gresType'], 'must be lower-case letters, digits, ".", "_" or "-"', pool.gresType, 'use the model, e.g. h100');
     const sharing = pool.sharing ?? { mode: 'exclusive' };
     if (sharing.mode === 'mig') {
-      if (pool.vendor !== 'nvidia') add(`${at}.sharing`, 'MIG is an NVIDIA feature', pool.vendor, 'use exclusive or shard');
-      if (!GRES_TYPE.test(sharing.profile)) add(`${at}.sharing.profile`, 'must be a MIG profile such as 1g.10gb', sharing.profile, 'fix the profile');
-      if (!isCount(sharing.instancesPerGpu)) add(`${at}.sharing.instancesPerGpu`, 'must be a whole number >= 1', sharing.instancesPerGpu, 'fix the instance count');
+      if (pool.vendor !== 'nvidia') add([...at, 'sharing'], 'MIG is an NVIDIA feature', pool.vendor, 'use exclusive or shard');
+      if (!GRES_TYPE.test(sharing.profile)) add([...at, 'sharing', 'profile'], 'must be a MIG profile such as 1g.10gb', sharing.profile, 'fix the profile');
+      if (!isCount(sharing.instancesPerGpu)) add([...at, 'sharing', 'instancesPerGpu'], 'must be a whole number >= 1', sharing.instancesPerGpu, 'fix the instance count');
     }
     if (sharing.mode === 'shard' && !isCount(sharing.sharesPerGpu)) {
-      add(`${at}.sharing.sharesPerGpu`, 'must be a whole number >= 1', sharing.sharesPerGpu, 'fix the share count');
+      add([...at, 'sharing', 'sharesPerGpu'], 'must be a whole number >= 1', sharing.sharesPerGpu, 'fix the share count');
     }
     const f = pool.fabric;
     if (f) {
       for (const key of ['nodesPerLeafSwitch', 'leafSwitchesPerSpine', 'nodesPerNvlinkDomain'] as const) {
         const v = f[key];
-        if (v !== undefined && !isCount(v)) add(`${at}.fabric.${key}`, 'must be a whole number >= 1', v, 'fix the fabric');
+        if (v !== undefined && !isCount(v)) add([...at, 'fabric', key], 'must be a whole number >= 1', v, 'fix the fabric');
       }
       if (f.leafSwitchesPerSpine !== undefined && f.nodesPerLeafSwitch === undefined) {
-        add(`${at}.fabric.leafSwitchesPerSpine`, 'needs nodesPerLeafSwitch: spines group leaf switches', f.leafSwitchesPerSpine, 'add nodesPerLeafSwitch or remove leafSwitchesPerSpine');
+        add([...at, 'fabric', 'leafSwitchesPerSpine'], 'needs nodesPerLeafSwitch: spines group leaf switches', f.leafSwitchesPerSpine, 'add nodesPerLeafSwitch or remove leafSwitchesPerSpine');
       }
     }
   });
   const totalNodes = input.pools.reduce((sum, p) => sum + (isCount(p.nodes) ? p.nodes : 0), 0);
   if (totalNodes > MAX_SLURM_NODES) {
-    add('pools', `a Slurm cluster holds at most ${MAX_SLURM_NODES} nodes`, totalNodes, 'split the pools over several clusters');
+    add(['pools'], `a Slurm cluster holds at most ${MAX_SLURM_NODES} nodes`, totalNodes, 'split the pools over several clusters');
   }
 
   const partitionNames = new Set<string>();
   const defaults: string[] = [];
   input.partitions.forEach((part, i) => {
-    const at = `partitions.${part.name || i}`;
-    if (!NAME.test(part.name)) add(`${at}.name`, 'must be a site-file name (lower-case letters, digits and "-")', part.name, 'rename the partition');
-    if (partitionNames.has(part.name)) add(`${at}.name`, 'appears twice', part.name, 'give every partition its own name');
+    const at = ['partitions', part.name || i];
+    if (!NAME.test(part.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', part.name, 'rename the partition');
+    if (partitionNames.has(part.name)) add([...at, 'name'], 'appears twice', part.name, 'give every partition its own name');
     partitionNames.add(part.name);
-    if (part.pools.length === 0) add(`${at}.pools`, 'needs at least one pool', part.pools, 'name the pools of the partition');
+    if (part.pools.length === 0) add([...at, 'pools'], 'needs at least one pool', part.pools, 'name the pools of the partition');
     part.pools.forEach((p) => {
-      if (!pools.has(p)) add(`${at}.pools`, 'names a pool that is not in this cluster', p, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
+      if (!pools.has(p)) add([...at, 'pools'], 'names a pool that is not in this cluster', p, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
     });
-    if (!(part.maxTimeHours > 0)) add(`${at}.maxTimeHours`, 'must be more than 0', part.maxTimeHours, 'set the longest wall time in hours');
-    if (part.qos !== undefined && !NAME.test(part.qos)) add(`${at}.qos`, 'must be a site-file name', part.qos, 'rename the QOS');
+    if (!(part.maxTimeHours > 0)) add([...at, 'maxTimeHours'], 'must be more than 0', part.maxTimeHours, 'set the longest wall time in hours');
+    if (part.qos !== undefined && !NAME.test(part.qos)) add([...at, 'qos'], 'must be a site-file name', part.qos, 'rename the QOS');
     if (part.default) defaults.push(part.name);
   });
-  if (defaults.length > 1) add('partitions', 'only one partition can be the default', defaults, 'set default on one partition only');
+  if (defaults.length > 1) add(['partitions'], 'only one partition can be the default', defaults, 'set default on one partition only');
 
   const accounts = new Set<string>();
   (input.tenants ?? []).forEach((t, i) => {
-    const at = `tenants.${t.name || i}`;
-    if (!NAME.test(t.name)) add(`${at}.name`, 'must be a site-file name (lower-case letters, digits and "-")', t.name, 'rename the tenant');
-    if (accounts.has(t.name)) add(`${at}.name`, 'appears twice', t.name, 'give every tenant its own name');
+    const at = ['tenants', t.name || i];
+    if (!NAME.test(t.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', t.name, 'rename the tenant');
+    if (accounts.has(t.name)) add([...at, 'name'], 'appears twice', t.name, 'give every tenant its own name');
     accounts.add(t.name);
-    if (!isCount(t.fairshare)) add(`${at}.fairshare`, 'must be a whole number >= 1', t.fairshare, 'fix the fairshare');
+    if (!isCount(t.fairshare)) add([...at, 'fairshare'], 'must be a whole number >= 1', t.fairshare, 'fix the fairshare');
     for (const [pool, max] of Object.entries(t.maxUnitsByPool)) {
-      if (!pools.has(pool)) add(`${at}.maxUnitsByPool.${pool}`, 'names a pool that is not in this cluster', pool, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
-      if (!isCount(max, 0)) add(`${at}.maxUnitsByPool.${pool}`, 'must be a whole number >= 0', max, 'fix the limit');
+      if (!pools.has(pool)) add([...at, 'maxUnitsByPool', pool], 'names a pool that is not in this cluster', pool, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
+      if (!isCount(max, 0)) add([...at, 'maxUnitsByPool', pool], 'must be a whole number >= 0', max, 'fix the limit');
     }
   });
   return problems;

@@ -20,7 +20,7 @@
  */
 import type { PoolFabric } from '../../gpu/gpu-node-pool';
 import { bracketRange, nodeRange, poolNodes } from './hostlist';
-import type { SlurmPartitionInput, SlurmPoolInput } from './input';
+import type { SlurmInputProblem, SlurmPartitionInput, SlurmPoolInput } from './input';
 
 /** Topology plugins this project renders. */
 export type TopologyPlugin = 'topology/tree' | 'topology/block';
@@ -43,8 +43,8 @@ export interface TopologyPlan {
   readonly lines: readonly string[];
   /** What Slurm ignores of the fabrics, for operators to read. */
   readonly notes: readonly string[];
-  /** Problems that make the topology unusable, in the input error format. */
-  readonly problems: readonly string[];
+  /** Problems that make the topology unusable. */
+  readonly problems: readonly SlurmInputProblem[];
 }
 
 const leafSize = (f?: PoolFabric) => f?.nodesPerLeafSwitch;
@@ -124,7 +124,7 @@ function treePlan(pools: readonly SlurmPoolInput[]): TopologyPlan {
 function blockPlan(pools: readonly SlurmPoolInput[], partitions: readonly SlurmPartitionInput[]): TopologyPlan {
   const lines: string[] = [];
   const notes: string[] = [];
-  const problems: string[] = [];
+  const problems: SlurmInputProblem[] = [];
   const blockPools = pools.filter((p) => domainSize(p.fabric) !== undefined);
   const base = Math.min(...blockPools.map((p) => domainSize(p.fabric) as number));
   for (const pool of pools) {
@@ -140,9 +140,12 @@ function blockPlan(pools: readonly SlurmPoolInput[], partitions: readonly SlurmP
     const blocks = Math.ceil(pool.nodes / d);
     const last = pool.nodes - (blocks - 1) * d;
     if (last < base) {
-      problems.push(
-        `pools.${pool.name}.fabric.nodesPerNvlinkDomain: ${pool.nodes} nodes leave a last NVLink domain of ${last} nodes, fewer than the base block size ${base} (topology/block refuses a block smaller than BlockSizes[0]), got ${d}; make the node count a multiple of ${d}`,
-      );
+      problems.push({
+        path: ['pools', pool.name, 'fabric', 'nodesPerNvlinkDomain'],
+        problem: `${pool.nodes} nodes leave a last NVLink domain of ${last} nodes, fewer than the base block size ${base} (topology/block refuses a block smaller than BlockSizes[0])`,
+        got: d,
+        fix: `make the node count a multiple of ${d}`,
+      });
     }
     for (let k = 0; k < blocks; k++) {
       lines.push(`BlockName=${pool.name}-nvl${k} Nodes=${nodeRange(pool.name, k * d, Math.min(pool.nodes, (k + 1) * d) - 1)}`);
@@ -153,22 +156,30 @@ function blockPlan(pools: readonly SlurmPoolInput[], partitions: readonly SlurmP
     const inBlocks = part.pools.filter((n) => blockPools.some((p) => p.name === n));
     if (inBlocks.length > 0 && inBlocks.length < part.pools.length) {
       const outside = part.pools.filter((n) => !inBlocks.includes(n));
-      problems.push(
-        `partitions.${part.name}.pools: mixes pools with NVLink domains (${inBlocks.join(', ')}) and without (${outside.join(', ')}); topology/block would only place its jobs on the block nodes, got ${JSON.stringify(part.pools)}; split the partition or give ${outside.join(', ')} an NVLink fabric`,
-      );
+      problems.push({
+        path: ['partitions', part.name, 'pools'],
+        problem: `mixes pools with NVLink domains (${inBlocks.join(', ')}) and without (${outside.join(', ')}); topology/block would only place its jobs on the block nodes`,
+        got: part.pools,
+        fix: `split the partition or give ${outside.join(', ')} an NVLink fabric`,
+      });
     }
   }
   return { plugin: 'topology/block', lines, notes, problems: [...problems, ...duplicateNames(lines, 'BlockName')] };
 }
 
-function duplicateNames(lines: readonly string[], key: 'SwitchName' | 'BlockName'): string[] {
+function duplicateNames(lines: readonly string[], key: 'SwitchName' | 'BlockName'): SlurmInputProblem[] {
   const seen = new Set<string>();
-  const problems: string[] = [];
+  const problems: SlurmInputProblem[] = [];
   for (const line of lines) {
     const name = new RegExp(`^${key}=(\\S+)`).exec(line)?.[1];
     if (name === undefined) continue;
     if (seen.has(name)) {
-      problems.push(`pools: two ${key === 'SwitchName' ? 'switches' : 'blocks'} would be named ${name}, got ${JSON.stringify(name)}; rename the pool whose name ends like a switch or block name (${ROOT_SWITCH}, <pool>-leaf<k>, <pool>-spine<k>, <pool>-nvl<k>)`);
+      problems.push({
+        path: ['pools'],
+        problem: `two ${key === 'SwitchName' ? 'switches' : 'blocks'} would be named ${name}`,
+        got: name,
+        fix: `rename the pool whose name ends like a switch or block name (${ROOT_SWITCH}, <pool>-leaf<k>, <pool>-spine<k>, <pool>-nvl<k>)`,
+      });
     }
     seen.add(name);
   }

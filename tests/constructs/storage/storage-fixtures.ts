@@ -7,10 +7,10 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
-import { registryMirror } from '../../../stacks/platform-stack';
 import type { SiteStacks } from '../../../stacks/site';
+import type { SiteModel } from '../../../site-model/resolve';
 import type { SiteSpec } from '../../../site-model/schema';
-import { addStoragePlatform, addStorageWorkloads, type StoragePlatform, type StorageWorkloads } from '../../../stacks/storage-wiring';
+import type { StoragePlatform, StorageWorkloads } from '../../../stacks/storage-wiring';
 import { buildSite, resources, synthJson, type SynthJson } from '../../helpers';
 
 /** A site's stacks with storage and labs, synthesized. */
@@ -21,27 +21,14 @@ export interface StorageSite {
   readonly workloads: SynthJson;
 }
 
-/** The `storage` field a stack has once it calls the wiring itself. */
-function wiredStorage<T>(stack: object): T | undefined {
-  return 'storage' in stack ? (stack as { storage: T }).storage : undefined;
-}
-
-/**
- * Builds a site and adds storage and labs through the wiring, as the stacks do: directly
- * when the stacks do not call it (yet), else what they built.
- */
-export function buildStorageSite(spec: SiteSpec): Omit<StorageSite, 'platform' | 'workloads'> {
+/** Builds a site's stacks and returns the storage and labs they wired. */
+export function buildStorageSite(spec: SiteSpec | SiteModel): Omit<StorageSite, 'platform' | 'workloads'> {
   const { stacks } = buildSite(spec);
-  const mirror = registryMirror(spec);
-  const platform = wiredStorage<StoragePlatform>(stacks.platform) ?? addStoragePlatform(stacks.platform, spec, stacks.platform.targets, mirror, stacks.platform.observability);
-  const workloads =
-    wiredStorage<StorageWorkloads>(stacks.workloads) ??
-    addStorageWorkloads(stacks.workloads, spec, stacks.workloads.targets, stacks.platform.pools, stacks.workloads.tenants, platform, mirror);
-  return { stacks, storage: { platform, workloads } };
+  return { stacks, storage: { platform: stacks.platform.storage, workloads: stacks.workloads.storage } };
 }
 
 /** {@link buildStorageSite}, synthesized. */
-export function synthStorageSite(spec: SiteSpec): StorageSite {
+export function synthStorageSite(spec: SiteSpec | SiteModel): StorageSite {
   const built = buildStorageSite(spec);
   return { ...built, platform: synthJson(built.stacks.platform), workloads: synthJson(built.stacks.workloads) };
 }

@@ -8,6 +8,7 @@ import {
   slurmDuration,
   slurmFiles,
   SlurmInputError,
+  formatSlurmInputProblem,
   type SlurmPoolInput,
   type SlurmRenderInput,
 } from '../../../../constructs/scheduling/slurm/render';
@@ -327,7 +328,7 @@ describe('renderSlurm: validation', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SlurmInputError);
-    expect((error as SlurmInputError).problems).toEqual([
+    expect((error as SlurmInputError).problems.map(formatSlurmInputProblem)).toEqual([
       'clusterName: must be lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters, got "XX"; rename the cluster',
       'pools.Bad_Pool.name: must be a site-file name (lower-case letters, digits and "-"), got "Bad_Pool"; rename the pool',
       'pools.Bad_Pool.nodes: must be a whole number >= 1, got 0; fix the node count',

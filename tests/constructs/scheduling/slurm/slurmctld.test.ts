@@ -4,8 +4,8 @@
  * topologies, gres.conf through slurmd, and a slurmd registering the way Slinky's do.
  */
 import { renderSlurm, type SlurmRendering } from '../../../../constructs/scheduling/slurm/render';
-import { slurmInputsFromSite, type SiteSlurmCluster } from '../../../../site-model/slurm-input';
 import { loadCatalogue } from '../../../../site-model/loader';
+import { resolveSite, type SlurmClusterModel } from '../../../../site-model/resolve';
 import type { SiteSpec } from '../../../../site-model/schema';
 import { siteSpec, SITES_DIR } from '../../../helpers';
 import { describeWithSlurm, withSlurmctld } from '../../../slurm-harness/slurmctld';
@@ -13,11 +13,13 @@ import { expectedFromSite, harnessFiles, observed, slinkySlurmdConf, SLURM_PATCH
 
 interface Case {
   readonly spec: SiteSpec;
-  readonly cluster: SiteSlurmCluster;
+  readonly cluster: SlurmClusterModel;
 }
 
-const casesOf = (spec: SiteSpec): Case[] => slurmInputsFromSite(spec).map((cluster) => ({ spec, cluster }));
-const catalogue = loadCatalogue(SITES_DIR).filter((s) => s.scheduler.slurm !== undefined);
+const casesOf = (spec: SiteSpec): Case[] => resolveSite(spec).slurm.map((cluster) => ({ spec, cluster }));
+const catalogue = loadCatalogue(SITES_DIR)
+  .map((s) => s.spec)
+  .filter((s) => s.scheduler.slurm !== undefined);
 
 /** Starts slurmctld with a case's rendered files and checks what scontrol reports against the site file. */
 async function checkOnSlurmctld({ spec, cluster }: Case): Promise<SlurmRendering> {
@@ -37,7 +39,7 @@ async function checkOnSlurmctld({ spec, cluster }: Case): Promise<SlurmRendering
 
 /** The gigafactory with GB300 NVL72 racks (18 nodes per NVLink domain) and an HGX fat tree for inference. */
 function gigafactoryWithFabrics(): SiteSpec {
-  const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+  const giga = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory')[0].spec;
   return {
     ...giga,
     gpuPools: {

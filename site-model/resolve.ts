@@ -1,0 +1,342 @@
+/**
+ * The resolved site model: the one place where facts derived from a site file are computed.
+ *
+ * After loading, {@link resolveSite} turns a validated site file into a {@link SiteModel}:
+ * every pool's cluster, units and capacity, every tier's and lab's clusters, each cluster's
+ * Slurm input and rendering, and the names that reach Kubernetes. Stacks, storage wiring,
+ * `render` and reports read the model; nothing downstream derives these facts again.
+ *
+ * The fact functions below are exported for the rules, which run before a model can exist
+ * (on the parts of a file that are valid on their own) and must agree with it.
+ */
+import { ACCELERATORS, type AcceleratorModel } from '../constructs/gpu/accelerators';
+import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
+import type { RegistryMirror } from '../constructs/charts/pinned-chart';
+import { tierStorageClassName } from '../constructs/storage/storage-tier';
+import { renderSlurm, SlurmInputError } from '../constructs/scheduling/slurm/render';
+import type { SlurmRendering } from '../constructs/scheduling/slurm/render';
+import type { SlurmInputProblem, SlurmRenderInput } from '../constructs/scheduling/slurm/input';
+import { SiteValidationError, type SiteProblem } from './problems';
+import type { DataLabSpec, GpuPoolSpec, SiteSpec, StorageTierSpec, TenantSpec } from './schema';
+import { slurmInputs } from './slurm-input';
+import { SiteSource, type PathKey } from './source';
+
+// ---------------------------------------------------------------------------------------
+// Facts, one function each
+
+/** Cluster of a pool: the one it names, else the site's only cluster; undefined when neither. */
+export function poolCluster(pool: Pick<GpuPoolSpec, 'cluster'>, clusters: readonly string[]): string | undefined {
+  if (pool.cluster !== undefined) return pool.cluster;
+  return clusters.length === 1 ? clusters[0] : undefined;
+}
+
+/**
+ * Units (GPUs, MIG instances or time-sliced replicas) one accelerator of the pool offers, or
+ * the reason the pool's sharing does not fit its accelerator.
+ */
+export function poolUnitsPerAccelerator(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing'>): number | string {
+  try {
+    return unitsPerGpu(pool.accelerator, pool.sharing);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Units a pool offers in total, or the reason its sharing does not fit its accelerator. */
+export function poolUnits(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing' | 'nodes' | 'acceleratorsPerNode'>): number | string {
+  const per = poolUnitsPerAccelerator(pool);
+  return typeof per === 'string' ? per : pool.nodes * pool.acceleratorsPerNode * per;
+}
+
+/** Backends whose service runs inside one Kubernetes cluster (rather than storage the site already runs). */
+export function isInClusterBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
+  return tier.backend.type === 'rook-ceph' || tier.backend.type === 'minio';
+}
+
+/** Whether a tier serves buckets rather than volumes. */
+export function isObjectBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
+  return tier.backend.type === 'minio' || (tier.backend.type === 'rook-ceph' && tier.backend.service === 'object');
+}
+
+/**
+ * Clusters that get a tier: the one it names; else every cluster for external backends
+ * (csi, nfs), and the only cluster for in-cluster backends (none when the site has several
+ * and the tier names none, which the rules report).
+ */
+export function tierClusters(tier: Pick<StorageTierSpec, 'backend' | 'cluster'>, clusters: readonly string[]): string[] {
+  if (tier.cluster !== undefined) return clusters.includes(tier.cluster) ? [tier.cluster] : [];
+  if (!isInClusterBackend(tier) || clusters.length === 1) return [...clusters];
+  return [];
+}
+
+/** The tier a lab keeps its volumes on: its volumeTier, else the site's first home tier. */
+export function labVolumeTier(
+  lab: Pick<DataLabSpec, 'volumeTier'>,
+  tiers: Readonly<Record<string, Pick<StorageTierSpec, 'role'>>>,
+): string | undefined {
+  return lab.volumeTier ?? Object.entries(tiers).find(([, t]) => t.role === 'home')?.[0];
+}
+
+/** The cluster a lab runs in: that of its first pool that resolves. */
+export function labCluster(
+  lab: Pick<DataLabSpec, 'pools'>,
+  pools: Readonly<Record<string, Pick<GpuPoolSpec, 'cluster'>>>,
+  clusters: readonly string[],
+): string | undefined {
+  const first = lab.pools.find((p) => pools[p] !== undefined);
+  return first === undefined ? undefined : poolCluster(pools[first], clusters);
+}
+
+// ---------------------------------------------------------------------------------------
+// The model
+
+/** A GPU pool with its derived facts. */
+export interface PoolModel {
+  readonly name: string;
+  readonly spec: GpuPoolSpec;
+  /** Cluster the pool's nodes belong to. */
+  readonly cluster: string;
+  readonly accelerator: AcceleratorModel;
+  /** Units one accelerator offers: devices, MIG instances or time-sliced replicas. */
+  readonly unitsPerAccelerator: number;
+  /** Units the pool offers in total; tenants' quotas count these. */
+  readonly units: number;
+  /** Whether a Slurm partition runs on the pool. */
+  readonly slurm: boolean;
+}
+
+/** A storage tier with the clusters that serve it. */
+export interface TierModel {
+  readonly name: string;
+  readonly spec: StorageTierSpec;
+  /** Clusters that get the tier, in site-file order. */
+  readonly clusters: readonly string[];
+  /** StorageClass (or bucket class) name of the tier in every cluster. */
+  readonly storageClassName: string;
+  /** Whether the tier's service runs inside its cluster (Rook-Ceph, MinIO). */
+  readonly inCluster: boolean;
+  /** Whether the tier serves buckets rather than volumes. */
+  readonly object: boolean;
+}
+
+/** A data lab with the cluster and tiers it uses. */
+export interface LabModel {
+  readonly name: string;
+  readonly spec: DataLabSpec;
+  /** Cluster the lab runs in: where its pools are. */
+  readonly cluster: string;
+  /** Tier of its volumes: its volumeTier, else the site's first home tier. */
+  readonly volumeTier?: string;
+}
+
+/** A tenant's quota in one pool, with the pool's cluster. */
+export interface TenantPoolQuota {
+  readonly pool: string;
+  readonly cluster: string;
+  readonly guaranteed: number;
+  readonly max: number;
+}
+
+/** A tenant with its quotas resolved to clusters. */
+export interface TenantModel {
+  readonly name: string;
+  readonly spec: TenantSpec;
+  readonly gpuQuotas: readonly TenantPoolQuota[];
+}
+
+/** The Slurm cluster that runs on one Kubernetes cluster. */
+export interface SlurmClusterModel {
+  /** Kubernetes cluster (key of `clusters:`) that runs it. */
+  readonly kubernetesCluster: string;
+  readonly input: SlurmRenderInput;
+  /** The files, rendered once. */
+  readonly rendering: SlurmRendering;
+}
+
+/** One Kubernetes cluster of a site and what runs on it. */
+export interface ClusterModel {
+  readonly name: string;
+  readonly kubeconfigPath: string;
+  readonly context: string;
+  /** Pools whose nodes are in the cluster. */
+  readonly pools: readonly string[];
+  /** Tiers the cluster serves. */
+  readonly tiers: readonly string[];
+  /** Labs that run in the cluster. */
+  readonly labs: readonly string[];
+  /** The Slurm cluster it runs, if any. */
+  readonly slurm?: SlurmClusterModel;
+}
+
+/** A validated site file with every derived fact computed once. */
+export interface SiteModel {
+  /** The validated site file, for fields that need no derivation. */
+  readonly spec: SiteSpec;
+  /** Where the site came from, so later problems name its file and lines. */
+  readonly source: SiteSource;
+  /** Clusters in site-file order. */
+  readonly clusters: readonly ClusterModel[];
+  readonly pools: Readonly<Record<string, PoolModel>>;
+  readonly tiers: Readonly<Record<string, TierModel>>;
+  readonly labs: Readonly<Record<string, LabModel>>;
+  readonly tenants: Readonly<Record<string, TenantModel>>;
+  /** Slurm clusters in site-file order of their Kubernetes clusters; empty without Slurm. */
+  readonly slurm: readonly SlurmClusterModel[];
+  /** The site's registry mirror in the form charts take. @default - upstream registries */
+  readonly mirror?: RegistryMirror;
+}
+
+/** The model's cluster named `name`. */
+export function clusterOf(site: SiteModel, name: string): ClusterModel {
+  const found = site.clusters.find((c) => c.name === name);
+  if (!found) throw new Error(`site ${site.spec.id} has no cluster ${name}`);
+  return found;
+}
+
+/** Thrown by {@link resolveSite} for a spec the loader would have rejected. */
+function unresolved(what: string): never {
+  throw new Error(`${what}; load site files through the loader, which reports this with file and line`);
+}
+
+/**
+ * Resolves a validated site file. Returns the model and the problems only the resolution can
+ * find (Slurm configurations that do not render); the model is undefined when there are any.
+ */
+export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSource.inMemory(`${spec.id}.yaml`)): { site?: SiteModel; problems: SiteProblem[] } {
+  const clusterNames = Object.keys(spec.clusters);
+  const slurmPools = new Set(Object.values(spec.scheduler.slurm?.partitions ?? {}).flatMap((p) => p.pools));
+
+  const pools: Record<string, PoolModel> = {};
+  for (const [name, pool] of Object.entries(spec.gpuPools)) {
+    const cluster = poolCluster(pool, clusterNames) ?? unresolved(`gpuPools.${name} names no cluster`);
+    const per = poolUnitsPerAccelerator(pool);
+    if (typeof per === 'string') unresolved(`gpuPools.${name}: ${per}`);
+    pools[name] = {
+      name,
+      spec: pool,
+      cluster,
+      accelerator: ACCELERATORS[pool.accelerator],
+      unitsPerAccelerator: per,
+      units: pool.nodes * pool.acceleratorsPerNode * per,
+      slurm: slurmPools.has(name),
+    };
+  }
+
+  const tiers: Record<string, TierModel> = {};
+  for (const [name, tier] of Object.entries(spec.storageTiers)) {
+    tiers[name] = {
+      name,
+      spec: tier,
+      clusters: tierClusters(tier, clusterNames),
+      storageClassName: tierStorageClassName(name),
+      inCluster: isInClusterBackend(tier),
+      object: isObjectBackend(tier),
+    };
+  }
+
+  const labs: Record<string, LabModel> = {};
+  for (const [name, lab] of Object.entries(spec.dataLabs)) {
+    const cluster = labCluster(lab, spec.gpuPools, clusterNames) ?? unresolved(`dataLabs.${name} names no pool of the site`);
+    const volumeTier = labVolumeTier(lab, spec.storageTiers);
+    labs[name] = { name, spec: lab, cluster, ...(volumeTier !== undefined ? { volumeTier } : {}) };
+  }
+
+  const tenants: Record<string, TenantModel> = {};
+  for (const [name, tenant] of Object.entries(spec.tenants)) {
+    const gpuQuotas = Object.entries(tenant.gpuQuota).map(([pool, q]) => ({
+      pool,
+      cluster: (pools[pool] ?? unresolved(`tenants.${name}.gpuQuota names pool ${pool}, which does not exist`)).cluster,
+      guaranteed: q.guaranteed,
+      max: q.max,
+    }));
+    tenants[name] = { name, spec: tenant, gpuQuotas };
+  }
+
+  const problems: SiteProblem[] = [];
+  const slurm: SlurmClusterModel[] = [];
+  for (const { kubernetesCluster, input } of slurmInputs(spec, pools)) {
+    try {
+      slurm.push({ kubernetesCluster, input, rendering: renderSlurm(input) });
+    } catch (e) {
+      if (!(e instanceof SlurmInputError)) throw e;
+      problems.push(...e.problems.map((p) => slurmProblem(p, source)));
+    }
+  }
+  if (problems.length > 0) return { problems };
+
+  const clusters = Object.entries(spec.clusters).map(([name, c]): ClusterModel => {
+    const s = slurm.find((x) => x.kubernetesCluster === name);
+    return {
+      name,
+      kubeconfigPath: c.kubeconfigPath,
+      context: c.context,
+      pools: Object.values(pools)
+        .filter((p) => p.cluster === name)
+        .map((p) => p.name),
+      tiers: Object.values(tiers)
+        .filter((t) => t.clusters.includes(name))
+        .map((t) => t.name),
+      labs: Object.values(labs)
+        .filter((l) => l.cluster === name)
+        .map((l) => l.name),
+      ...(s ? { slurm: s } : {}),
+    };
+  });
+
+  const m = spec.registryMirror;
+  const mirror: RegistryMirror | undefined = m
+    ? { imageRegistry: m.imageRegistry, chartRepository: m.chartRepository, pullSecretName: m.pullSecretName }
+    : undefined;
+  return { site: { spec, source, clusters, pools, tiers, labs, tenants, slurm, ...(mirror ? { mirror } : {}) }, problems: [] };
+}
+
+/** Resolves a validated site file; throws a SiteValidationError when its Slurm configuration does not render. */
+export function resolveSite(spec: SiteSpec, source?: SiteSource): SiteModel {
+  const { site, problems } = resolveSiteChecked(spec, source);
+  if (!site) throw new SiteValidationError(problems);
+  return site;
+}
+
+/**
+ * A Slurm renderer problem as a problem of the site file: the input was built from the site
+ * field by field, so each input path has one site path (see slurm-input.ts).
+ */
+function slurmProblem(p: SlurmInputProblem, source: SiteSource): SiteProblem {
+  return source.problem(sitePathOfSlurmInput(p.path), p.problem, p.got, p.fix);
+}
+
+/** Site-file path of a path in the Slurm renderer's input. */
+export function sitePathOfSlurmInput(path: readonly PathKey[]): PathKey[] {
+  const [section, name, field, ...rest] = path;
+  switch (section) {
+    case 'clusterName':
+      return ['id'];
+    case 'pools': {
+      if (name === undefined) return ['gpuPools'];
+      const pool = ['gpuPools', name];
+      switch (field) {
+        case undefined:
+        case 'name':
+          return pool;
+        case 'gpusPerNode':
+          return [...pool, 'acceleratorsPerNode'];
+        case 'memoryMiBPerNode':
+          return [...pool, 'memoryGiBPerNode'];
+        case 'gresType':
+        case 'vendor':
+          return [...pool, 'accelerator'];
+        default:
+          return [...pool, field, ...rest];
+      }
+    }
+    case 'partitions':
+      return ['scheduler', 'slurm', 'partitions', ...path.slice(1)];
+    case 'tenants': {
+      if (name === undefined) return ['tenants'];
+      if (field === 'maxUnitsByPool' && rest[0] !== undefined) return ['tenants', name, 'gpuQuota', rest[0], 'max'];
+      return ['tenants', name, 'gpuQuota'];
+    }
+    default:
+      return [...path];
+  }
+}
