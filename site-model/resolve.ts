@@ -12,7 +12,7 @@
 import { ACCELERATORS, type AcceleratorModel } from '../constructs/gpu/accelerators';
 import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import type { RegistryMirror } from '../constructs/charts/pinned-chart';
-import { tierStorageClassName } from '../constructs/storage/storage-tier';
+import { runsInCluster, servesBuckets, tierStorageClassName } from '../constructs/storage/storage-tier';
 import { renderSlurm, SlurmInputError } from '../constructs/scheduling/slurm/render';
 import type { SlurmRendering } from '../constructs/scheduling/slurm/render';
 import type { SlurmInputProblem, SlurmRenderInput } from '../constructs/scheduling/slurm/input';
@@ -50,12 +50,12 @@ export function poolUnits(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing' | 'n
 
 /** Backends whose service runs inside one Kubernetes cluster (rather than storage the site already runs). */
 export function isInClusterBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
-  return tier.backend.type === 'rook-ceph' || tier.backend.type === 'minio';
+  return runsInCluster(tier.backend);
 }
 
 /** Whether a tier serves buckets rather than volumes. */
 export function isObjectBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
-  return tier.backend.type === 'minio' || (tier.backend.type === 'rook-ceph' && tier.backend.service === 'object');
+  return servesBuckets(tier.backend);
 }
 
 /**

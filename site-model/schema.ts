@@ -6,19 +6,13 @@
  * Cross-field rules (references, capacity) live in `rules.ts`, beside the loader.
  */
 import { z } from 'zod';
+import { NAME_HINT, NAME_PATTERN } from '../constructs/core/names';
 import { ACCELERATOR_IDS } from '../constructs/gpu/accelerators';
 import { AI_FACTORY_RULES } from '../constructs/policies/pack';
 
 /** Version of the site file format this code reads. */
 export const SCHEMA_VERSION = 1;
 
-/**
- * Names used as map keys (pools, tenants, tiers, labs, clusters, partitions). They end up
- * inside Kubernetes names such as `tenant-<name>`, so they follow DNS-1123 labels with
- * room left for a prefix.
- */
-export const NAME_PATTERN = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
-const NAME_HINT = 'lower-case letters, digits and "-", starting with a letter, at most 32 characters';
 
 const name = () => z.string().regex(NAME_PATTERN, { message: `must be ${NAME_HINT}` });
 const keyedMap = <T extends z.ZodType>(value: T) => z.record(name(), value);
@@ -320,7 +314,7 @@ export const SiteSchema = z.strictObject({
     .partialRecord(
       z.enum(AI_FACTORY_RULES.map((r) => r.id) as [string, ...string[]]),
       z.record(
-        z.string().regex(/^(platform|workloads)(\/[A-Za-z0-9_.-]+)+$/, { message: 'must be a construct path such as workloads/Tenant-acme/Namespace' }),
+        z.string().regex(/^(platform|workloads)(\/[A-Za-z0-9_.-]+)+$/, { message: 'must be a construct path such as workloads/Tenant-main-acme/Namespace' }),
         z.string().min(10, { message: 'must say why the finding is acceptable (at least 10 characters)' }),
       ),
     )

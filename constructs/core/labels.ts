@@ -12,16 +12,6 @@ export function siteLabels(siteId: string, extra: Record<string, string> = {}): 
   };
 }
 
-/**
- * Checks a Kubernetes object name (DNS-1123 label) derived from site names.
- * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
- */
-export function dnsLabel(name: string): string {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
-    throw new Error(`"${name}" is not a valid Kubernetes name (DNS-1123 label: lower-case letters, digits and "-", at most 63 characters)`);
-  }
-  return name;
-}
 
 /** Label carrying the tenant name on every tenant-owned namespace. */
 export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;

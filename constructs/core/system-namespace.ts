@@ -2,7 +2,8 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
 import type { PodSecurityLevel } from '../tenancy/isolated-namespace';
-import { dnsLabel, siteLabels } from './labels';
+import { siteLabels } from './labels';
+import { dnsLabel } from './names';
 
 /**
  * A namespace for a platform component, with an explicit Pod Security level. Operators that

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { ACCELERATORS, type AcceleratorModel } from './accelerators';
 import type { ClusterTarget } from '../core/cluster-target';
 import { unitsPerGpu, type GpuSharing } from './gpu-sharing';
-import { dnsLabel, LABEL_PREFIX, siteLabels } from '../core/labels';
+import { LABEL_PREFIX, siteLabels } from '../core/labels';
+import { dnsLabel } from '../core/names';
 
 /** Node label that names a node's pool. */
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;

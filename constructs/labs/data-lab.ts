@@ -11,6 +11,7 @@ import type { JupyterProfile } from '../charts/jupyterhub/values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import type { ClusterTarget } from '../core/cluster-target';
 import { DATA_LAB_LABEL, LABEL_PREFIX, siteLabels } from '../core/labels';
+import { isSiteName } from '../core/names';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { ObjectBucket, StorageTier } from '../storage/storage-tier';
 import { IsolatedNamespace, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
@@ -277,7 +278,7 @@ function validate(props: DataLabProps): string[] {
   const problems: string[] = [];
   const gpusPerNotebook = props.gpusPerNotebook ?? 1;
   const gpusPerPool = props.gpusPerPool ?? 8;
-  if (!/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/.test(props.labName)) {
+  if (!isSiteName(props.labName)) {
     problems.push(`labName: must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "${props.labName}"`);
   }
   if (props.tenants.length === 0) problems.push('tenants: is empty, so nobody could reach the lab; pass the owning tenants');

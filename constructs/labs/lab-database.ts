@@ -5,7 +5,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { mirrorImage, type ImageMirror } from '../charts/mirror';
 import type { ClusterTarget } from '../core/cluster-target';
-import { dnsLabel } from '../core/labels';
+import { dnsLabel } from '../core/names';
 
 /**
  * PostgreSQL image of lab databases (the official image, pinned to a minor release).

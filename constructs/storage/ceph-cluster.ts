@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { toJsonObject, type JsonObject } from '../charts/json';
 import type { KubernetesObject } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
-import { dnsLabel } from '../core/labels';
+import { dnsLabel } from '../core/names';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { ROOK_NAMESPACE } from './storage-operators';

@@ -6,7 +6,8 @@ import type { CephCluster, CephStorageClassSource } from './ceph-cluster';
 import { toJsonObject } from '../charts/json';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
-import { dnsLabel, LABEL_PREFIX, siteLabels, STORAGE_ROLE_LABEL } from '../core/labels';
+import { LABEL_PREFIX, siteLabels, STORAGE_ROLE_LABEL } from '../core/labels';
+import { dnsLabel, isSiteName } from '../core/names';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { NFS_CSI_DRIVER } from './storage-operators';
@@ -369,18 +370,27 @@ export function minioVolumeGiB(capacityTiB: number, servers: number, volumesPerS
   return Math.ceil((capacityTiB * 1024) / drives / usableFraction);
 }
 
+/** Whether a backend serves buckets (MinIO, Ceph object storage) rather than volumes. */
+export function servesBuckets(backend: { readonly type: string; readonly service?: string }): boolean {
+  return backend.type === 'minio' || (backend.type === 'rook-ceph' && backend.service === 'object');
+}
+
+/** Whether a backend's service runs inside one Kubernetes cluster (Rook-Ceph, MinIO) rather than outside it. */
+export function runsInCluster(backend: { readonly type: string }): boolean {
+  return backend.type === 'rook-ceph' || backend.type === 'minio';
+}
+
 function validate(props: StorageTierProps): string[] {
   const problems: string[] = [];
   const b = props.backend;
-  if (!/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/.test(props.tierName)) {
+  if (!isSiteName(props.tierName)) {
     problems.push(`tierName: must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "${props.tierName}"`);
   }
   if (!(props.capacityTiB > 0)) problems.push(`capacityTiB: must be positive, got ${props.capacityTiB}; give the usable capacity in TiB`);
-  const servesBuckets = b.type === 'minio' || (b.type === 'rook-ceph' && b.service === 'object');
-  if (props.role === 'object' && !servesBuckets) {
+  if (props.role === 'object' && !servesBuckets(b)) {
     problems.push(`backend: role object needs a backend that serves buckets, got ${b.type}${b.type === 'rook-ceph' ? ` ${b.service}` : ''}; use rook-ceph with service object, or minio`);
   }
-  if (props.role !== 'object' && servesBuckets) {
+  if (props.role !== 'object' && servesBuckets(b)) {
     problems.push(`role: a ${b.type === 'minio' ? 'minio' : 'rook-ceph object'} backend serves buckets only, got role ${props.role}; use role object, or a volume backend`);
   }
   if (props.reclaimPolicy === 'Delete' && props.role !== 'scratch') {

@@ -2,7 +2,8 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1, type NetworkPolicyV1SpecEgress, type NetworkPolicyV1SpecIngress } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
-import { dnsLabel, LABEL_PREFIX } from '../core/labels';
+import { LABEL_PREFIX } from '../core/labels';
+import { dnsLabel } from '../core/names';
 
 /** Pod Security Admission levels. @see https://kubernetes.io/docs/concepts/security/pod-security-admission/ */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';

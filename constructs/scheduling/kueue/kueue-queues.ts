@@ -3,7 +3,8 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterTarget } from '../../core/cluster-target';
 import type { GpuNodePool } from '../../gpu/gpu-node-pool';
-import { dnsLabel, siteLabels, TENANT_LABEL } from '../../core/labels';
+import { siteLabels, TENANT_LABEL } from '../../core/labels';
+import { dnsLabel } from '../../core/names';
 import type { Tenant } from '../../tenancy/tenant';
 
 /** API version of the Kueue objects written (Kueue 0.19 serves v1beta2). */

@@ -4,6 +4,7 @@
  * The input is deliberately not the site spec: `stacks/` maps a site file onto it field by
  * field, so this folder never depends on the site file format (see STYLE.md, Layout).
  */
+import { isSiteName } from '../../core/names';
 import type { PoolFabric } from '../../gpu/gpu-node-pool';
 
 /** GPU vendors, which decide the device files in gres.conf. */
@@ -131,8 +132,6 @@ export class SlurmInputError extends Error {
 /** Slurm's hard limit on nodes in one cluster (MAX_SLURM_NODES). */
 export const MAX_SLURM_NODES = 65536;
 
-/** Pool, partition, account and QOS names: the site file's names, which Slurm accepts as they are. */
-const NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 /** Slurm ClusterName: lower case, as slurmdbd stores it. */
 const CLUSTER_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 /** GRES type: a model (`h100`) or a MIG profile (`1g.10gb`); `:` and `,` would break Gres= strings. */
@@ -156,7 +155,7 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
   const pools = new Map<string, SlurmPoolInput>();
   input.pools.forEach((pool, i) => {
     const at = ['pools', pool.name || i];
-    if (!NAME.test(pool.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', pool.name, 'rename the pool');
+    if (!isSiteName(pool.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', pool.name, 'rename the pool');
     if (pools.has(pool.name)) add([...at, 'name'], 'appears twice', pool.name, 'give every pool its own name');
     pools.set(pool.name, pool);
     if (!isCount(pool.nodes)) add([...at, 'nodes'], 'must be a whole number >= 1', pool.nodes, 'fix the node count');
@@ -193,7 +192,7 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
   const defaults: string[] = [];
   input.partitions.forEach((part, i) => {
     const at = ['partitions', part.name || i];
-    if (!NAME.test(part.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', part.name, 'rename the partition');
+    if (!isSiteName(part.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', part.name, 'rename the partition');
     if (partitionNames.has(part.name)) add([...at, 'name'], 'appears twice', part.name, 'give every partition its own name');
     partitionNames.add(part.name);
     if (part.pools.length === 0) add([...at, 'pools'], 'needs at least one pool', part.pools, 'name the pools of the partition');
@@ -201,7 +200,7 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
       if (!pools.has(p)) add([...at, 'pools'], 'names a pool that is not in this cluster', p, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
     });
     if (!(part.maxTimeHours > 0)) add([...at, 'maxTimeHours'], 'must be more than 0', part.maxTimeHours, 'set the longest wall time in hours');
-    if (part.qos !== undefined && !NAME.test(part.qos)) add([...at, 'qos'], 'must be a site-file name', part.qos, 'rename the QOS');
+    if (part.qos !== undefined && !isSiteName(part.qos)) add([...at, 'qos'], 'must be a site-file name', part.qos, 'rename the QOS');
     if (part.default) defaults.push(part.name);
   });
   if (defaults.length > 1) add(['partitions'], 'only one partition can be the default', defaults, 'set default on one partition only');
@@ -209,7 +208,7 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
   const accounts = new Set<string>();
   (input.tenants ?? []).forEach((t, i) => {
     const at = ['tenants', t.name || i];
-    if (!NAME.test(t.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', t.name, 'rename the tenant');
+    if (!isSiteName(t.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', t.name, 'rename the tenant');
     if (accounts.has(t.name)) add([...at, 'name'], 'appears twice', t.name, 'give every tenant its own name');
     accounts.add(t.name);
     if (!isCount(t.fairshare)) add([...at, 'fairshare'], 'must be a whole number >= 1', t.fairshare, 'fix the fairshare');
