@@ -80,7 +80,8 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
   });
   if (problems.length > 0) {
     fs.rmSync(partial, { recursive: true, force: true });
-    throw new SiteValidationError(problems);
+    // By file, then line: the order an operator fixes them in.
+    throw new SiteValidationError([...problems].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1)));
   }
   if (blockingFindings(findings).length > 0) {
     fs.rmSync(partial, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 export interface ResourceView {
   /** Terraform resource type, e.g. `kubernetes_namespace_v1`. */
   readonly type: string;
-  /** Construct path, e.g. `de-jaif-workloads/Tenant-acme/Namespace/Namespace`. */
+  /** Construct path, e.g. `de-jaif-workloads/Tenant-main-acme/Namespace/Namespace`. */
   readonly path: string;
   /** The construct, for suppressions and annotations. */
   readonly construct: IConstruct;

@@ -1,8 +1,8 @@
-/** Rules of the site as a whole: state backend, assumptions and policy suppressions. */
+/**
+ * Rules of the site as a whole: state backend and assumptions. (Policy suppressions are
+ * checked by the schema for their form, and against the built stacks for what they name.)
+ */
 import type { RuleContext } from './context';
-
-/** Layers a policy suppression path can start with: the stacks of a site. */
-export const SUPPRESSION_LAYERS = ['platform', 'workloads'] as const;
 
 function hasPath(raw: unknown, dotted: string): boolean {
   let current: unknown = raw;
@@ -21,23 +21,5 @@ export function siteWideRules(ctx: RuleContext): void {
   }
   for (const key of Object.keys(spec.assumptions ?? {})) {
     if (!hasPath(raw, key)) ctx.add(['assumptions', key], 'names a field that the file does not have', key, 'use the dotted path of an existing field, e.g. gpuPools.main.nodes');
-  }
-  // Whether the rest of a suppression path names a construct is only known once the
-  // stacks are built (see stacks/site.ts); the layer can be checked here, with the rest.
-  for (const [ruleId, byPath] of Object.entries(spec.policySuppressions ?? {})) {
-    for (const constructPath of Object.keys(byPath ?? {})) {
-      const layer = constructPath.split('/')[0];
-      if (!(SUPPRESSION_LAYERS as readonly string[]).includes(layer)) {
-        ctx.problems.push(
-          ctx.source.problem(
-            ['policySuppressions', ruleId, constructPath],
-            `must start with the layer of a stack (${SUPPRESSION_LAYERS.join(' or ')})`,
-            constructPath,
-            'use a path printed in a finding, without the site id prefix (e.g. workloads/Tenant-main-acme/Namespace)',
-            true,
-          ),
-        );
-      }
-    }
   }
 }

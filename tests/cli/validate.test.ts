@@ -99,6 +99,22 @@ describe('policy suppressions in the site file', () => {
     expect(report.text).toMatch(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-nobody: names no construct of the site, got "workloads\/Tenant-nobody"/);
   });
 
+  test('a dangling suppression names its real file and the line of its entry, beside the file\'s other problems', () => {
+    const file = path.join(dir, 'xx-minimal.yaml');
+    fs.writeFileSync(file, fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
+    // A second file with a schema problem: both files' problems come out of one run.
+    fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', kind: 'lab' }));
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('workloads/Tenant-nobody')) + 1;
+    const kindLine = fixtureText().split('\n').findIndex((l) => l.startsWith('kind:')) + 1;
+    expect(line).toBeGreaterThan(1);
+    const report = validateCatalogue(dir);
+    expect(report.ok).toBe(false);
+    expect(report.text.split('\n').filter((l) => l.startsWith(dir))).toEqual([
+      `${file}:${line} policySuppressions.AIF-TEN-2.workloads/Tenant-nobody: names no construct of the site, got "workloads/Tenant-nobody"; use a path printed in a finding, without the site id prefix (e.g. workloads/Tenant-main-acme/Namespace)`,
+      `${path.join(dir, 'xx-second.yaml')}:${kindLine} kind: must be one of factory, gigafactory, got "lab"; use one of factory, gigafactory`,
+    ]);
+  });
+
   test('the rule id and a real reason are checked with the schema', () => {
     expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-main-acme': 'a good reason here' } } })).toEqual([
       expect.stringMatching(/policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/),
