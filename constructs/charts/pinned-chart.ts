@@ -1,3 +1,4 @@
+import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../core/names';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -12,9 +13,9 @@ import type { ClusterTarget } from '../core/cluster-target';
 export type { RegistryMirror } from './mirror';
 
 /** Helm release names: a DNS-1123 subdomain of at most 53 characters. */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RELEASE_NAME = DNS_SUBDOMAIN_PATTERN;
+const DNS_LABEL = DNS_LABEL_PATTERN;
+const DNS_SUBDOMAIN = DNS_SUBDOMAIN_PATTERN;
 const IMAGE_REGISTRY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
 
 /**

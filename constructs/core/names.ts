@@ -24,6 +24,12 @@ export function isSiteName(name: string): boolean {
  */
 export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * A Kubernetes DNS-1123 subdomain (Secret, Helm release names), without its length limit.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+ */
+export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /** Checks a Kubernetes object name derived from site names, and returns it. */
 export function dnsLabel(name: string): string {
   if (!DNS_LABEL_PATTERN.test(name)) {

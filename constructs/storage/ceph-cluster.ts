@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { toJsonObject, type JsonObject } from '../charts/json';
 import type { KubernetesObject } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
-import { dnsLabel } from '../core/names';
+import { DNS_LABEL_PATTERN, dnsLabel } from '../core/names';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { ROOK_NAMESPACE } from './storage-operators';
@@ -226,7 +226,7 @@ export class CephCluster extends Construct {
 
   private checkNew(name: string, capacityTiB: number): void {
     const problems: string[] = [];
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) problems.push(`name must be a DNS-1123 label, got "${name}"`);
+    if (!DNS_LABEL_PATTERN.test(name)) problems.push(`name must be a DNS-1123 label, got "${name}"`);
     const all = [...this.blockPools, ...this.filesystems, ...this.objectStores].map((p) => p.name);
     if (all.includes(name)) problems.push(`a pool, filesystem or object store named "${name}" already exists; give every tier its own name`);
     if (!(capacityTiB > 0)) problems.push(`capacityTiB must be positive, got ${capacityTiB}`);

@@ -7,7 +7,7 @@ import { toJsonObject } from '../charts/json';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
 import { LABEL_PREFIX, siteLabels, STORAGE_ROLE_LABEL } from '../core/labels';
-import { dnsLabel, isSiteName } from '../core/names';
+import { DNS_LABEL_PATTERN, dnsLabel, isSiteName } from '../core/names';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { NFS_CSI_DRIVER } from './storage-operators';
@@ -287,7 +287,7 @@ export class StorageTier extends Construct {
   grantBucket(namespace: IsolatedNamespace, name: string): ObjectBucket {
     const problems: string[] = [];
     if (this.kind !== 'object' || !this.endpoint) problems.push(`tier ${this.tierName} has role ${this.role} and serves volumes, not buckets; grant buckets on an object tier`);
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) problems.push(`bucket name must be a DNS-1123 label, got "${name}"`);
+    if (!DNS_LABEL_PATTERN.test(name)) problems.push(`bucket name must be a DNS-1123 label, got "${name}"`);
     const bucketName = `${namespace.name}-${name}`;
     if (bucketName.length > 63) problems.push(`bucket name ${bucketName} is longer than 63 characters; use a shorter name`);
     const id = `Bucket-${namespace.name}-${name}`;
