@@ -32,7 +32,9 @@ function measure(site: SiteModel): SiteMeasure {
   const run = timed(() => {
     const app = Testing.app();
     const stacks = addSiteStacks(app, site);
-    return [stacks.platform, stacks.workloads].map((s) => JSON.parse(Testing.synth(s)) as { resource?: Record<string, Record<string, Record<string, unknown>>> });
+    return [stacks.platform, stacks.workloads].map(
+      (s) => JSON.parse(Testing.synth(s)) as { resource?: Record<string, Record<string, Record<string, unknown>>> },
+    );
   });
   let resources = 0;
   let largestBytes = 0;
@@ -81,14 +83,20 @@ for (const nodes of [100, 10_000]) {
 
 console.log('\n# Slurm at 100,000 GPUs: the largest object that carries its configuration');
 const slurmAt100k: [string, (doc: FixtureDoc) => void][] = [
-  ['12,500 x 8 H100, switch tree (32 nodes/leaf, 32 leaves/spine)', (doc) => {
-    doc.gpuPools.h100.fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
-    doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
-  }],
-  ['24,984 x 4 GB300 NVL72 (99,936 GPUs), blocks of 18', (doc) => {
-    Object.assign(doc.gpuPools.h100, { accelerator: 'nvidia-gb300-nvl72', nodes: 24_984, acceleratorsPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } });
-    doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
-  }],
+  [
+    '12,500 x 8 H100, switch tree (32 nodes/leaf, 32 leaves/spine)',
+    (doc) => {
+      doc.gpuPools.h100.fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
+      doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+    },
+  ],
+  [
+    '24,984 x 4 GB300 NVL72 (99,936 GPUs), blocks of 18',
+    (doc) => {
+      Object.assign(doc.gpuPools.h100, { accelerator: 'nvidia-gb300-nvl72', nodes: 24_984, acceleratorsPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } });
+      doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+    },
+  ],
 ];
 for (const [what, change] of slurmAt100k) {
   const m = measure(fixtureWithNodes(12_500, change));
@@ -106,7 +114,9 @@ for (const site of load.value) {
   total += m.resources;
   totalMs += m.ms;
   const gpus = Object.values(spec.gpuPools).reduce((n, p) => n + p.nodes * p.acceleratorsPerNode, 0);
-  console.log(`  ${spec.id.padEnd(24)} ${String(gpus).padStart(7)} GPUs  ${String(m.resources).padStart(4)} resources  ${m.ms.toFixed(0).padStart(5)} ms  largest ${kib(m.largestBytes).padStart(10)} (${m.largestWhat})`);
+  console.log(
+    `  ${spec.id.padEnd(24)} ${String(gpus).padStart(7)} GPUs  ${String(m.resources).padStart(4)} resources  ${m.ms.toFixed(0).padStart(5)} ms  largest ${kib(m.largestBytes).padStart(10)} (${m.largestWhat})`,
+  );
 }
 console.log(`  total: ${total} resources in ${totalMs.toFixed(0)} ms (${(totalMs / Math.max(total, 1)).toFixed(2)} ms/resource)`);
 console.log('\nKubernetes objects and Helm release Secrets must stay well under 1 MiB each.');

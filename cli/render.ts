@@ -52,7 +52,9 @@ export function renderSite(options: RenderOptions): RenderReport {
   const file = path.join(options.sitesDir, `${options.site}.yaml`);
   const spec = site.spec;
   if (site.slurm.length === 0) {
-    return fail(`${file}: site ${spec.id} does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`);
+    return fail(
+      `${file}: site ${spec.id} does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`,
+    );
   }
 
   // Loading rendered the Slurm configuration once, in the site model.
@@ -61,7 +63,7 @@ export function renderSite(options: RenderOptions): RenderReport {
   const outDir = path.resolve(options.outDir ?? path.join('render.out', spec.id));
   const perCluster = renderings.length > 1;
   const entries = renderings.flatMap(({ cluster, rendering }) =>
-    Object.entries(filesOf(rendering)).map(([name, text]) => ({ rel: perCluster ? path.join(cluster, name) : name, text: text as string })),
+    Object.entries(filesOf(rendering)).map(([name, text]) => ({ rel: perCluster ? path.join(cluster, name) : name, text: text })),
   );
   writeFolderAtomically(outDir, entries);
 
@@ -70,7 +72,10 @@ export function renderSite(options: RenderOptions): RenderReport {
   const lines = files.map((f) => `${path.relative(process.cwd(), f.path).padEnd(width)}  ${f.bytes.toLocaleString('en-US').padStart(9)} bytes`);
   const notes = renderings.flatMap(({ cluster, rendering }) => rendering.notes.map((n) => `note: cluster ${cluster}: ${n}`));
   const summary = renderings
-    .map(({ cluster, rendering }) => `Slurm cluster ${rendering.clusterName} (Kubernetes cluster ${cluster}): ${Object.keys(rendering.nodeSets).length} NodeSet(s), topology ${rendering.topologyPlugin ?? 'none'}`)
+    .map(
+      ({ cluster, rendering }) =>
+        `Slurm cluster ${rendering.clusterName} (Kubernetes cluster ${cluster}): ${Object.keys(rendering.nodeSets).length} NodeSet(s), topology ${rendering.topologyPlugin ?? 'none'}`,
+    )
     .join('\n');
   return { ok: true, text: [summary, ...lines, ...notes].join('\n'), files };
 }

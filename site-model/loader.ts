@@ -140,7 +140,7 @@ export function loadCatalogue(dir: string, only?: string): SiteModel[] {
   const checks = checkCatalogue(dir, only);
   const problems = checks.flatMap((c) => c.problems);
   if (problems.length > 0) throw new SiteValidationError(problems);
-  return checks.map((c) => c.site as SiteModel);
+  return checks.map((c) => c.site!);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ function knownKeys(fieldPath: readonly PathKey[], raw: unknown): string[] {
         const disc = current.discriminator;
         const match = current.options.find((o) => {
           const field = disc ? o._zod.def.shape?.[disc]?._zod.def : undefined;
-          return field && value && (field.values ?? [field.value]).includes(value[disc as string]);
+          return field && value && (field.values ?? [field.value]).includes(value[disc!]);
         });
         current = (match ?? current.options[0])._zod.def;
       } else return current;
@@ -277,8 +277,7 @@ function knownKeys(fieldPath: readonly PathKey[], raw: unknown): string[] {
   def = unwrap(def, []);
   for (let i = 0; i < fieldPath.length; i++) {
     const key = fieldPath[i];
-    const next =
-      def.type === 'object' ? def.shape?.[String(key)]?._zod.def : def.type === 'record' ? def.valueType?._zod.def : def.element?._zod.def;
+    const next = def.type === 'object' ? def.shape?.[String(key)]?._zod.def : def.type === 'record' ? def.valueType?._zod.def : def.element?._zod.def;
     if (!next) return [];
     def = unwrap(next, fieldPath.slice(0, i + 1));
   }
@@ -315,7 +314,7 @@ function partialSite(raw: Record<string, unknown>): Partial<SiteSpec> {
       out[key] = kept;
     }
   }
-  return out as Partial<SiteSpec>;
+  return out;
 }
 
 /** The value schema of a keyed map (through default/optional wrappers), if `field` is one. */

@@ -29,10 +29,7 @@ export function formatProblem(p: SiteProblem): string {
 /** Thrown when one or more site files are invalid; carries every problem found. */
 export class SiteValidationError extends Error {
   constructor(public readonly problems: readonly SiteProblem[]) {
-    super(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in site files:\n` +
-        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in site files:\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n'));
     this.name = 'SiteValidationError';
   }
 }

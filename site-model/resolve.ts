@@ -70,10 +70,7 @@ export function tierClusters(tier: Pick<StorageTierSpec, 'backend' | 'cluster'>,
 }
 
 /** The tier a lab keeps its volumes on: its volumeTier, else the site's first home tier. */
-export function labVolumeTier(
-  lab: Pick<DataLabSpec, 'volumeTier'>,
-  tiers: Readonly<Record<string, Pick<StorageTierSpec, 'role'>>>,
-): string | undefined {
+export function labVolumeTier(lab: Pick<DataLabSpec, 'volumeTier'>, tiers: Readonly<Record<string, Pick<StorageTierSpec, 'role'>>>): string | undefined {
   return lab.volumeTier ?? Object.entries(tiers).find(([, t]) => t.role === 'home')?.[0];
 }
 

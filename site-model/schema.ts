@@ -13,7 +13,6 @@ import { AI_FACTORY_RULES } from '../constructs/policies/pack';
 /** Version of the site file format this code reads. */
 export const SCHEMA_VERSION = 1;
 
-
 const name = () => z.string().regex(NAME_PATTERN, { message: `must be ${NAME_HINT}` });
 const keyedMap = <T extends z.ZodType>(value: T) => z.record(name(), value);
 const positiveInt = () => z.number().int().min(1);
@@ -66,7 +65,7 @@ export const FabricSchema = z.strictObject({
  * exclusive, MIG instances when cut with MIG, and GPUs times replicas when time-sliced.
  */
 export const GpuPoolSchema = z.strictObject({
-  cluster: name().optional().describe('Cluster the pool belongs to. Default: the site\'s only cluster.'),
+  cluster: name().optional().describe("Cluster the pool belongs to. Default: the site's only cluster."),
   accelerator: z.enum(ACCELERATOR_IDS as [string, ...string[]]).describe('Accelerator model id.'),
   nodes: positiveInt().describe('Number of nodes in the pool.'),
   acceleratorsPerNode: z.number().int().min(1).max(16).describe('Accelerators per node.'),
@@ -140,7 +139,10 @@ export const StorageBackendSchema = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('nfs'),
       server: nonEmpty().describe('NFS server host name or address.'),
-      share: z.string().regex(/^\//, { message: 'must be an absolute export path such as /export/home' }).describe('Exported path; every volume is a sub-directory of it.'),
+      share: z
+        .string()
+        .regex(/^\//, { message: 'must be an absolute export path such as /export/home' })
+        .describe('Exported path; every volume is a sub-directory of it.'),
     })
     .describe('An NFS export, provisioned through csi-driver-nfs.'),
   z
@@ -148,7 +150,9 @@ export const StorageBackendSchema = z.discriminatedUnion('type', [
       type: z.literal('minio'),
       servers: z.number().int().min(1).default(4),
       volumesPerServer: z.number().int().min(1).default(4),
-      volumeStorageClass: nonEmpty().optional().describe('StorageClass of the MinIO server volumes, e.g. local disks through DirectPV. Default: the cluster\'s default StorageClass.'),
+      volumeStorageClass: nonEmpty()
+        .optional()
+        .describe("StorageClass of the MinIO server volumes, e.g. local disks through DirectPV. Default: the cluster's default StorageClass."),
     })
     .describe('A MinIO tenant run by the MinIO operator inside the cluster.'),
 ]);
@@ -160,14 +164,30 @@ export const StorageTierSchema = z.strictObject({
   backend: StorageBackendSchema,
   cluster: name()
     .optional()
-    .describe('Cluster that gets the tier. Default: every cluster for csi and nfs; the only cluster for rook-ceph and minio, which must name it when the site has several.'),
+    .describe(
+      'Cluster that gets the tier. Default: every cluster for csi and nfs; the only cluster for rook-ceph and minio, which must name it when the site has several.',
+    ),
 });
 
 export const TENANT_KINDS = ['startup', 'sme', 'industry', 'academia', 'public'] as const;
 export const SECTORS = [
-  'healthcare', 'life-sciences', 'finance', 'manufacturing', 'energy', 'mobility', 'public-sector',
-  'defence', 'research', 'education', 'media', 'language', 'climate', 'space', 'agriculture',
-  'cybersecurity', 'other',
+  'healthcare',
+  'life-sciences',
+  'finance',
+  'manufacturing',
+  'energy',
+  'mobility',
+  'public-sector',
+  'defence',
+  'research',
+  'education',
+  'media',
+  'language',
+  'climate',
+  'space',
+  'agriculture',
+  'cybersecurity',
+  'other',
 ] as const;
 
 /** GPU quota of a tenant in one pool. */
@@ -194,7 +214,7 @@ export const TenantSchema = z.strictObject({
       members: z.array(nonEmpty()).default([]),
       viewers: z.array(nonEmpty()).default([]),
     })
-    .describe('OIDC groups bound to admin, edit and view in the tenant\'s namespaces.'),
+    .describe("OIDC groups bound to admin, edit and view in the tenant's namespaces."),
   gpuQuota: keyedMap(GpuQuotaSchema).default({}).describe('Quota per GPU pool.'),
   storageQuotaTiB: keyedMap(z.number().min(0)).default({}).describe('Quota per storage tier, TiB.'),
   internetEgress: z.boolean().optional().describe('Allow egress to the internet. Default: false for healthcare, true otherwise.'),
@@ -205,12 +225,16 @@ export const DataLabSchema = z.strictObject({
   tenants: z.array(name()).min(1).describe('Tenants that own and may reach the lab.'),
   sector: z.enum(SECTORS).optional(),
   sensitive: z.boolean().optional().describe('No internet egress, data stays in the lab. Default: true for healthcare.'),
-  pools: z.array(name()).min(1).describe('GPU pools the lab\'s notebooks may use, all in one cluster; one notebook profile per pool.'),
+  pools: z.array(name()).min(1).describe("GPU pools the lab's notebooks may use, all in one cluster; one notebook profile per pool."),
   objectTier: name().describe('Storage tier (role object) for buckets and artifacts.'),
-  volumeTier: name().optional().describe('Storage tier for notebook home volumes and the lab database. Default: the site\'s home tier.'),
+  volumeTier: name().optional().describe("Storage tier for notebook home volumes and the lab database. Default: the site's home tier."),
   gpusPerNotebook: z.number().int().min(1).max(16).default(1).describe('GPU units each notebook gets.'),
-  gpusPerPool: z.number().int().min(1).default(8).describe('GPU units the lab\'s notebooks may hold at once in each of its pools (its ResourceQuota).'),
-  volumeQuotaTiB: z.number().positive().default(1).describe('Storage the lab may claim on its volume tier, TiB; counted against the tier capacity with the tenants\' quotas.'),
+  gpusPerPool: z.number().int().min(1).default(8).describe("GPU units the lab's notebooks may hold at once in each of its pools (its ResourceQuota)."),
+  volumeQuotaTiB: z
+    .number()
+    .positive()
+    .default(1)
+    .describe("Storage the lab may claim on its volume tier, TiB; counted against the tier capacity with the tenants' quotas."),
 });
 
 /** An image and chart mirror for sovereign or air-gapped installs. */
@@ -238,8 +262,8 @@ export const StateSchema = z.discriminatedUnion('backend', [
   z.strictObject({
     backend: z.literal('kubernetes'),
     namespace: name().default('terraform-state'),
-    kubeconfigPath: nonEmpty().optional().describe('Default: the first cluster\'s kubeconfig.'),
-    context: nonEmpty().optional().describe('Default: the first cluster\'s context.'),
+    kubeconfigPath: nonEmpty().optional().describe("Default: the first cluster's kubeconfig."),
+    context: nonEmpty().optional().describe("Default: the first cluster's context."),
   }),
   z
     .strictObject({ backend: z.literal('pg') })
@@ -257,22 +281,21 @@ export const OidcEndpointsSchema = z.strictObject({
 /** The site's identity provider, as the API server and the data labs use it. */
 export const IdentitySchema = z.strictObject({
   oidcGroupPrefix: z.string().default('oidc:').describe('Prefix the API server adds to OIDC group names.'),
-  oidcIssuerUrl: z
-    .url()
-    .optional()
-    .describe('OIDC issuer; JupyterHub in every data lab signs users in with it. Required when the site has data labs.'),
+  oidcIssuerUrl: z.url().optional().describe('OIDC issuer; JupyterHub in every data lab signs users in with it. Required when the site has data labs.'),
   oidcEndpoints: OidcEndpointsSchema.optional().describe(
     'Authorization, token and userinfo endpoints. Default: Keycloak paths under the issuer (<issuer>/protocol/openid-connect/auth, /token, /userinfo).',
   ),
   oidcUsernameClaim: nonEmpty().default('preferred_username').describe('Claim that names a user.'),
-  oidcGroupsClaim: nonEmpty().default('groups').describe('Claim that lists a user\'s groups, matched against the tenants\' oidcGroups.'),
+  oidcGroupsClaim: nonEmpty().default('groups').describe("Claim that lists a user's groups, matched against the tenants' oidcGroups."),
   oidcIssuerCidrs: z
     .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR such as 192.0.2.0/24' }))
     .default([])
-    .describe('Public address ranges of the issuer that lab hubs must reach (TCP 443) when it is outside the private ranges. Default: none, an on-site issuer.'),
+    .describe(
+      'Public address ranges of the issuer that lab hubs must reach (TCP 443) when it is outside the private ranges. Default: none, an on-site issuer.',
+    ),
   notebookClient: z
     .strictObject({
-      clientId: nonEmpty().default('jupyterhub').describe('OIDC client id of the labs\' JupyterHub.'),
+      clientId: nonEmpty().default('jupyterhub').describe("OIDC client id of the labs' JupyterHub."),
       secret: SecretRefSchema.default({ name: 'jupyterhub-oidc', key: 'client-secret' }).describe('Secret, in every lab namespace, with the client secret.'),
     })
     .prefault({})

@@ -139,4 +139,3 @@ function slurmTenant(
     organization: tenant.kind,
   };
 }
-

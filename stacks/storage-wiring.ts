@@ -91,7 +91,8 @@ export function addStoragePlatform(
             dependsOn: after,
           })
         : undefined;
-    const argoCrds = cluster.labs.length > 0 ? new ArgoWorkflowsCrds(scope, ids('ArgoWorkflowsCrds', cluster.name), { target, siteId: spec.id, mirror }) : undefined;
+    const argoCrds =
+      cluster.labs.length > 0 ? new ArgoWorkflowsCrds(scope, ids('ArgoWorkflowsCrds', cluster.name), { target, siteId: spec.id, mirror }) : undefined;
     result[target.name] = { operators, argoCrds };
   }
   return result;

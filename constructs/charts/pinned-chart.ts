@@ -117,10 +117,14 @@ function validate<C extends ChartId>(props: PinnedChartProps<C>, releaseName: st
   const problems: string[] = [];
   // Names may be tokens (e.g. a namespace resource's metadata.name); Terraform checks those.
   if (!Token.isUnresolved(releaseName) && (releaseName.length > 53 || !RELEASE_NAME.test(releaseName))) {
-    problems.push(`releaseName: is not a valid Helm release name (DNS-1123 subdomain, at most 53 characters), got "${releaseName}"; use lower-case letters, digits, "-" and "."`);
+    problems.push(
+      `releaseName: is not a valid Helm release name (DNS-1123 subdomain, at most 53 characters), got "${releaseName}"; use lower-case letters, digits, "-" and "."`,
+    );
   }
   if (!Token.isUnresolved(namespace) && !DNS_LABEL.test(namespace)) {
-    problems.push(`namespace: is not a valid Kubernetes namespace (DNS-1123 label), got "${namespace}"; use lower-case letters, digits and "-", at most 63 characters`);
+    problems.push(
+      `namespace: is not a valid Kubernetes namespace (DNS-1123 label), got "${namespace}"; use lower-case letters, digits and "-", at most 63 characters`,
+    );
   }
   if (!Number.isInteger(timeout) || timeout <= 0) {
     problems.push(`timeoutSeconds: must be a positive whole number of seconds, got ${timeout}; e.g. 600`);
@@ -128,7 +132,9 @@ function validate<C extends ChartId>(props: PinnedChartProps<C>, releaseName: st
   const mirror = props.mirror;
   if (mirror) {
     if (!IMAGE_REGISTRY.test(mirror.imageRegistry)) {
-      problems.push(`mirror.imageRegistry: must be a registry host with optional path and no scheme, got "${mirror.imageRegistry}"; e.g. registry.example.eu/mirror`);
+      problems.push(
+        `mirror.imageRegistry: must be a registry host with optional path and no scheme, got "${mirror.imageRegistry}"; e.g. registry.example.eu/mirror`,
+      );
     }
     if (!/^(oci|https):\/\/\S+$/.test(mirror.chartRepository)) {
       problems.push(`mirror.chartRepository: must start with oci:// or https://, got "${mirror.chartRepository}"; e.g. oci://registry.example.eu/charts`);

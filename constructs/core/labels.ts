@@ -12,7 +12,6 @@ export function siteLabels(siteId: string, extra: Record<string, string> = {}): 
   };
 }
 
-
 /** Label carrying the tenant name on every tenant-owned namespace. */
 export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;
 /** Label carrying the data lab name on every lab namespace. */

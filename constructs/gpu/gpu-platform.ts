@@ -82,7 +82,7 @@ export class GpuPlatform extends Construct {
     const unsupported = props.pools.filter((p) => p.model.vendor !== 'NVIDIA' && p.model.vendor !== 'AMD');
     if (unsupported.length > 0) {
       throw new Error(
-        `GpuPlatform: pools ${unsupported.map((p) => `${p.poolName} (${p.model.id})`).join(', ')} need an operator this project does not pin yet`
+        `GpuPlatform: pools ${unsupported.map((p) => `${p.poolName} (${p.model.id})`).join(', ')} need an operator this project does not pin yet`,
       );
     }
     const rdma = props.pools.some((p) => p.interconnect === 'infiniband' || p.interconnect === 'roce');
@@ -166,7 +166,7 @@ export class GpuPlatform extends Construct {
           sriovNetworkOperator: { enabled: false },
           upgradeCRDs: true,
         },
-        this.nvidia ? [this.nvidia.release] : []
+        this.nvidia ? [this.nvidia.release] : [],
       );
     }
   }

@@ -8,9 +8,7 @@ import { ACCELERATORS } from './accelerators';
 
 /** Sharing modes of a GPU pool. */
 export type GpuSharing =
-  | { readonly mode: 'exclusive' }
-  | { readonly mode: 'mig'; readonly profile: string }
-  | { readonly mode: 'time-slicing'; readonly replicas: number };
+  { readonly mode: 'exclusive' } | { readonly mode: 'mig'; readonly profile: string } | { readonly mode: 'time-slicing'; readonly replicas: number };
 
 /** Compute slices of a MIG-capable GPU. */
 export const MIG_COMPUTE_SLICES = 7;

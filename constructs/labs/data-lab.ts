@@ -189,7 +189,12 @@ export class DataLab extends Construct {
     // Who may reach the lab: its tenants, on the service ports, and the trusted sources.
     for (const tenant of props.tenants) this.allowTenant(tenant);
     for (const source of props.trustedSources ?? []) namespace.allowIngressFrom(`From-${source}`, source);
-    allowControlPlaneEgress(this, { target: props.target, namespace, apiServerCidrs: props.apiServerCidrs ?? PRIVATE_RANGES, issuerCidrs: props.oidc.issuerCidrs ?? [] });
+    allowControlPlaneEgress(this, {
+      target: props.target,
+      namespace,
+      apiServerCidrs: props.apiServerCidrs ?? PRIVATE_RANGES,
+      issuerCidrs: props.oidc.issuerCidrs ?? [],
+    });
 
     this.buckets = {
       landing: props.objectTier.grantBucket(namespace, 'landing'),
@@ -248,7 +253,9 @@ export class DataLab extends Construct {
       values: labArgoWorkflowsValues({ artifacts: this.buckets.artifacts }),
     });
 
-    const bucketSecrets = Object.values(this.buckets).filter((b) => b.claim === undefined).map((b) => b.credentialsSecret);
+    const bucketSecrets = Object.values(this.buckets)
+      .filter((b) => b.claim === undefined)
+      .map((b) => b.credentialsSecret);
     this.requiredSecrets = [...new Set([props.oidc.clientSecret.name, this.database.credentialsSecret, lakefsSecret, ...bucketSecrets])];
   }
 
@@ -284,17 +291,29 @@ function validate(props: DataLabProps): string[] {
   if (props.tenants.length === 0) problems.push('tenants: is empty, so nobody could reach the lab; pass the owning tenants');
   if (props.pools.length === 0) problems.push('pools: is empty, so JupyterHub would offer no notebook profile; pass at least one GPU pool');
   for (const pool of props.pools) {
-    if (pool.target.name !== props.target.name) problems.push(`pools: pool ${pool.poolName} is in cluster ${pool.target.name}, but the lab is in cluster ${props.target.name}; use pools of the lab's cluster`);
-    if (gpusPerPool > pool.schedulableUnits) problems.push(`gpusPerPool: ${gpusPerPool} exceeds the ${pool.schedulableUnits} units of pool ${pool.poolName}; lower it`);
+    if (pool.target.name !== props.target.name)
+      problems.push(
+        `pools: pool ${pool.poolName} is in cluster ${pool.target.name}, but the lab is in cluster ${props.target.name}; use pools of the lab's cluster`,
+      );
+    if (gpusPerPool > pool.schedulableUnits)
+      problems.push(`gpusPerPool: ${gpusPerPool} exceeds the ${pool.schedulableUnits} units of pool ${pool.poolName}; lower it`);
   }
   if (!Number.isInteger(gpusPerNotebook) || gpusPerNotebook < 1) problems.push(`gpusPerNotebook: must be a whole number >= 1, got ${gpusPerNotebook}`);
-  if (!Number.isInteger(gpusPerPool) || gpusPerPool < gpusPerNotebook) problems.push(`gpusPerPool: must be a whole number >= gpusPerNotebook (${gpusPerNotebook}), got ${gpusPerPool}`);
+  if (!Number.isInteger(gpusPerPool) || gpusPerPool < gpusPerNotebook)
+    problems.push(`gpusPerPool: must be a whole number >= gpusPerNotebook (${gpusPerNotebook}), got ${gpusPerPool}`);
   if (props.objectTier.kind !== 'object') problems.push(`objectTier: tier ${props.objectTier.tierName} has role ${props.objectTier.role}; pass an object tier`);
-  if (props.objectTier.target.name !== props.target.name) problems.push(`objectTier: tier ${props.objectTier.tierName} serves cluster ${props.objectTier.target.name}, but the lab is in cluster ${props.target.name}; buckets are claimed inside one cluster`);
-  if (props.volumeTier && props.volumeTier.kind === 'object') problems.push(`volumeTier: tier ${props.volumeTier.tierName} serves buckets; pass a file or block tier`);
-  if (props.volumeTier && props.volumeTier.target.name !== props.target.name) problems.push(`volumeTier: tier ${props.volumeTier.tierName} serves cluster ${props.volumeTier.target.name}, but the lab is in cluster ${props.target.name}`);
+  if (props.objectTier.target.name !== props.target.name)
+    problems.push(
+      `objectTier: tier ${props.objectTier.tierName} serves cluster ${props.objectTier.target.name}, but the lab is in cluster ${props.target.name}; buckets are claimed inside one cluster`,
+    );
+  if (props.volumeTier?.kind === 'object') problems.push(`volumeTier: tier ${props.volumeTier.tierName} serves buckets; pass a file or block tier`);
+  if (props.volumeTier && props.volumeTier.target.name !== props.target.name)
+    problems.push(
+      `volumeTier: tier ${props.volumeTier.tierName} serves cluster ${props.volumeTier.target.name}, but the lab is in cluster ${props.target.name}`,
+    );
   if (!(props.volumeQuotaTiB === undefined || props.volumeQuotaTiB > 0)) problems.push(`volumeQuotaTiB: must be positive, got ${props.volumeQuotaTiB}`);
   if (!/^https:\/\/\S+$/.test(props.oidc.issuerUrl)) problems.push(`oidc.issuerUrl: must be an https:// URL, got "${props.oidc.issuerUrl}"`);
-  if (props.groups.admins.length + props.groups.members.length === 0) problems.push('groups: has no admins or members, so nobody could sign in to JupyterHub; pass the tenants\' OIDC groups');
+  if (props.groups.admins.length + props.groups.members.length === 0)
+    problems.push("groups: has no admins or members, so nobody could sign in to JupyterHub; pass the tenants' OIDC groups");
   return problems;
 }

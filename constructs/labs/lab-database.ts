@@ -76,7 +76,8 @@ export class LabDatabase extends Construct {
     super(scope, id);
     const problems: string[] = [];
     if (props.databases.length === 0) problems.push('databases: is empty; name at least one database');
-    for (const db of props.databases) if (!/^[a-z][a-z0-9_]{0,62}$/.test(db)) problems.push(`databases: "${db}" is not a plain PostgreSQL identifier; use lower-case letters, digits and _`);
+    for (const db of props.databases)
+      if (!/^[a-z][a-z0-9_]{0,62}$/.test(db)) problems.push(`databases: "${db}" is not a plain PostgreSQL identifier; use lower-case letters, digits and _`);
     const size = props.storageGiB ?? 50;
     if (!Number.isInteger(size) || size < 1) problems.push(`storageGiB: must be a whole number >= 1, got ${size}`);
     if (problems.length > 0) throw new Error(`LabDatabase ${this.node.path}: ${problems.join('; ')}`);
@@ -93,7 +94,12 @@ export class LabDatabase extends Construct {
       provider: props.target.kubernetes,
       metadata: { name: 'postgres-init', namespace: ns, labels },
       // The image creates the first database itself and runs these scripts once, on an empty volume.
-      data: { '10-databases.sql': props.databases.slice(1).map((db) => `CREATE DATABASE ${db};`).join('\n') },
+      data: {
+        '10-databases.sql': props.databases
+          .slice(1)
+          .map((db) => `CREATE DATABASE ${db};`)
+          .join('\n'),
+      },
       dependsOn: after,
     });
 

@@ -75,7 +75,12 @@ export function addLabQuota(scope: Construct, props: LabQuotaProps): LabQuota {
  *
  * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
  */
-export function labQuotaHard(pools: readonly GpuNodePool[], gpusPerPool: number, volumeClass: string | undefined, volumeQuotaTiB: number): Record<string, string> {
+export function labQuotaHard(
+  pools: readonly GpuNodePool[],
+  gpusPerPool: number,
+  volumeClass: string | undefined,
+  volumeQuotaTiB: number,
+): Record<string, string> {
   const byResource = new Map<string, number>();
   let cpu = 0;
   let memoryGiB = 0;

@@ -54,7 +54,10 @@ export function labLakefsValues(props: LakefsLabValuesProps): LakefsLabValues {
       fromSecret('DB_USER', database.credentialsSecret, 'username'),
       fromSecret('DB_PASSWORD', database.credentialsSecret, 'password'),
       // Kubernetes expands $(VAR) from the variables above, so the URL is built in the pod.
-      { name: 'LAKEFS_DATABASE_POSTGRES_CONNECTION_STRING', value: `postgres://$(DB_USER):$(DB_PASSWORD)@${database.host}:${database.port}/lakefs?sslmode=disable` },
+      {
+        name: 'LAKEFS_DATABASE_POSTGRES_CONNECTION_STRING',
+        value: `postgres://$(DB_USER):$(DB_PASSWORD)@${database.host}:${database.port}/lakefs?sslmode=disable`,
+      },
       fromSecret('LAKEFS_BLOCKSTORE_S3_CREDENTIALS_ACCESS_KEY_ID', curated.credentialsSecret, 'AWS_ACCESS_KEY_ID'),
       fromSecret('LAKEFS_BLOCKSTORE_S3_CREDENTIALS_SECRET_ACCESS_KEY', curated.credentialsSecret, 'AWS_SECRET_ACCESS_KEY'),
     ],

@@ -23,9 +23,7 @@ export interface RuleContext {
 
 /** What a rule answers for one resource. */
 export type RuleResult =
-  | { readonly status: 'not-applicable' }
-  | { readonly status: 'compliant' }
-  | { readonly status: 'non-compliant'; readonly details: readonly string[] };
+  { readonly status: 'not-applicable' } | { readonly status: 'compliant' } | { readonly status: 'non-compliant'; readonly details: readonly string[] };
 
 export const NOT_APPLICABLE: RuleResult = { status: 'not-applicable' };
 export const COMPLIANT: RuleResult = { status: 'compliant' };

@@ -201,7 +201,12 @@ export class CephCluster extends Construct {
       name,
       spec: {
         metadataPool: { failureDomain: 'host', replicated: { size: this.replicas } },
-        dataPool: { failureDomain: 'host', erasureCoded: { dataChunks: 2, codingChunks: 1 }, parameters: { bulk: 'true' }, quotas: { maxSize: quota(capacityTiB) } },
+        dataPool: {
+          failureDomain: 'host',
+          erasureCoded: { dataChunks: 2, codingChunks: 1 },
+          parameters: { bulk: 'true' },
+          quotas: { maxSize: quota(capacityTiB) },
+        },
         preservePoolsOnDelete: true,
         gateway: {
           port: 80,

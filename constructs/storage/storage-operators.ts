@@ -76,7 +76,9 @@ export class StorageOperators extends Construct {
   constructor(scope: Construct, id: string, props: StorageOperatorsProps) {
     super(scope, id);
     if (!props.nfs && !props.rookCeph && !props.minio) {
-      throw new Error(`StorageOperators ${this.node.path}: nfs, rookCeph and minio are all false, got no operator to install; set at least one, or leave the construct out`);
+      throw new Error(
+        `StorageOperators ${this.node.path}: nfs, rookCeph and minio are all false, got no operator to install; set at least one, or leave the construct out`,
+      );
     }
     this.target = props.target;
     const monitors = props.serviceMonitors ?? true;

@@ -227,7 +227,10 @@ export class StorageTier extends Construct {
           this.endpoint = { url: store.url, namespace: store.namespace, podPort: store.podPort };
           this.storageClass = this.bucketClass(store);
         } else {
-          const source = backend.service === 'block' ? ceph.addBlockPool(`aif-${props.tierName}`, props.capacityTiB) : ceph.addFilesystem(`aif-${props.tierName}`, props.capacityTiB);
+          const source =
+            backend.service === 'block'
+              ? ceph.addBlockPool(`aif-${props.tierName}`, props.capacityTiB)
+              : ceph.addFilesystem(`aif-${props.tierName}`, props.capacityTiB);
           this.storageClass = this.volumeClass(source.provisioner, source.parameters, props.mountOptions);
         }
         break;
@@ -286,13 +289,15 @@ export class StorageTier extends Construct {
    */
   grantBucket(namespace: IsolatedNamespace, name: string): ObjectBucket {
     const problems: string[] = [];
-    if (this.kind !== 'object' || !this.endpoint) problems.push(`tier ${this.tierName} has role ${this.role} and serves volumes, not buckets; grant buckets on an object tier`);
+    if (this.kind !== 'object' || !this.endpoint)
+      problems.push(`tier ${this.tierName} has role ${this.role} and serves volumes, not buckets; grant buckets on an object tier`);
     if (!DNS_LABEL_PATTERN.test(name)) problems.push(`bucket name must be a DNS-1123 label, got "${name}"`);
     const bucketName = `${namespace.name}-${name}`;
     if (bucketName.length > 63) problems.push(`bucket name ${bucketName} is longer than 63 characters; use a shorter name`);
     const id = `Bucket-${namespace.name}-${name}`;
     if (this.node.tryFindChild(id) || this.minioBuckets.includes(bucketName)) problems.push(`namespace ${namespace.name} already has a bucket named ${name}`);
-    if (problems.length > 0 || !this.endpoint) throw new Error(`StorageTier ${this.tierName}: grantBucket(${namespace.name}, ${name}):\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0 || !this.endpoint)
+      throw new Error(`StorageTier ${this.tierName}: grantBucket(${namespace.name}, ${name}):\n  ${problems.join('\n  ')}`);
 
     const endpoint = this.endpoint;
     // One policy per object-store namespace, whatever the number of buckets or tiers there.
@@ -388,10 +393,14 @@ function validate(props: StorageTierProps): string[] {
   }
   if (!(props.capacityTiB > 0)) problems.push(`capacityTiB: must be positive, got ${props.capacityTiB}; give the usable capacity in TiB`);
   if (props.role === 'object' && !servesBuckets(b)) {
-    problems.push(`backend: role object needs a backend that serves buckets, got ${b.type}${b.type === 'rook-ceph' ? ` ${b.service}` : ''}; use rook-ceph with service object, or minio`);
+    problems.push(
+      `backend: role object needs a backend that serves buckets, got ${b.type}${b.type === 'rook-ceph' ? ` ${b.service}` : ''}; use rook-ceph with service object, or minio`,
+    );
   }
   if (props.role !== 'object' && servesBuckets(b)) {
-    problems.push(`role: a ${b.type === 'minio' ? 'minio' : 'rook-ceph object'} backend serves buckets only, got role ${props.role}; use role object, or a volume backend`);
+    problems.push(
+      `role: a ${b.type === 'minio' ? 'minio' : 'rook-ceph object'} backend serves buckets only, got role ${props.role}; use role object, or a volume backend`,
+    );
   }
   if (props.reclaimPolicy === 'Delete' && props.role !== 'scratch') {
     problems.push(`reclaimPolicy: only scratch may delete volumes with their claims, got Delete for role ${props.role}; leave it unset (Retain)`);
@@ -403,13 +412,16 @@ function validate(props: StorageTierProps): string[] {
   if (b.type === 'nfs' && b.server.trim() === '') problems.push('backend.server: is empty; give the NFS server host name');
   if (b.type === 'minio') {
     if (!Number.isInteger(b.servers) || b.servers < 1) problems.push(`backend.servers: must be a whole number >= 1, got ${b.servers}`);
-    if (!Number.isInteger(b.volumesPerServer) || b.volumesPerServer < 1) problems.push(`backend.volumesPerServer: must be a whole number >= 1, got ${b.volumesPerServer}`);
+    if (!Number.isInteger(b.volumesPerServer) || b.volumesPerServer < 1)
+      problems.push(`backend.volumesPerServer: must be a whole number >= 1, got ${b.volumesPerServer}`);
     if (b.servers * b.volumesPerServer < 4) {
       problems.push(`backend: MinIO needs at least 4 volumes for erasure coding, got ${b.servers} x ${b.volumesPerServer}; add servers or volumes per server`);
     }
   }
   if (b.type === 'rook-ceph' && b.cluster.target.name !== props.target.name) {
-    problems.push(`backend.cluster: the Ceph cluster runs in cluster ${b.cluster.target.name}, but the tier is for cluster ${props.target.name}; pass the Ceph cluster of the same cluster`);
+    problems.push(
+      `backend.cluster: the Ceph cluster runs in cluster ${b.cluster.target.name}, but the tier is for cluster ${props.target.name}; pass the Ceph cluster of the same cluster`,
+    );
   }
   return problems;
 }

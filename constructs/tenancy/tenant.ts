@@ -11,7 +11,9 @@ import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../core/labels';
 export type TenantKind = 'startup' | 'sme' | 'industry' | 'academia' | 'public';
 
 /** Object-count defaults by tenant kind; larger organisations run more objects. */
-export const TENANT_OBJECT_LIMITS: Readonly<Record<TenantKind, { pods: number; services: number; pvcs: number; configmaps: number; secrets: number; jobs: number }>> = {
+export const TENANT_OBJECT_LIMITS: Readonly<
+  Record<TenantKind, { pods: number; services: number; pvcs: number; configmaps: number; secrets: number; jobs: number }>
+> = {
   startup: { pods: 200, services: 20, pvcs: 50, configmaps: 100, secrets: 100, jobs: 200 },
   sme: { pods: 200, services: 20, pvcs: 50, configmaps: 100, secrets: 100, jobs: 200 },
   industry: { pods: 1000, services: 50, pvcs: 200, configmaps: 300, secrets: 300, jobs: 1000 },

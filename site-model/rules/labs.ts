@@ -22,7 +22,12 @@ export function labRules(ctx: RuleContext): void {
     lab.pools.forEach((p, i) => {
       const c = poolSpecs[p] ? ctx.poolCluster(p) : undefined;
       if (c !== undefined && cluster !== undefined && c !== cluster) {
-        ctx.add([...at, 'pools', i], `is in cluster ${c}, but a lab runs in one cluster and its first pool ${firstPool} is in ${cluster}`, p, `use pools of cluster ${cluster} only, or split the lab`);
+        ctx.add(
+          [...at, 'pools', i],
+          `is in cluster ${c}, but a lab runs in one cluster and its first pool ${firstPool} is in ${cluster}`,
+          p,
+          `use pools of cluster ${cluster} only, or split the lab`,
+        );
       }
     });
     for (const field of ['objectTier', 'volumeTier'] as const) {
@@ -42,18 +47,33 @@ export function labRules(ctx: RuleContext): void {
       }
       const served = tierSpec ? tierClusters(tierSpec, clusters) : [];
       if (tierSpec && cluster !== undefined && served.length > 0 && !served.includes(cluster)) {
-        ctx.add([...at, field], `is served in cluster ${served.join(', ')}, but the lab runs in cluster ${cluster} (where its pools are)`, tier, `use a tier of cluster ${cluster}, or set that tier's cluster to ${cluster}`);
+        ctx.add(
+          [...at, field],
+          `is served in cluster ${served.join(', ')}, but the lab runs in cluster ${cluster} (where its pools are)`,
+          tier,
+          `use a tier of cluster ${cluster}, or set that tier's cluster to ${cluster}`,
+        );
       }
     }
     const volumeTier = labVolumeTier(lab, tierSpecs);
     if (lab.volumeTier === undefined && volumeTier !== undefined && cluster !== undefined) {
       const served = tierClusters(tierSpecs[volumeTier], clusters);
       if (served.length > 0 && !served.includes(cluster)) {
-        ctx.add(at, `keeps its volumes on the home tier ${volumeTier}, which is served in cluster ${served.join(', ')}, not in the lab's cluster ${cluster}`, ctx.described('no volumeTier'), `set volumeTier: to a tier of cluster ${cluster}`);
+        ctx.add(
+          at,
+          `keeps its volumes on the home tier ${volumeTier}, which is served in cluster ${served.join(', ')}, not in the lab's cluster ${cluster}`,
+          ctx.described('no volumeTier'),
+          `set volumeTier: to a tier of cluster ${cluster}`,
+        );
       }
     }
     if (lab.gpusPerNotebook > lab.gpusPerPool) {
-      ctx.add([...at, 'gpusPerNotebook'], `must not exceed gpusPerPool (${lab.gpusPerPool}), or no notebook could start`, lab.gpusPerNotebook, `lower it, or raise gpusPerPool to at least ${lab.gpusPerNotebook}`);
+      ctx.add(
+        [...at, 'gpusPerNotebook'],
+        `must not exceed gpusPerPool (${lab.gpusPerPool}), or no notebook could start`,
+        lab.gpusPerNotebook,
+        `lower it, or raise gpusPerPool to at least ${lab.gpusPerNotebook}`,
+      );
     }
     lab.pools.forEach((p) => {
       const capacity = capacities.get(p);

@@ -6,7 +6,8 @@ import type { RuleContext } from './context';
 /** Checks the clusters and GPU pools of a site file. */
 export function poolRules(ctx: RuleContext): void {
   const { raw, clusters, pools } = ctx;
-  if ('clusters' in raw && clusters.length === 0) ctx.add(['clusters'], 'needs at least one cluster', raw.clusters, 'add a cluster with kubeconfigPath and context');
+  if ('clusters' in raw && clusters.length === 0)
+    ctx.add(['clusters'], 'needs at least one cluster', raw.clusters, 'add a cluster with kubeconfigPath and context');
   if ('gpuPools' in raw && pools.length === 0) ctx.add(['gpuPools'], 'needs at least one GPU pool', raw.gpuPools, 'add a pool');
 
   for (const [name, pool] of Object.entries(ctx.spec.gpuPools ?? {})) {
@@ -23,11 +24,17 @@ export function poolRules(ctx: RuleContext): void {
         ctx.add([...at, 'fabric'], 'describes no structure', fabric, 'set nodesPerLeafSwitch, nodesPerNvlinkDomain or both');
       }
       if (fabric.leafSwitchesPerSpine !== undefined && fabric.nodesPerLeafSwitch === undefined) {
-        ctx.add([...at, 'fabric', 'leafSwitchesPerSpine'], 'needs nodesPerLeafSwitch to place nodes under leaves', fabric.leafSwitchesPerSpine, 'add nodesPerLeafSwitch');
+        ctx.add(
+          [...at, 'fabric', 'leafSwitchesPerSpine'],
+          'needs nodesPerLeafSwitch to place nodes under leaves',
+          fabric.leafSwitchesPerSpine,
+          'add nodesPerLeafSwitch',
+        );
       }
       for (const field of ['nodesPerLeafSwitch', 'nodesPerNvlinkDomain'] as const) {
         const n = fabric[field];
-        if (n !== undefined && n > pool.nodes) ctx.add([...at, 'fabric', field], `is larger than the pool (${pool.nodes} nodes)`, n, `use at most ${pool.nodes}`);
+        if (n !== undefined && n > pool.nodes)
+          ctx.add([...at, 'fabric', field], `is larger than the pool (${pool.nodes} nodes)`, n, `use at most ${pool.nodes}`);
       }
     }
     const model = ACCELERATORS[pool.accelerator];

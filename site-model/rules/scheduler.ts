@@ -13,7 +13,12 @@ export function schedulerRules(ctx: RuleContext): void {
   if (partitions.length === 0) ctx.add(at, 'needs at least one partition', scheduler.slurm.partitions, 'add a partition over one of your pools');
   const defaults = partitions.filter(([, p]) => p.default).map(([n]) => n);
   if (defaults.length > 1) {
-    ctx.add([...at, defaults[1], 'default'], 'only one partition can be the default', ctx.described(defaults.join(' and ')), 'set default: true on one partition only');
+    ctx.add(
+      [...at, defaults[1], 'default'],
+      'only one partition can be the default',
+      ctx.described(defaults.join(' and ')),
+      'set default: true on one partition only',
+    );
   }
   for (const [name, partition] of partitions) {
     const clusters = new Set<string>();
@@ -27,7 +32,12 @@ export function schedulerRules(ctx: RuleContext): void {
     });
     // Slinky runs a partition's slurmd pods in the cluster of their controller.
     if (clusters.size > 1) {
-      ctx.add([...at, name, 'pools'], `a partition runs in one Kubernetes cluster but its pools are in ${[...clusters].join(' and ')}`, partition.pools, 'split the partition by cluster');
+      ctx.add(
+        [...at, name, 'pools'],
+        `a partition runs in one Kubernetes cluster but its pools are in ${[...clusters].join(' and ')}`,
+        partition.pools,
+        'split the partition by cluster',
+      );
     }
   }
 }

@@ -20,6 +20,7 @@ export function siteWideRules(ctx: RuleContext): void {
     ctx.add(['state', 'backend'], 'local state is only allowed on a development site', 'local', 'use s3, kubernetes or pg, or set development: true');
   }
   for (const key of Object.keys(spec.assumptions ?? {})) {
-    if (!hasPath(raw, key)) ctx.add(['assumptions', key], 'names a field that the file does not have', key, 'use the dotted path of an existing field, e.g. gpuPools.main.nodes');
+    if (!hasPath(raw, key))
+      ctx.add(['assumptions', key], 'names a field that the file does not have', key, 'use the dotted path of an existing field, e.g. gpuPools.main.nodes');
   }
 }

@@ -8,16 +8,31 @@ export function storageRules(ctx: RuleContext): void {
   for (const [name, tier] of Object.entries(ctx.spec.storageTiers ?? {})) {
     const at = ['storageTiers', name];
     if (tier.role === 'object' && !isObjectBackend(tier)) {
-      ctx.add([...at, 'backend', 'type'], `role object needs a backend that serves buckets, but ${tier.backend.type} serves volumes`, tier.backend.type, 'use rook-ceph with service: object, or minio');
+      ctx.add(
+        [...at, 'backend', 'type'],
+        `role object needs a backend that serves buckets, but ${tier.backend.type} serves volumes`,
+        tier.backend.type,
+        'use rook-ceph with service: object, or minio',
+      );
     }
     if (tier.role !== 'object' && isObjectBackend(tier)) {
-      ctx.add([...at, 'role'], 'this backend serves buckets only, so the tier must have role object', tier.role, 'set role: object, or use a csi, nfs or rook-ceph block or filesystem backend');
+      ctx.add(
+        [...at, 'role'],
+        'this backend serves buckets only, so the tier must have role object',
+        tier.role,
+        'set role: object, or use a csi, nfs or rook-ceph block or filesystem backend',
+      );
     }
     if (tier.cluster !== undefined && !clusters.includes(tier.cluster)) {
       ctx.add([...at, 'cluster'], 'names a cluster that the site does not declare', tier.cluster, `use one of ${ctx.list(clusters)}`);
     }
     if (tier.cluster === undefined && isInClusterBackend(tier) && clusters.length > 1) {
-      ctx.add(at, `must name its cluster: a ${tier.backend.type} backend runs inside one cluster and the site has several`, ctx.described('no cluster'), `add cluster: with one of ${ctx.list(clusters)}`);
+      ctx.add(
+        at,
+        `must name its cluster: a ${tier.backend.type} backend runs inside one cluster and the site has several`,
+        ctx.described('no cluster'),
+        `add cluster: with one of ${ctx.list(clusters)}`,
+      );
     }
   }
 }

@@ -53,7 +53,7 @@ export function tenantRules(ctx: RuleContext): void {
   // Guaranteed quotas must fit unless the site oversubscribes explicitly.
   const gpuRatio = spec.oversubscription?.gpu ?? 1;
   for (const [pool, { sum, by }] of guaranteedByPool) {
-    const capacity = capacities.get(pool) as number;
+    const capacity = capacities.get(pool)!;
     if (sum <= capacity * gpuRatio) continue;
     ctx.add(
       ['tenants', by[by.length - 1], 'gpuQuota', pool, 'guaranteed'],

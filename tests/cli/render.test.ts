@@ -53,7 +53,9 @@ describe('npm run render', () => {
     const report = renderSite({ site: 'eu-ref-gigafactory', sitesDir: path.join(ROOT, 'sites'), outDir: out });
     expect(report.ok).toBe(true);
     expect(fs.readdirSync(out).sort()).toEqual(['inference', 'training']);
-    expect(fs.readFileSync(path.join(out, 'training', 'slurm.conf'), 'utf8')).toMatch(/^PartitionName=training Nodes=training Default=YES MaxTime=7-00:00:00 QOS=frontier State=UP$/m);
+    expect(fs.readFileSync(path.join(out, 'training', 'slurm.conf'), 'utf8')).toMatch(
+      /^PartitionName=training Nodes=training Default=YES MaxTime=7-00:00:00 QOS=frontier State=UP$/m,
+    );
   });
 
   test('an unknown site is refused with a suggestion', () => {
@@ -86,10 +88,16 @@ describe('npm run render', () => {
     const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: path.join(dir, 'out') });
     expect(report.ok).toBe(false);
     const file = path.join(sites, 'xx-minimal.yaml');
-    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('nodesPerNvlinkDomain')) + 1;
+    const line =
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('nodesPerNvlinkDomain')) + 1;
     expect(line).toBeGreaterThan(1);
     expect(report.text).toMatch(new RegExp(`^${file}:${line} gpuPools\\.h100\\.fabric\\.nodesPerNvlinkDomain: 5 nodes leave a last NVLink domain of 1 nodes`));
-    expect(report.text).toMatch(/\n\S+xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.gpu\.pools: mixes pools with NVLink domains \(h100\) and without \(hgx\)/);
+    expect(report.text).toMatch(
+      /\n\S+xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.gpu\.pools: mixes pools with NVLink domains \(h100\) and without \(hgx\)/,
+    );
     expect(report.text).toMatch(/\n\n2 problem\(s\) in site files$/);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });

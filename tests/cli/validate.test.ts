@@ -38,7 +38,9 @@ describe('npm run validate', () => {
       site.workloads.tenants.main.acme.namespace.node.tryRemoveChild('DefaultDeny');
     });
     expect(report.ok).toBe(false);
-    expect(report.text).toMatch(/^error AIF-TEN-1 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n  The tenant namespace has no default-deny NetworkPolicy/);
+    expect(report.text).toMatch(
+      /^error AIF-TEN-1 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n {2}The tenant namespace has no default-deny NetworkPolicy/,
+    );
     expect(report.text).toMatch(/\n\n1 policy violation\(s\)$/);
   });
 
@@ -55,7 +57,10 @@ describe('npm run validate', () => {
 
   test('a tenant added to a catalogue site appears, fully isolated, in its workloads stack', () => {
     const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'de-jaif.yaml'), 'utf8'));
-    doc.setIn(['tenants', 'new-startup'], doc.createNode({ kind: 'startup', oidcGroups: { admins: ['ns-admins'] }, gpuQuota: { booster: { guaranteed: 8, max: 32 } } }));
+    doc.setIn(
+      ['tenants', 'new-startup'],
+      doc.createNode({ kind: 'startup', oidcGroups: { admins: ['ns-admins'] }, gpuQuota: { booster: { guaranteed: 8, max: 32 } } }),
+    );
     const file = path.join(dir, 'de-jaif.yaml');
     fs.rmSync(path.join(dir, 'xx-minimal.yaml'));
     fs.writeFileSync(file, doc.toString());
@@ -64,7 +69,10 @@ describe('npm run validate', () => {
     const { workloads } = synthSite(loadSiteFile(file));
     const ns = resourceNamed(workloads, 'kubernetes_namespace_v1', 'tenant-new-startup') as { metadata: { labels: Record<string, string> } };
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(resourceNamed(workloads, 'kubernetes_network_policy_v1', 'default-deny', 'tenant-new-startup').spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
+    expect(resourceNamed(workloads, 'kubernetes_network_policy_v1', 'default-deny', 'tenant-new-startup').spec).toEqual({
+      pod_selector: {},
+      policy_types: ['Ingress', 'Egress'],
+    });
     const quota = resourceNamed(workloads, 'kubernetes_resource_quota_v1', 'tenant-quota', 'tenant-new-startup') as { spec: { hard: Record<string, string> } };
     expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe('32');
     const bindings = resources(workloads, 'kubernetes_role_binding_v1').filter((b) => (b.metadata as { namespace: string }).namespace === 'tenant-new-startup');
@@ -88,24 +96,36 @@ describe('policy suppressions in the site file', () => {
     );
     const report = validateCatalogue(dir, undefined, undefined, removeQuota);
     expect(report.ok).toBe(true);
-    expect(report.text).toMatch(/^ok  xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n/);
-    expect(report.text).toMatch(/\n  reason: quota enforced by the site admission webhook\n/);
+    expect(report.text).toMatch(
+      /^ok {2}xx-minimal: .*; 0 warning\(s\), 1 suppressed\nsuppressed AIF-TEN-2 xx-minimal-workloads\/Tenant-main-acme\/Namespace\/Namespace\n/,
+    );
+    expect(report.text).toMatch(/\n {2}reason: quota enforced by the site admission webhook\n/);
   });
 
   test('a suppression that names no construct is an error', () => {
-    fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
+    fs.writeFileSync(
+      path.join(dir, 'xx-minimal.yaml'),
+      fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }),
+    );
     const report = validateCatalogue(dir);
     expect(report.ok).toBe(false);
     expect(report.text).toMatch(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-nobody: names no construct of the site, got "workloads\/Tenant-nobody"/);
   });
 
-  test('a dangling suppression names its real file and the line of its entry, beside the file\'s other problems', () => {
+  test("a dangling suppression names its real file and the line of its entry, beside the file's other problems", () => {
     const file = path.join(dir, 'xx-minimal.yaml');
     fs.writeFileSync(file, fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
     // A second file with a schema problem: both files' problems come out of one run.
     fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', kind: 'lab' }));
-    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('workloads/Tenant-nobody')) + 1;
-    const kindLine = fixtureText().split('\n').findIndex((l) => l.startsWith('kind:')) + 1;
+    const line =
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('workloads/Tenant-nobody')) + 1;
+    const kindLine =
+      fixtureText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('kind:')) + 1;
     expect(line).toBeGreaterThan(1);
     const report = validateCatalogue(dir);
     expect(report.ok).toBe(false);
@@ -117,10 +137,14 @@ describe('policy suppressions in the site file', () => {
 
   test('the rule id and a real reason are checked with the schema', () => {
     expect(problemsOf({ policySuppressions: { 'NO-SUCH-RULE': { 'workloads/Tenant-main-acme': 'a good reason here' } } })).toEqual([
-      expect.stringMatching(/policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/),
+      expect.stringMatching(
+        /policySuppressions\.NO-SUCH-RULE: is not a field of this section, got "NO-SUCH-RULE"; remove it; the fields here are AIF-TEN-1, AIF-TEN-2, .*AIF-STO-1$/,
+      ),
     ]);
     expect(problemsOf({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-main-acme': 'because' } } })).toEqual([
-      expect.stringMatching(/policySuppressions\.AIF-TEN-2\.workloads\/Tenant-main-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/),
+      expect.stringMatching(
+        /policySuppressions\.AIF-TEN-2\.workloads\/Tenant-main-acme: must be at least 10 characters, got "because"; change it to at least 10 characters$/,
+      ),
     ]);
   });
 });

@@ -19,9 +19,7 @@ describe('site file loader', () => {
   });
 
   test('a missing required field names the field and where to add it', () => {
-    expect(problemsOf({ city: null })).toEqual([
-      `${FILE}:1 city: is required (string), got nothing; add city: to the top level`,
-    ]);
+    expect(problemsOf({ city: null })).toEqual([`${FILE}:1 city: is required (string), got nothing; add city: to the top level`]);
   });
 
   test('a misspelt field is reported at its own line with a suggestion', () => {
@@ -50,7 +48,9 @@ describe('site file loader', () => {
 
   test('a map key that is not a valid name is rejected', () => {
     expect(problemsOf({ tenants: { Acme_Corp: { kind: 'sme', oidcGroups: {} } } })).toEqual([
-      expect.stringMatching(/tenants\.Acme_Corp: the name must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "Acme_Corp"; rename the key$/),
+      expect.stringMatching(
+        /tenants\.Acme_Corp: the name must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "Acme_Corp"; rename the key$/,
+      ),
     ]);
   });
 
@@ -117,8 +117,18 @@ describe('site file loader', () => {
     });
 
     test('MIG and time-slicing quotas count instances and replicas', () => {
-      expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'mig', profile: '1g.10gb' } } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 200, max: 224 } } } } })).toEqual([]);
-      expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'time-slicing', replicas: 4 } } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 129, max: 129 } } } } })).toEqual([
+      expect(
+        problemsOf({
+          gpuPools: { h100: { sharing: { mode: 'mig', profile: '1g.10gb' } } },
+          tenants: { acme: { gpuQuota: { h100: { guaranteed: 200, max: 224 } } } },
+        }),
+      ).toEqual([]);
+      expect(
+        problemsOf({
+          gpuPools: { h100: { sharing: { mode: 'time-slicing', replicas: 4 } } },
+          tenants: { acme: { gpuQuota: { h100: { guaranteed: 129, max: 129 } } } },
+        }),
+      ).toEqual([
         expect.stringMatching(/guaranteed quotas on pool h100 add up to 129 \(acme\) but the pool offers 128/),
         expect.stringMatching(/max: exceeds the capacity of pool h100 \(128\), got 129/),
       ]);
@@ -126,7 +136,9 @@ describe('site file loader', () => {
 
     test('a MIG profile must fit the accelerator', () => {
       expect(problemsOf({ gpuPools: { h100: { sharing: { mode: 'mig', profile: '1g.100gb' } } } })).toEqual([
-        expect.stringMatching(/gpuPools\.h100\.sharing\.profile: the profile does not fit: 1g.100gb needs 100 GB but the GPU has 80 GB, got "1g.100gb"; choose a smaller profile$/),
+        expect.stringMatching(
+          /gpuPools\.h100\.sharing\.profile: the profile does not fit: 1g.100gb needs 100 GB but the GPU has 80 GB, got "1g.100gb"; choose a smaller profile$/,
+        ),
       ]);
       expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi300x', sharing: { mode: 'mig', profile: '1g.10gb' } } } })).toEqual([
         expect.stringMatching(/gpuPools\.h100\.sharing\.mode: amd-mi300x does not support MIG, got "mig"; use exclusive or time-slicing$/),
@@ -135,20 +147,32 @@ describe('site file loader', () => {
 
     test('accelerators without a pinned operator are rejected at validation', () => {
       expect(problemsOf({ gpuPools: { h100: { accelerator: 'intel-gaudi3' } } })).toEqual([
-        expect.stringMatching(/gpuPools\.h100\.accelerator: Intel accelerators are not yet supported: the project pins no operator chart for them, got "intel-gaudi3"; use an NVIDIA or AMD accelerator/),
+        expect.stringMatching(
+          /gpuPools\.h100\.accelerator: Intel accelerators are not yet supported: the project pins no operator chart for them, got "intel-gaudi3"; use an NVIDIA or AMD accelerator/,
+        ),
       ]);
     });
 
     test('an MI250X counts as two devices, as Kubernetes and Slurm see it', () => {
-      expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 32 } } } } })).toEqual([]);
-      expect(problemsOf({ gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } }, tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 33 } } } } })).toEqual([
-        expect.stringMatching(/max: exceeds the capacity of pool h100 \(32\), got 33/),
-      ]);
+      expect(
+        problemsOf({
+          gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } },
+          tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 32 } } } },
+        }),
+      ).toEqual([]);
+      expect(
+        problemsOf({
+          gpuPools: { h100: { accelerator: 'amd-mi250x', acceleratorsPerNode: 4 } },
+          tenants: { acme: { gpuQuota: { h100: { guaranteed: 8, max: 33 } } } },
+        }),
+      ).toEqual([expect.stringMatching(/max: exceeds the capacity of pool h100 \(32\), got 33/)]);
     });
 
     test('storage quotas must fit the tier capacity', () => {
       expect(problemsOf({ tenants: { acme: { storageQuotaTiB: { project: 150 } } } })).toEqual([
-        expect.stringMatching(/tenants\.acme\.storageQuotaTiB\.project: storage quotas on tier project add up to 150 TiB \(acme\) but the tier holds 100 TiB, got 150; lower the quotas or set oversubscription.storage to at least 1.5$/),
+        expect.stringMatching(
+          /tenants\.acme\.storageQuotaTiB\.project: storage quotas on tier project add up to 150 TiB \(acme\) but the tier holds 100 TiB, got 150; lower the quotas or set oversubscription.storage to at least 1.5$/,
+        ),
       ]);
     });
 
@@ -168,7 +192,9 @@ describe('site file loader', () => {
       };
       expect(problemsOf(slurm)).toEqual([
         expect.stringMatching(/scheduler\.slurm\.partitions\.big\.pools\.0: names a GPU pool that does not exist, got "h200"; use one of h100$/),
-        expect.stringMatching(/scheduler\.slurm\.partitions\.big\.default: only one partition can be the default, got gpu and big; set default: true on one partition only$/),
+        expect.stringMatching(
+          /scheduler\.slurm\.partitions\.big\.default: only one partition can be the default, got gpu and big; set default: true on one partition only$/,
+        ),
       ]);
     });
 
@@ -177,7 +203,15 @@ describe('site file loader', () => {
         clusters: { edge: { kubeconfigPath: 'k', context: 'c' } },
         gpuPools: {
           h100: { cluster: 'main' },
-          edge: { cluster: 'edge', accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet' },
+          edge: {
+            cluster: 'edge',
+            accelerator: 'nvidia-h100-sxm',
+            nodes: 2,
+            acceleratorsPerNode: 8,
+            cpusPerNode: 64,
+            memoryGiBPerNode: 1024,
+            interconnect: 'ethernet',
+          },
         },
         scheduler: { slurm: { partitions: { all: { pools: ['h100', 'edge'], default: true, maxTimeHours: 24 } } } },
       };
@@ -198,7 +232,9 @@ describe('site file loader', () => {
 
     test('local state needs a development site', () => {
       expect(problemsOf({ state: { backend: 'local' } })).toEqual([
-        expect.stringMatching(/state\.backend: local state is only allowed on a development site, got "local"; use s3, kubernetes or pg, or set development: true$/),
+        expect.stringMatching(
+          /state\.backend: local state is only allowed on a development site, got "local"; use s3, kubernetes or pg, or set development: true$/,
+        ),
       ]);
       expect(problemsOf({ state: { backend: 'local' }, development: true })).toEqual([]);
     });

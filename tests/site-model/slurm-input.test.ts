@@ -47,8 +47,24 @@ describe('the Slurm inputs of the site model', () => {
       ...SLURM_PATCH,
       gpuPools: {
         h100: { fabric: { nodesPerLeafSwitch: 2 } },
-        mig: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet', sharing: { mode: 'mig', profile: '1g.10gb' } },
-        ts: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 96, memoryGiBPerNode: 1536, interconnect: 'roce', sharing: { mode: 'time-slicing', replicas: 4 } },
+        mig: {
+          accelerator: 'nvidia-h100-sxm',
+          nodes: 2,
+          acceleratorsPerNode: 8,
+          cpusPerNode: 112,
+          memoryGiBPerNode: 2048,
+          interconnect: 'ethernet',
+          sharing: { mode: 'mig', profile: '1g.10gb' },
+        },
+        ts: {
+          accelerator: 'amd-mi300x',
+          nodes: 2,
+          acceleratorsPerNode: 8,
+          cpusPerNode: 96,
+          memoryGiBPerNode: 1536,
+          interconnect: 'roce',
+          sharing: { mode: 'time-slicing', replicas: 4 },
+        },
         kueue: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet' },
       },
       scheduler: { slurm: { partitions: { ...SLURM_PATCH.scheduler.slurm.partitions, small: { pools: ['mig', 'ts'], maxTimeHours: 2, qos: 'short' } } } },
@@ -63,7 +79,9 @@ describe('the Slurm inputs of the site model', () => {
     expect(input?.pools[2]).toMatchObject({ vendor: 'amd', gresType: 'mi300x', sharing: { mode: 'shard', sharesPerGpu: 4 } });
     expect(input?.partitions[1]).toEqual({ name: 'small', pools: ['mig', 'ts'], default: false, maxTimeHours: 2, qos: 'short' });
     // 8 GPUs on h100 + 14 MIG instances / 7 + 8 shards / 4 = 12 GPU equivalents
-    expect(input?.tenants).toEqual([{ name: 'acme', fairshare: 12, maxUnitsByPool: { h100: 16, mig: 28, ts: 16 }, description: 'acme', organization: 'startup' }]);
+    expect(input?.tenants).toEqual([
+      { name: 'acme', fairshare: 12, maxUnitsByPool: { h100: 16, mig: 28, ts: 16 }, description: 'acme', organization: 'startup' },
+    ]);
   });
 
   test('accounting turns on with scheduler.slurm.accounting', () => {
@@ -97,7 +115,7 @@ describe('the Slurm inputs of the site model', () => {
     const text = doc.toString();
     const lines = text.split('\n');
     const all = lines.findIndex((l) => /^\s+all:/.test(l));
-    const line = all + 1 + lines.slice(all).findIndex((l) => /- training/.test(l)); // where the list of pools starts
+    const line = all + 1 + lines.slice(all).findIndex((l) => l.includes('- training')); // where the list of pools starts
     expect(checkSiteText(text, 'sites/eu-ref-gigafactory.yaml').problems.map(formatProblem)).toEqual([
       `sites/eu-ref-gigafactory.yaml:${line} scheduler.slurm.partitions.all.pools: a partition runs in one Kubernetes cluster but its pools are in training and inference, got ["training","inference"]; split the partition by cluster`,
     ]);

@@ -17,9 +17,25 @@ function chartIdOf(release: Record<string, unknown>): ChartId {
 
 /** The 19 EuroHPC AI factories selected in 2024-2025 (EuroHPC JU announcements). */
 const AI_FACTORIES = [
-  'fi-lumi-ai-factory', 'de-hammerhai', 'it-it4lia', 'lu-meluxina-ai', 'se-mimer', 'es-bsc-ai-factory', 'gr-pharos',
-  'at-ai-at', 'bg-brain-plus-plus', 'fr-ai2f', 'de-jaif', 'pl-piast-ai', 'si-slaif',
-  'cz-czai', 'lt-litai', 'nl-nlaif', 'pl-gaia-ai-factory', 'ro-ro-ai-factory', 'es-1healthai',
+  'fi-lumi-ai-factory',
+  'de-hammerhai',
+  'it-it4lia',
+  'lu-meluxina-ai',
+  'se-mimer',
+  'es-bsc-ai-factory',
+  'gr-pharos',
+  'at-ai-at',
+  'bg-brain-plus-plus',
+  'fr-ai2f',
+  'de-jaif',
+  'pl-piast-ai',
+  'si-slaif',
+  'cz-czai',
+  'lt-litai',
+  'nl-nlaif',
+  'pl-gaia-ai-factory',
+  'ro-ro-ai-factory',
+  'es-1healthai',
 ];
 
 /** AI factory antennas and the factories they are linked to (selected 13 Oct 2025). */
@@ -111,14 +127,24 @@ describe('the default catalogue', () => {
 
     test('providers and backend come from its file', () => {
       const clusters = Object.values(site.clusters);
-      for (const [layer, json] of [['platform', platform], ['workloads', workloads]] as const) {
+      for (const [layer, json] of [
+        ['platform', platform],
+        ['workloads', workloads],
+      ] as const) {
         const name = `${id}-${layer}`;
         const state = site.state;
         const expected =
           state.backend === 's3'
-            ? { s3: expect.objectContaining({ bucket: state.bucket, key: `${state.keyPrefix ?? id}/${name}.tfstate`, endpoints: { s3: state.endpoint }, use_lockfile: true }) }
+            ? {
+                s3: expect.objectContaining({
+                  bucket: state.bucket,
+                  key: `${state.keyPrefix ?? id}/${name}.tfstate`,
+                  endpoints: { s3: state.endpoint },
+                  use_lockfile: true,
+                }) as unknown,
+              }
             : state.backend === 'kubernetes'
-              ? { kubernetes: expect.objectContaining({ secret_suffix: name, namespace: state.namespace }) }
+              ? { kubernetes: expect.objectContaining({ secret_suffix: name, namespace: state.namespace }) as unknown }
               : state.backend === 'pg'
                 ? { pg: { schema_name: name.replace(/-/g, '_') } }
                 : { local: { path: `terraform.${name}.tfstate` } };

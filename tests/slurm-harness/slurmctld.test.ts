@@ -51,10 +51,7 @@ describe('slurm harness parsing (no Slurm needed)', () => {
   it('expands bracket lists used in gres.conf File=', () => {
     expect(expandBrackets('/dev/nvidia[0-3]')).toEqual(['/dev/nvidia0', '/dev/nvidia1', '/dev/nvidia2', '/dev/nvidia3']);
     expect(expandBrackets('/dev/x[08-10,12],/dev/y')).toEqual(['/dev/x08', '/dev/x09', '/dev/x10', '/dev/x12', '/dev/y']);
-    expect(gresDeviceFiles('NodeName=a[1-2] Name=gpu File=/dev/nvidia[0-1] # c\nAutoDetect=off\n')).toEqual([
-      '/dev/nvidia0',
-      '/dev/nvidia1',
-    ]);
+    expect(gresDeviceFiles('NodeName=a[1-2] Name=gpu File=/dev/nvidia[0-1] # c\nAutoDetect=off\n')).toEqual(['/dev/nvidia0', '/dev/nvidia1']);
   });
 
   it('refuses caller keys that the harness owns', () => {
@@ -137,11 +134,7 @@ describeWithSlurm('real slurmctld (Debian Slurm in the harness chroot)', () => {
     const files = {
       slurmConf: `${twoPartitions.slurmConf}\nTopologyPlugin=topology/tree`,
       gresConf: twoPartitions.gresConf,
-      topologyConf: [
-        'SwitchName=leaf0 Nodes=h100-[0-1]',
-        'SwitchName=leaf1 Nodes=h100-[2-3],cpu-[0-1]',
-        'SwitchName=spine Switches=leaf[0-1]',
-      ].join('\n'),
+      topologyConf: ['SwitchName=leaf0 Nodes=h100-[0-1]', 'SwitchName=leaf1 Nodes=h100-[2-3],cpu-[0-1]', 'SwitchName=spine Switches=leaf[0-1]'].join('\n'),
     };
     await withSlurmctld(files, (ctl) => {
       expect(ctl.topology()).toMatch(/SwitchName=leaf0 .*Nodes=h100-\[0-1\]/);

@@ -160,9 +160,7 @@ export function slurmAvailable(): boolean {
   if (process.platform !== 'linux') return false;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
   return (
-    fs.existsSync(path.join(SLURM_ROOT, MARKER)) &&
-    fs.existsSync(path.join(SLURM_ROOT, MUNGE_KEY)) &&
-    fs.existsSync(path.join(SLURM_ROOT, 'usr/bin/scontrol'))
+    fs.existsSync(path.join(SLURM_ROOT, MARKER)) && fs.existsSync(path.join(SLURM_ROOT, MUNGE_KEY)) && fs.existsSync(path.join(SLURM_ROOT, 'usr/bin/scontrol'))
   );
 }
 
@@ -223,7 +221,7 @@ export function parseKeyValueLine(line: string): Record<string, string> {
   const found: { key: string; start: number; valueStart: number }[] = [];
   let m: RegExpExecArray | null;
   while ((m = re.exec(line)) !== null) {
-    const key = m[1] as string;
+    const key = m[1];
     found.push({ key, start: m.index, valueStart: m.index + m[0].length });
   }
   found.forEach((f, i) => {
@@ -308,7 +306,7 @@ export function gresDeviceFiles(gresConf: string): string[] {
     const re = /(?:^|\s)(?:File|Files|MultipleFiles)=(\S+)/gi;
     let m: RegExpExecArray | null;
     while ((m = re.exec(line)) !== null) {
-      for (const f of expandBrackets(m[1] as string)) files.add(f);
+      for (const f of expandBrackets(m[1])) files.add(f);
     }
   }
   return [...files];
@@ -432,7 +430,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 async function stop(child: ChildProcess | undefined, graceMs: number): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (child?.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   if (!(await waitForExit(child, graceMs))) {
     child.kill('SIGKILL');
@@ -513,11 +511,7 @@ function baseSlurmConf(o: { cluster: string; dir: string; ctlPort: number; slurm
  * and remove the temp dir. Rejects (including slurmctld's own log lines) if
  * slurmctld exits, does not answer in time, or logs configuration errors.
  */
-export async function withSlurmctld<T>(
-  files: SlurmConfFiles,
-  fn: (ctl: Scontrol) => Promise<T> | T,
-  options: SlurmctldOptions = {},
-): Promise<T> {
+export async function withSlurmctld<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<T> | T, options: SlurmctldOptions = {}): Promise<T> {
   if (!slurmAvailable()) {
     throw new Error(`Slurm harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
   }
@@ -610,11 +604,9 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
     const readLog = (): string => readIfExists(stderrPath);
     const failure = (what: string): Error => {
       const log = readLog();
-      if (/Address already in use/.test(log)) return new PortInUseError(`${what}: port in use`);
+      if (log.includes('Address already in use')) return new PortInUseError(`${what}: port in use`);
       const problems = logProblems(log, allow, true);
-      return new Error(
-        `${what}\n--- slurmctld problems ---\n${problems.join('\n') || '(none)'}\n--- slurmctld log (tail) ---\n${tail(log)}`,
-      );
+      return new Error(`${what}\n--- slurmctld problems ---\n${problems.join('\n') || '(none)'}\n--- slurmctld log (tail) ---\n${tail(log)}`);
     };
 
     const deadline = t0 + startTimeoutMs;
@@ -634,7 +626,7 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
     // that grabbed the same port): its StateSaveLocation is our temp dir.
     const cfg = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'show', 'config'], env, 30_000);
     if (!new RegExp(`^StateSaveLocation\\s*=\\s*${dir}/state\\s*$`, 'm').test(cfg.stdout)) {
-      if (ctld.exitCode !== null || /Address already in use/.test(readLog())) throw new PortInUseError('port taken');
+      if (ctld.exitCode !== null || readLog().includes('Address already in use')) throw new PortInUseError('port taken');
       throw failure(`the controller on port ${ctlPort} is not the one this harness started`);
     }
 
@@ -687,11 +679,11 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
 }
 
 function slurmdGres(nodeName: string, hostDir: string, dir: string, env: NodeJS.ProcessEnv): SlurmdGres {
-  const r = spawnSync(
-    'unshare',
-    sandboxArgs(path.join(hostDir, 'devices.list'), ['/usr/sbin/slurmd', '-G', '-N', nodeName, '-f', `${dir}/slurm.conf`]),
-    { env, encoding: 'utf8', timeout: 60_000 },
-  );
+  const r = spawnSync('unshare', sandboxArgs(path.join(hostDir, 'devices.list'), ['/usr/sbin/slurmd', '-G', '-N', nodeName, '-f', `${dir}/slurm.conf`]), {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.error) throw r.error;
   const output = `${r.stdout}${r.stderr}`;
   const lines = output.split('\n');

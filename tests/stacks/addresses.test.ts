@@ -32,17 +32,26 @@ function moves(json: SynthJson): Map<string, string> {
 /** A catalogue site file with a second cluster, `edge`, holding one pool of its own. */
 function withSecondCluster(id: string): SiteModel {
   const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, `${id}.yaml`), 'utf8'));
-  const first = Object.keys(doc.toJS().clusters as object)[0];
+  const file = doc.toJS() as { clusters: object; gpuPools: object; storageTiers: Record<string, { backend: { type: string } }> };
+  const first = Object.keys(file.clusters)[0];
   // A site with several clusters names each pool's cluster; the existing pools stay on the first.
-  for (const pool of Object.keys(doc.toJS().gpuPools as object)) doc.setIn(['gpuPools', pool, 'cluster'], first);
+  for (const pool of Object.keys(file.gpuPools)) doc.setIn(['gpuPools', pool, 'cluster'], first);
   // In-cluster storage backends must name their cluster too.
-  for (const [tier, spec] of Object.entries(doc.toJS().storageTiers as Record<string, { backend: { type: string } }>)) {
+  for (const [tier, spec] of Object.entries(file.storageTiers)) {
     if (spec.backend.type === 'rook-ceph' || spec.backend.type === 'minio') doc.setIn(['storageTiers', tier, 'cluster'], first);
   }
   doc.setIn(['clusters', 'edge'], doc.createNode({ kubeconfigPath: '~/.kube/edge.yaml', context: 'edge' }));
   doc.setIn(
     ['gpuPools', 'edge-l40s'],
-    doc.createNode({ cluster: 'edge', accelerator: 'nvidia-h200-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet' }),
+    doc.createNode({
+      cluster: 'edge',
+      accelerator: 'nvidia-h200-sxm',
+      nodes: 2,
+      acceleratorsPerNode: 8,
+      cpusPerNode: 64,
+      memoryGiBPerNode: 1024,
+      interconnect: 'ethernet',
+    }),
   );
   const check = checkSiteText(doc.toString(), `sites/${id}.yaml`);
   if (!check.site) throw new Error(check.problems.map(formatProblem).join('\n'));
@@ -69,7 +78,7 @@ describe('adding a cluster to a single-cluster site', () => {
     expect(onFirst(is[layer])).toEqual(old);
   });
 
-  test('puts the new cluster\'s resources on its own providers', () => {
+  test("puts the new cluster's resources on its own providers", () => {
     const edge = [...addresses(is.platform)].filter(([, provider]) => provider.endsWith('.edge')).map(([address]) => address);
     expect(edge.filter((a) => a.startsWith('kubernetes_config_map_v1.Pool-edge-l40s_Descriptor_'))).toHaveLength(1);
     expect(edge.filter((a) => a.startsWith('helm_release.GpuPlatform-edge_GpuOperator_'))).toHaveLength(1);

@@ -26,7 +26,15 @@ describe('site stacks', () => {
       clusters: { edge: { kubeconfigPath: '/etc/edge.yaml', context: 'edge' } },
       gpuPools: {
         h100: { cluster: 'main' },
-        l40: { cluster: 'edge', accelerator: 'nvidia-h200-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet' },
+        l40: {
+          cluster: 'edge',
+          accelerator: 'nvidia-h200-sxm',
+          nodes: 2,
+          acceleratorsPerNode: 8,
+          cpusPerNode: 64,
+          memoryGiBPerNode: 1024,
+          interconnect: 'ethernet',
+        },
       },
     });
     const { platform, workloads } = synthSite(spec);
@@ -55,9 +63,7 @@ describe('site stacks', () => {
     });
 
     test('s3: S3-compatible endpoint, lock file, one key per stack', () => {
-      const { platform, workloads } = synthSite(
-        siteSpec({ state: { backend: 's3', bucket: 'tf', endpoint: 'https://s3.site.example', namespace: null } }),
-      );
+      const { platform, workloads } = synthSite(siteSpec({ state: { backend: 's3', bucket: 'tf', endpoint: 'https://s3.site.example', namespace: null } }));
       expect(platform.terraform.backend.s3).toEqual({
         bucket: 'tf',
         key: 'xx-minimal/xx-minimal-platform.tfstate',

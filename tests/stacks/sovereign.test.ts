@@ -21,10 +21,15 @@ describe('sovereign (mirrored) installs', () => {
   });
 
   test('every image written into values points at the mirror, keeping the upstream host in the path', () => {
-    const gpu = parse((resources(platform, 'helm_release').find((r) => r.name === 'gpu-operator')?.values as string[])[0]) as { operator: { repository: string }; driver: { repository: string } };
+    const gpu = parse((resources(platform, 'helm_release').find((r) => r.name === 'gpu-operator')?.values as string[])[0]) as {
+      operator: { repository: string };
+      driver: { repository: string };
+    };
     expect(gpu.operator.repository).toBe('registry.site.eu/mirror/nvcr.io/nvidia');
     expect(gpu.driver.repository).toBe('registry.site.eu/mirror/nvcr.io/nvidia');
-    const nic = resources(workloads, 'kubernetes_manifest').find((m) => (m.manifest as { kind: string }).kind === 'NicClusterPolicy')?.manifest as { spec: { rdmaSharedDevicePlugin: { repository: string } } };
+    const nic = resources(workloads, 'kubernetes_manifest').find((m) => (m.manifest as { kind: string }).kind === 'NicClusterPolicy')?.manifest as {
+      spec: { rdmaSharedDevicePlugin: { repository: string } };
+    };
     expect(nic.spec.rdmaSharedDevicePlugin.repository).toBe('registry.site.eu/mirror/nvcr.io/nvidia/mellanox');
   });
 

@@ -32,11 +32,14 @@ function chartIdOf(release: { chart: string; version: string }): ChartId {
   return id;
 }
 
-const names = (json: SynthJson) => Object.values(releases(json)).map((r) => `${r.namespace}/${r.name}`).sort();
+const names = (json: SynthJson) =>
+  Object.values(releases(json))
+    .map((r) => `${r.namespace}/${r.name}`)
+    .sort();
 const kinds = (json: SynthJson) => resources(json, 'kubernetes_manifest').map((m) => (m.manifest as { kind: string }).kind);
 
 describe('site file rules for storage and labs', () => {
-  test('a lab\'s volumes count against its tier with the tenants\' quotas, with a precise error', () => {
+  test("a lab's volumes count against its tier with the tenants' quotas, with a precise error", () => {
     expect(problemsOf({ ...WITH_LAB, dataLabs: { lab: { ...WITH_LAB.dataLabs.lab, volumeTier: 'project', volumeQuotaTiB: 95 } } })).toEqual([
       expect.stringMatching(
         /^sites\/xx-minimal\.yaml:\d+ dataLabs\.lab\.volumeQuotaTiB: storage quotas on tier project add up to 105 TiB \(acme, lab lab\) but the tier holds 100 TiB, got 105; lower the quotas or set oversubscription\.storage to at least 1\.05$/,
@@ -47,7 +50,9 @@ describe('site file rules for storage and labs', () => {
   test('tenant quotas that outgrow a tier name every tenant and the ratio that would fit', () => {
     const beta = { kind: 'sme', oidcGroups: {}, storageQuotaTiB: { project: 95.5 } };
     expect(problemsOf({ tenants: { beta } })).toEqual([
-      expect.stringMatching(/tenants\.beta\.storageQuotaTiB\.project: storage quotas on tier project add up to 105\.5 TiB \(acme, beta\) but the tier holds 100 TiB, got 105\.5; lower the quotas or set oversubscription\.storage to at least 1\.06$/),
+      expect.stringMatching(
+        /tenants\.beta\.storageQuotaTiB\.project: storage quotas on tier project add up to 105\.5 TiB \(acme, beta\) but the tier holds 100 TiB, got 105\.5; lower the quotas or set oversubscription\.storage to at least 1\.06$/,
+      ),
     ]);
     expect(problemsOf({ tenants: { beta }, oversubscription: { storage: 1.06 } })).toEqual([]);
   });
@@ -58,25 +63,42 @@ describe('site file rules for storage and labs', () => {
 
   test('the backend must fit the role', () => {
     expect(problemsOf({ storageTiers: { bulk: { role: 'project', capacityTiB: 1, backend: { type: 'minio' } } } })).toEqual([
-      expect.stringMatching(/storageTiers\.bulk\.role: this backend serves buckets only, so the tier must have role object, got "project"; set role: object, or use a csi, nfs or rook-ceph block or filesystem backend$/),
+      expect.stringMatching(
+        /storageTiers\.bulk\.role: this backend serves buckets only, so the tier must have role object, got "project"; set role: object, or use a csi, nfs or rook-ceph block or filesystem backend$/,
+      ),
     ]);
     expect(problemsOf({ storageTiers: { object: { role: 'object', capacityTiB: 1, backend: { type: 'csi', provisioner: 'x.csi.io' } } } })).toEqual([
-      expect.stringMatching(/storageTiers\.object\.backend\.type: role object needs a backend that serves buckets, but csi serves volumes, got "csi"; use rook-ceph with service: object, or minio$/),
+      expect.stringMatching(
+        /storageTiers\.object\.backend\.type: role object needs a backend that serves buckets, but csi serves volumes, got "csi"; use rook-ceph with service: object, or minio$/,
+      ),
     ]);
   });
 
   test('with several clusters, an in-cluster backend names its cluster, and the cluster must exist', () => {
-    expect(problemsOf({ ...TWO_CLUSTERS, storageTiers: { object: CEPH_OBJECT, scratch: { role: 'scratch', capacityTiB: 1, backend: { type: 'rook-ceph', service: 'block' }, cluster: 'c' } } })).toEqual([
-      expect.stringMatching(/storageTiers\.object: must name its cluster: a rook-ceph backend runs inside one cluster and the site has several, got no cluster; add cluster: with one of a, b$/),
+    expect(
+      problemsOf({
+        ...TWO_CLUSTERS,
+        storageTiers: { object: CEPH_OBJECT, scratch: { role: 'scratch', capacityTiB: 1, backend: { type: 'rook-ceph', service: 'block' }, cluster: 'c' } },
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /storageTiers\.object: must name its cluster: a rook-ceph backend runs inside one cluster and the site has several, got no cluster; add cluster: with one of a, b$/,
+      ),
       expect.stringMatching(/storageTiers\.scratch\.cluster: names a cluster that the site does not declare, got "c"; use one of a, b$/),
     ]);
   });
 
   test('a lab runs in one cluster, with tiers served there', () => {
     const lab = { tenants: ['acme'], pools: ['h100', 'h200'], objectTier: 'object' };
-    expect(problemsOf({ ...TWO_CLUSTERS, ...WITH_LAB, storageTiers: { ...WITH_LAB.storageTiers, object: { ...CEPH_OBJECT, cluster: 'b' } }, dataLabs: { lab } })).toEqual([
-      expect.stringMatching(/dataLabs\.lab\.pools\.1: is in cluster b, but a lab runs in one cluster and its first pool h100 is in a, got "h200"; use pools of cluster a only, or split the lab$/),
-      expect.stringMatching(/dataLabs\.lab\.objectTier: is served in cluster b, but the lab runs in cluster a \(where its pools are\), got "object"; use a tier of cluster a, or set that tier's cluster to a$/),
+    expect(
+      problemsOf({ ...TWO_CLUSTERS, ...WITH_LAB, storageTiers: { ...WITH_LAB.storageTiers, object: { ...CEPH_OBJECT, cluster: 'b' } }, dataLabs: { lab } }),
+    ).toEqual([
+      expect.stringMatching(
+        /dataLabs\.lab\.pools\.1: is in cluster b, but a lab runs in one cluster and its first pool h100 is in a, got "h200"; use pools of cluster a only, or split the lab$/,
+      ),
+      expect.stringMatching(
+        /dataLabs\.lab\.objectTier: is served in cluster b, but the lab runs in cluster a \(where its pools are\), got "object"; use a tier of cluster a, or set that tier's cluster to a$/,
+      ),
     ]);
   });
 
@@ -85,16 +107,22 @@ describe('site file rules for storage and labs', () => {
       expect.stringMatching(/dataLabs\.lab\.gpusPerPool: exceeds the capacity of pool h100 \(32\), got 64; lower it to 32 at most$/),
     ]);
     expect(problemsOf({ ...WITH_LAB, dataLabs: { lab: { ...WITH_LAB.dataLabs.lab, gpusPerNotebook: 4, gpusPerPool: 2 } } })).toEqual([
-      expect.stringMatching(/dataLabs\.lab\.gpusPerNotebook: must not exceed gpusPerPool \(2\), or no notebook could start, got 4; lower it, or raise gpusPerPool to at least 4$/),
+      expect.stringMatching(
+        /dataLabs\.lab\.gpusPerNotebook: must not exceed gpusPerPool \(2\), or no notebook could start, got 4; lower it, or raise gpusPerPool to at least 4$/,
+      ),
     ]);
   });
 
-  test('labs need the site\'s OIDC issuer, and a volume tier that holds volumes', () => {
+  test("labs need the site's OIDC issuer, and a volume tier that holds volumes", () => {
     expect(problemsOf({ ...WITH_LAB, identity: null })).toEqual([
-      expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ identity: needs oidcIssuerUrl because the site has data labs, whose JupyterHub signs users in through OIDC, got no oidcIssuerUrl; add identity\.oidcIssuerUrl: with the issuer URL of the site's identity provider$/),
+      expect.stringMatching(
+        /^sites\/xx-minimal\.yaml:\d+ identity: needs oidcIssuerUrl because the site has data labs, whose JupyterHub signs users in through OIDC, got no oidcIssuerUrl; add identity\.oidcIssuerUrl: with the issuer URL of the site's identity provider$/,
+      ),
     ]);
     expect(problemsOf({ ...WITH_LAB, dataLabs: { lab: { ...WITH_LAB.dataLabs.lab, volumeTier: 'object' } } })).toEqual([
-      expect.stringMatching(/dataLabs\.lab\.volumeTier: must be a tier that holds volumes, but object has role object, got "object"; name a home or project tier$/),
+      expect.stringMatching(
+        /dataLabs\.lab\.volumeTier: must be a tier that holds volumes, but object has role object, got "object"; name a home or project tier$/,
+      ),
     ]);
   });
 
@@ -111,12 +139,14 @@ describe('site file rules for storage and labs', () => {
 });
 
 describe('storage wiring', () => {
-  test('the fixture\'s NFS tier: csi-driver-nfs in the platform, the StorageClass its tenants\' quota names in the workloads', () => {
+  test("the fixture's NFS tier: csi-driver-nfs in the platform, the StorageClass its tenants' quota names in the workloads", () => {
     const { platform, workloads, storage } = synthStorageSite(siteSpec());
     expect(names(platform)).toContain('kube-system/csi-driver-nfs');
     expect(storage.platform.main.argoCrds).toBeUndefined();
     const classes = resources(workloads, 'kubernetes_storage_class_v1');
-    expect(classes.map((sc) => [meta(sc).name, sc.storage_provisioner, sc.reclaim_policy, meta(sc).labels?.[STORAGE_ROLE_LABEL]])).toEqual([['aif-project', 'nfs.csi.k8s.io', 'Retain', 'project']]);
+    expect(classes.map((sc) => [meta(sc).name, sc.storage_provisioner, sc.reclaim_policy, meta(sc).labels?.[STORAGE_ROLE_LABEL]])).toEqual([
+      ['aif-project', 'nfs.csi.k8s.io', 'Retain', 'project'],
+    ]);
     expect(storage.workloads.tiers.main.project.storageClassName).toBe(storageClassName('project'));
     const [quota] = resources(workloads, 'kubernetes_resource_quota_v1').filter((q) => meta(q).namespace === 'tenant-acme');
     expect(Object.keys(at(quota, 'spec.hard') as object)).toContain(`${storageClassName('project')}.storageclass.storage.k8s.io/requests.storage`);
@@ -125,7 +155,11 @@ describe('storage wiring', () => {
   test('operators and CRDs go to the platform stack; custom resources and their charts to the workloads stack', () => {
     const spec = siteSpec({
       ...WITH_LAB,
-      storageTiers: { ...WITH_LAB.storageTiers, scratch: { role: 'scratch', capacityTiB: 10, backend: { type: 'rook-ceph', service: 'filesystem' } }, bulk: { role: 'object', capacityTiB: 10, backend: { type: 'minio' } } },
+      storageTiers: {
+        ...WITH_LAB.storageTiers,
+        scratch: { role: 'scratch', capacityTiB: 10, backend: { type: 'rook-ceph', service: 'filesystem' } },
+        bulk: { role: 'object', capacityTiB: 10, backend: { type: 'minio' } },
+      },
     });
     const { platform, workloads, storage } = synthStorageSite(spec);
     expect(names(platform).filter((n) => !/gpu-operator|kube-prometheus|kueue|network-operator/.test(n))).toEqual([
@@ -166,7 +200,11 @@ describe('storage wiring', () => {
     // Every resource of cluster b uses cluster b's aliased providers.
     const lab = resources(workloads, 'helm_release').filter((r) => r.namespace === 'lab-lab');
     expect(lab.map((r) => r.provider)).toEqual(lab.map(() => 'helm.b'));
-    expect(resources(platform, 'helm_release').filter((r) => r.name === 'rook-ceph').map((r) => r.provider)).toEqual(['helm.b']);
+    expect(
+      resources(platform, 'helm_release')
+        .filter((r) => r.name === 'rook-ceph')
+        .map((r) => r.provider),
+    ).toEqual(['helm.b']);
   });
 });
 
@@ -175,7 +213,11 @@ describe('the catalogue with storage and labs', () => {
 
   test('every site has storage tiers and at least one data lab', () => {
     for (const site of sites) {
-      expect({ site: site.id, tiers: Object.keys(site.storageTiers).length > 0, labs: Object.keys(site.dataLabs).length > 0 }).toEqual({ site: site.id, tiers: true, labs: true });
+      expect({ site: site.id, tiers: Object.keys(site.storageTiers).length > 0, labs: Object.keys(site.dataLabs).length > 0 }).toEqual({
+        site: site.id,
+        tiers: true,
+        labs: true,
+      });
     }
   });
 
@@ -202,7 +244,8 @@ describe('the catalogue with storage and labs', () => {
       expect(blockingFindings(findings).map((f) => `${f.ruleId} ${f.path}: ${f.details.join('; ')}`)).toEqual([]);
       expect(findings.filter((f) => f.ruleId === 'AIF-SEC-1')).toEqual([]);
       const text = JSON.stringify([built.platform, built.workloads]);
-      for (const pattern of [/minio123/, /AKIA[0-9A-Z]{16}/, /-----BEGIN/, /client_secret/, /password: \S/i]) expect({ id, pattern: String(pattern), found: pattern.test(text) }).toEqual({ id, pattern: String(pattern), found: false });
+      for (const pattern of [/minio123/, /AKIA[0-9A-Z]{16}/, /-----BEGIN/, /client_secret/, /password: \S/i])
+        expect({ id, pattern: String(pattern), found: pattern.test(text) }).toEqual({ id, pattern: String(pattern), found: false });
     });
 
     test('every storage and lab Helm value is a real key; jupyterhub and mlflow pass their strict schemas', () => {
@@ -210,7 +253,11 @@ describe('the catalogue with storage and labs', () => {
         for (const release of Object.values(releases(json))) {
           const chart = chartIdOf(release);
           const values = parse(release.values[0]) as object;
-          expect({ release: `${release.namespace}/${release.name}`, unknown: unknownChartKeys(chart, values), topLevel: unknownTopLevelKeys(chart, values) }).toEqual({
+          expect({
+            release: `${release.namespace}/${release.name}`,
+            unknown: unknownChartKeys(chart, values),
+            topLevel: unknownTopLevelKeys(chart, values),
+          }).toEqual({
             release: `${release.namespace}/${release.name}`,
             unknown: [],
             topLevel: [],
@@ -222,7 +269,12 @@ describe('the catalogue with storage and labs', () => {
     test('every file and block tier has its StorageClass in each cluster it serves, and every lab its four releases', () => {
       for (const [cluster, tiers] of Object.entries(built.storage.workloads.tiers)) {
         for (const tier of Object.values(tiers)) {
-          if (tier.kind !== 'object') expect({ cluster, tier: tier.tierName, storageClass: tier.storageClass !== undefined }).toEqual({ cluster, tier: tier.tierName, storageClass: true });
+          if (tier.kind !== 'object')
+            expect({ cluster, tier: tier.tierName, storageClass: tier.storageClass !== undefined }).toEqual({
+              cluster,
+              tier: tier.tierName,
+              storageClass: true,
+            });
         }
       }
       for (const name of Object.keys(site.dataLabs)) {

@@ -53,7 +53,11 @@ export interface AmdGpuOperatorValues {
     readonly webhookServer?: { readonly webhookServer?: { readonly image?: { readonly repository?: string; readonly tag?: string } } };
   };
   /** Auto-remediation workflow controller. @default - enabled */
-  readonly remediation?: { readonly enabled?: boolean; readonly installCRDs?: boolean; readonly controller?: { readonly image?: string; readonly nodeSelector?: NodeSelector } };
+  readonly remediation?: {
+    readonly enabled?: boolean;
+    readonly installCRDs?: boolean;
+    readonly controller?: { readonly image?: string; readonly nodeSelector?: NodeSelector };
+  };
   /** Pull Secrets for the operator, KMM, remediation and every operand. @default - none */
   readonly global?: { readonly imagePullSecrets?: readonly SecretRef[] };
   /** The default DeviceConfig CR. @default - the chart's */
@@ -110,9 +114,17 @@ export interface AmdGpuOperatorValues {
       /** @default - the chart's default */
       readonly draDriver?: AmdOperand;
       /** @default - the chart's default */
-      readonly remediationWorkflow?: { readonly enable?: boolean; readonly testerImage?: string; readonly configMapImage?: string; readonly config?: KubernetesObject };
+      readonly remediationWorkflow?: {
+        readonly enable?: boolean;
+        readonly testerImage?: string;
+        readonly configMapImage?: string;
+        readonly config?: KubernetesObject;
+      };
     };
   };
   /** The operator Deployment. @default - the chart's */
-  readonly controllerManager?: { readonly manager?: { readonly image?: { readonly repository?: string; readonly tag?: string }; readonly tolerations?: readonly Toleration[] }; readonly nodeSelector?: NodeSelector };
+  readonly controllerManager?: {
+    readonly manager?: { readonly image?: { readonly repository?: string; readonly tag?: string }; readonly tolerations?: readonly Toleration[] };
+    readonly nodeSelector?: NodeSelector;
+  };
 }

@@ -27,7 +27,11 @@ export const ARGO_WORKFLOWS_CHART: ChartDefinition = {
       registryImage('server.image', 'quay.io', 'argoproj/argocli'),
     ],
     // Workflow pods pull argoexec under the workflow service account.
-    pullSecrets: [pullSecretRefs('images.pullSecrets'), pullSecretRefs('crds.upgradeJob.imagePullSecrets'), pullSecretRefs('workflow.serviceAccount.pullSecrets')],
+    pullSecrets: [
+      pullSecretRefs('images.pullSecrets'),
+      pullSecretRefs('crds.upgradeJob.imagePullSecrets'),
+      pullSecretRefs('workflow.serviceAccount.pullSecrets'),
+    ],
     blockers: [],
     notMirrored: {},
   },

@@ -39,11 +39,18 @@ export interface ArgoWorkflowsValues {
   /** Shared image settings. @default - the chart appVersion */
   readonly images?: { readonly tag?: string; readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never'; readonly pullSecrets?: readonly SecretRef[] };
   /** CRDs. @default - installed */
-  readonly crds?: { readonly install?: boolean; readonly keep?: boolean; readonly upgradeJob?: { readonly image?: { readonly repository?: string; readonly tag?: string }; readonly imagePullSecrets?: readonly SecretRef[] } };
+  readonly crds?: {
+    readonly install?: boolean;
+    readonly keep?: boolean;
+    readonly upgradeJob?: { readonly image?: { readonly repository?: string; readonly tag?: string }; readonly imagePullSecrets?: readonly SecretRef[] };
+  };
   /** Only watch the release namespace. @default false */
   readonly singleNamespace?: boolean;
   /** Service account of workflow pods. @default - not created */
-  readonly workflow?: { readonly serviceAccount?: { readonly create?: boolean; readonly name?: string; readonly pullSecrets?: readonly SecretRef[] }; readonly rbac?: { readonly create?: boolean } };
+  readonly workflow?: {
+    readonly serviceAccount?: { readonly create?: boolean; readonly name?: string; readonly pullSecrets?: readonly SecretRef[] };
+    readonly rbac?: { readonly create?: boolean };
+  };
   /** @default - the chart's default */
   readonly controller?: {
     /** @default - the chart's default */

@@ -56,7 +56,11 @@ export interface CertManagerValues extends CertManagerComponent {
   /** Repository namespace of every cert-manager image. @default 'jetstack' */
   readonly imageNamespace?: string;
   /** @default - none */
-  readonly global?: { readonly imagePullSecrets?: readonly SecretRef[]; readonly priorityClassName?: string; readonly leaderElection?: { readonly namespace?: string } };
+  readonly global?: {
+    readonly imagePullSecrets?: readonly SecretRef[];
+    readonly priorityClassName?: string;
+    readonly leaderElection?: { readonly namespace?: string };
+  };
   /** Extra controller arguments. @default - none */
   readonly extraArgs?: readonly string[];
   /** ServiceMonitor / PodMonitor. @default - disabled */

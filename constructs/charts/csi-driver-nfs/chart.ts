@@ -22,7 +22,10 @@ export const CSI_DRIVER_NFS_CHART: ChartDefinition = {
   mirror: {
     // baseRepo prefixes every sidecar repository (`/sig-storage/…`) and a relative
     // image.nfs.repository; the default image.nfs.repository is absolute and mirrored itself.
-    images: [{ kind: 'host', path: 'image.baseRepo', upstream: 'registry.k8s.io' }, referenceImage('image.nfs.repository', 'registry.k8s.io/sig-storage/nfsplugin')],
+    images: [
+      { kind: 'host', path: 'image.baseRepo', upstream: 'registry.k8s.io' },
+      referenceImage('image.nfs.repository', 'registry.k8s.io/sig-storage/nfsplugin'),
+    ],
     pullSecrets: [pullSecretRefs('imagePullSecrets')],
     blockers: [],
     notMirrored: {},

@@ -11,9 +11,26 @@ const NVCR_K8S = 'nvcr.io/nvidia/k8s';
 
 // Components of the ClusterPolicy that take their own imagePullSecrets.
 const GPU_OPERATOR_COMPONENTS_WITH_SECRETS = [
-  'validator', 'operator', 'driver', 'toolkit', 'devicePlugin', 'dcgm', 'dcgmExporter', 'gfd', 'migManager',
-  'nodeStatusExporter', 'gds', 'gdrcopy', 'vgpuManager', 'vgpuDeviceManager', 'vfioManager', 'kataManager',
-  'sandboxDevicePlugin', 'kataSandboxDevicePlugin', 'ccManager', 'draDriver',
+  'validator',
+  'operator',
+  'driver',
+  'toolkit',
+  'devicePlugin',
+  'dcgm',
+  'dcgmExporter',
+  'gfd',
+  'migManager',
+  'nodeStatusExporter',
+  'gds',
+  'gdrcopy',
+  'vgpuManager',
+  'vgpuDeviceManager',
+  'vfioManager',
+  'kataManager',
+  'sandboxDevicePlugin',
+  'kataSandboxDevicePlugin',
+  'ccManager',
+  'draDriver',
 ];
 
 /**
@@ -56,7 +73,10 @@ export const GPU_OPERATOR_CHART: ChartDefinition = {
       referenceImage('node-feature-discovery.image.repository', 'registry.k8s.io/nfd/node-feature-discovery'),
     ],
     // ClusterPolicy takes plain Secret names; the NFD sub-chart takes `{ name }` refs.
-    pullSecrets: [...GPU_OPERATOR_COMPONENTS_WITH_SECRETS.map((c) => pullSecretNames(`${c}.imagePullSecrets`)), pullSecretRefs('node-feature-discovery.imagePullSecrets')],
+    pullSecrets: [
+      ...GPU_OPERATOR_COMPONENTS_WITH_SECRETS.map((c) => pullSecretNames(`${c}.imagePullSecrets`)),
+      pullSecretRefs('node-feature-discovery.imagePullSecrets'),
+    ],
     blockers: [
       {
         path: 'kataManager.enabled',

@@ -80,7 +80,12 @@ export interface GpuOperatorDriver extends GpuOperatorComponent {
   /** Driver manager init container image. @default - the chart's */
   readonly manager?: GpuOperatorImageRef & { readonly env?: readonly EnvVar[] };
   /** NVIDIADriver CRD mode. @default - disabled */
-  readonly nvidiaDriverCRD?: { readonly enabled?: boolean; readonly deployDefaultCR?: boolean; readonly driverType?: string; readonly nodeSelector?: NodeSelector };
+  readonly nvidiaDriverCRD?: {
+    readonly enabled?: boolean;
+    readonly deployDefaultCR?: boolean;
+    readonly driverType?: string;
+    readonly nodeSelector?: NodeSelector;
+  };
   /** Driver upgrade policy. @default - the chart's */
   readonly upgradePolicy?: KubernetesObject;
   /** Private package repository config. @default - none */

@@ -36,7 +36,7 @@ export const JUPYTERHUB_CHART: ChartDefinition = {
     pullSecrets: [pullSecretNames('imagePullSecrets')],
     blockers: [],
     notMirrored: {
-      'singleuser.profileList[].kubespawner_override.image': 'notebook images chosen per profile are the caller\'s; pass mirrorImage() results',
+      'singleuser.profileList[].kubespawner_override.image': "notebook images chosen per profile are the caller's; pass mirrorImage() results",
     },
   },
 };

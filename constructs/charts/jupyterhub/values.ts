@@ -38,7 +38,11 @@ export interface JupyterhubValues {
     /** Traitlets config by class, e.g. `JupyterHub.authenticator_class`. @default - the chart's */
     readonly config?: Readonly<Record<string, Readonly<Record<string, Passthrough>>>>;
     /** Hub database; `sqlite-pvc` keeps it on a PVC. @default - sqlite on a 1Gi PVC */
-    readonly db?: { readonly type?: 'sqlite-pvc' | 'sqlite-memory' | 'mysql' | 'postgres' | 'other'; readonly url?: string | null; readonly pvc?: { readonly storageClassName?: string | null; readonly storage?: string } };
+    readonly db?: {
+      readonly type?: 'sqlite-pvc' | 'sqlite-memory' | 'mysql' | 'postgres' | 'other';
+      readonly url?: string | null;
+      readonly pvc?: { readonly storageClassName?: string | null; readonly storage?: string };
+    };
     /** @default - the chart's default */
     readonly nodeSelector?: NodeSelector;
     /** @default - the chart's default */
@@ -74,7 +78,11 @@ export interface JupyterhubValues {
     /** @default - the chart's default */
     readonly memory?: { readonly limit?: string | null; readonly guarantee?: string | null };
     /** Home directories. @default - a 10Gi dynamic PVC per user */
-    readonly storage?: { readonly type?: 'dynamic' | 'static' | 'none'; readonly capacity?: string; readonly dynamic?: { readonly storageClass?: string | null } };
+    readonly storage?: {
+      readonly type?: 'dynamic' | 'static' | 'none';
+      readonly capacity?: string;
+      readonly dynamic?: { readonly storageClass?: string | null };
+    };
     /** @default - the chart's default */
     readonly nodeSelector?: NodeSelector;
     /** @default - the chart's default */

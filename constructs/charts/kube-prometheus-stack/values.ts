@@ -24,7 +24,12 @@ export interface KpsGrafanaValues {
   /** @default - disabled */
   readonly persistence?: { readonly enabled?: boolean; readonly size?: string; readonly storageClassName?: string };
   /** @default - disabled */
-  readonly ingress?: { readonly enabled?: boolean; readonly ingressClassName?: string; readonly hosts?: readonly string[]; readonly annotations?: Readonly<Record<string, string>> };
+  readonly ingress?: {
+    readonly enabled?: boolean;
+    readonly ingressClassName?: string;
+    readonly hosts?: readonly string[];
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
   /** @default - the chart's */
   readonly image?: RegistryImage;
   /** Dashboard / datasource sidecar. @default - the chart's */

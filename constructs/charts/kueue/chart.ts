@@ -27,7 +27,11 @@ export const KUEUE_CHART: ChartDefinition = {
       referenceImage('kueueViz.backend.image.repository', 'registry.k8s.io/kueue/kueueviz-backend'),
       referenceImage('kueueViz.frontend.image.repository', 'registry.k8s.io/kueue/kueueviz-frontend'),
     ],
-    pullSecrets: [pullSecretRefs('controllerManager.imagePullSecrets'), pullSecretRefs('kueueViz.backend.imagePullSecrets'), pullSecretRefs('kueueViz.frontend.imagePullSecrets')],
+    pullSecrets: [
+      pullSecretRefs('controllerManager.imagePullSecrets'),
+      pullSecretRefs('kueueViz.backend.imagePullSecrets'),
+      pullSecretRefs('kueueViz.frontend.imagePullSecrets'),
+    ],
     blockers: [],
     notMirrored: {},
   },

@@ -34,9 +34,17 @@ export const LAKEFS_CHART: ChartDefinition = {
     ],
     pullSecrets: [{ path: 'image.privateRegistry.secretName', form: 'name', with: { 'image.privateRegistry.enabled': true } }],
     blockers: [
-      { path: 'useDevPostgres', reason: 'the dev database pod uses the hard-coded image postgres:11', fix: 'use an external PostgreSQL (lakefsConfig database.postgres)' },
+      {
+        path: 'useDevPostgres',
+        reason: 'the dev database pod uses the hard-coded image postgres:11',
+        fix: 'use an external PostgreSQL (lakefsConfig database.postgres)',
+      },
       { path: 's3Fallback.enabled', reason: 'the S3 fallback uses the hard-coded image andrewgaul/s3proxy', fix: 'leave s3Fallback disabled' },
-      { path: 'gcpFallback.enabled', reason: 'the Cloud SQL proxy uses the hard-coded image eu.gcr.io/cloudsql-docker/gce-proxy', fix: 'leave gcpFallback disabled' },
+      {
+        path: 'gcpFallback.enabled',
+        reason: 'the Cloud SQL proxy uses the hard-coded image eu.gcr.io/cloudsql-docker/gce-proxy',
+        fix: 'leave gcpFallback disabled',
+      },
     ],
     notMirrored: {},
   },

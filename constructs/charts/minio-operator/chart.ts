@@ -24,7 +24,12 @@ export const MINIO_OPERATOR_CHART: ChartDefinition = {
       referenceImage('operator.image.repository', 'quay.io/minio/operator'),
       // Without operator.sidecarImage the operator injects its built-in quay.io sidecar into
       // tenant pods (pkg/resources/statefulsets/minio-sidecar.go at v7.1.1).
-      { kind: 'reference', path: 'operator.sidecarImage.repository', upstream: 'quay.io/minio/operator-sidecar', defaults: { 'operator.sidecarImage.tag': 'v7.0.1' } },
+      {
+        kind: 'reference',
+        path: 'operator.sidecarImage.repository',
+        upstream: 'quay.io/minio/operator-sidecar',
+        defaults: { 'operator.sidecarImage.tag': 'v7.0.1' },
+      },
     ],
     pullSecrets: [pullSecretRefs('operator.imagePullSecrets')],
     blockers: [],

@@ -25,7 +25,7 @@ export const MINIO_TENANT_CHART: ChartDefinition = {
     blockers: [
       {
         path: 'tenant.kes',
-        reason: 'KES defaults to the operator\'s built-in Docker Hub image (minio/kes)',
+        reason: "KES defaults to the operator's built-in Docker Hub image (minio/kes)",
         fix: 'set tenant.kes.image.repository to a mirrored image, or run without KES',
       },
     ],

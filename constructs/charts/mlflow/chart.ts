@@ -29,9 +29,21 @@ export const MLFLOW_CHART: ChartDefinition = {
     ],
     pullSecrets: [pullSecretRefs('imagePullSecrets')],
     blockers: [
-      { path: 'postgresql.enabled', reason: 'the Bitnami PostgreSQL sub-chart is not pinned here, so its images are not mirrored', fix: 'use an external database (backendStore.postgres)' },
-      { path: 'mysql.enabled', reason: 'the Bitnami MySQL sub-chart is not pinned here, so its images are not mirrored', fix: 'use an external database (backendStore.postgres)' },
-      { path: 'minio.enabled', reason: 'the MinIO sub-chart is not pinned here, so its images are not mirrored', fix: 'use an external S3 store (artifactRoot.s3)' },
+      {
+        path: 'postgresql.enabled',
+        reason: 'the Bitnami PostgreSQL sub-chart is not pinned here, so its images are not mirrored',
+        fix: 'use an external database (backendStore.postgres)',
+      },
+      {
+        path: 'mysql.enabled',
+        reason: 'the Bitnami MySQL sub-chart is not pinned here, so its images are not mirrored',
+        fix: 'use an external database (backendStore.postgres)',
+      },
+      {
+        path: 'minio.enabled',
+        reason: 'the MinIO sub-chart is not pinned here, so its images are not mirrored',
+        fix: 'use an external S3 store (artifactRoot.s3)',
+      },
     ],
     notMirrored: {
       'postgresql.image.repository': 'sub-chart disabled and blocked in mirrored installs',

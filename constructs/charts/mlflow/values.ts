@@ -39,7 +39,14 @@ export interface MlflowValues {
     /** @default - the chart's default */
     readonly databaseConnectionCheck?: boolean;
     /** @default - the chart's default */
-    readonly postgres?: { readonly enabled?: boolean; readonly host?: string; readonly port?: number; readonly database?: string; readonly user?: string; readonly password?: string };
+    readonly postgres?: {
+      readonly enabled?: boolean;
+      readonly host?: string;
+      readonly port?: number;
+      readonly database?: string;
+      readonly user?: string;
+      readonly password?: string;
+    };
     /** Secret holding the database user and password. @default - none */
     readonly existingDatabaseSecret?: { readonly name?: string; readonly usernameKey?: string; readonly passwordKey?: string };
   };

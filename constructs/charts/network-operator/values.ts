@@ -99,7 +99,9 @@ export interface NetworkOperatorValues {
     /** @default - the chart's default */
     readonly imagePullSecrets?: readonly SecretRef[];
     /** @default - the chart's default */
-    readonly operator?: { readonly image?: { readonly repository?: string; readonly name?: string; readonly tag?: string | null; readonly imagePullPolicy?: string | null } };
+    readonly operator?: {
+      readonly image?: { readonly repository?: string; readonly name?: string; readonly tag?: string | null; readonly imagePullPolicy?: string | null };
+    };
     /** @default - the chart's default */
     readonly operatorConfig?: { readonly deploy?: boolean };
   };

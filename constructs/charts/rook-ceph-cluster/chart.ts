@@ -21,7 +21,11 @@ export const ROOK_CEPH_CLUSTER_CHART: ChartDefinition = {
   },
   mirror: {
     // The toolbox falls back to cephImage unless toolbox.image / toolbox.repository is set.
-    images: [referenceImage('cephImage.repository', 'quay.io/ceph/ceph'), optionalReferenceImage('toolbox.image'), optionalReferenceImage('toolbox.repository')],
+    images: [
+      referenceImage('cephImage.repository', 'quay.io/ceph/ceph'),
+      optionalReferenceImage('toolbox.image'),
+      optionalReferenceImage('toolbox.repository'),
+    ],
     // No pull Secret key: CephCluster pods run under service accounts of the rook-ceph chart.
     pullSecrets: [],
     blockers: [],

@@ -9,7 +9,7 @@ interface Metadata {
 
 /** metadata of a Kubernetes resource's configuration. */
 export function metadataOf(resource: ResourceView): Metadata {
-  return (resource.config.metadata ?? {}) as Metadata;
+  return resource.config.metadata ?? {};
 }
 
 /** Whether a namespace resource belongs to a tenant or a data lab. */

@@ -2,7 +2,8 @@ import { allLeaves } from '../values';
 import { nonCompliant, type PolicyRule } from '../rule';
 
 /** Keys whose value is a credential. */
-const SENSITIVE_KEY = /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accesskeyid|secretkey|secret_key|privatekey|private_key|connstr|conn_str|connectionstring|credentials?)$/i;
+const SENSITIVE_KEY =
+  /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accesskeyid|secretkey|secret_key|privatekey|private_key|connstr|conn_str|connectionstring|credentials?)$/i;
 /** Keys that hold the *name* of a Secret or of a key inside one, not a credential. */
 const REFERENCE_KEY = /^(existing|keyof|secretname|secretref|secretkeyref|secretkeys?$)|(name|ref|keyref|secretkey(name)?)$/i;
 /** Maps whose entries name keys inside a Secret (lakeFS `secretKeys.*`), not credentials. */

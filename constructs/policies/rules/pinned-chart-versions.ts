@@ -14,7 +14,9 @@ export const PinnedChartVersions: PolicyRule = {
     if (resource.type !== 'helm_release') return NOT_APPLICABLE;
     const version = resource.config.version;
     return nonCompliant(
-      typeof version === 'string' && EXACT_VERSION.test(version) ? [] : [`chart ${String(resource.config.chart)} has version ${JSON.stringify(version ?? null)}`],
+      typeof version === 'string' && EXACT_VERSION.test(version)
+        ? []
+        : [`chart ${String(resource.config.chart)} has version ${JSON.stringify(version ?? null)}`],
     );
   },
 };

@@ -17,6 +17,10 @@ export const RetainedStorage: PolicyRule = {
     const role = metadataOf(resource).labels?.[STORAGE_ROLE_LABEL];
     if (role === undefined || !RETAINED_ROLES.includes(role)) return NOT_APPLICABLE;
     const policy = resource.config.reclaim_policy ?? 'Delete';
-    return nonCompliant(policy === 'Retain' ? [] : [`storage class ${metadataOf(resource).name} (role ${role}) has reclaim policy ${String(policy)}`]);
+    return nonCompliant(
+      policy === 'Retain'
+        ? []
+        : [`storage class ${metadataOf(resource).name} (role ${role}) has reclaim policy ${typeof policy === 'string' ? policy : JSON.stringify(policy)}`],
+    );
   },
 };

@@ -27,7 +27,7 @@ export const TenantNetworkIsolation: PolicyRule = {
     if (!isTenantNamespace(resource)) return NOT_APPLICABLE;
     const name = metadataOf(resource).name ?? '';
     const policies = inNamespace(context.resources, 'kubernetes_network_policy_v1', name);
-    if (policies.some((p) => isDefaultDeny((p.config.spec ?? {}) as PolicySpec))) return COMPLIANT;
+    if (policies.some((p) => isDefaultDeny(p.config.spec ?? {}))) return COMPLIANT;
     return nonCompliant([`namespace ${name} has ${policies.length} NetworkPolicies and none denies all ingress and egress`]);
   },
 };

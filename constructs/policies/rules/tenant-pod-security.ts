@@ -9,7 +9,7 @@ export const TenantPodSecurity: PolicyRule = {
   level: 'error',
   info: 'The tenant namespace does not enforce, audit and warn at Pod Security level restricted.',
   explanation:
-    'Tenant code is untrusted. Privileged pods, host paths or host networking let a tenant escape to the node, read other tenants\' data on it and reach the fabric. The restricted level blocks all of these.',
+    "Tenant code is untrusted. Privileged pods, host paths or host networking let a tenant escape to the node, read other tenants' data on it and reach the fabric. The restricted level blocks all of these.",
   check: (resource) => {
     if (!isTenantNamespace(resource)) return NOT_APPLICABLE;
     const labels = metadataOf(resource).labels ?? {};

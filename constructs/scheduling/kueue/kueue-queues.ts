@@ -97,7 +97,7 @@ export class KueueQueues extends Construct {
             namespaceSelector: { matchLabels: { [TENANT_LABEL]: tenant.tenantName } },
             cohortName: props.cohort,
             queueingStrategy: 'BestEffortFIFO',
-            ...(props.fairSharing ?? true ? { fairSharing: { weight: '1' } } : {}),
+            ...((props.fairSharing ?? true) ? { fairSharing: { weight: '1' } } : {}),
             preemption: {
               reclaimWithinCohort: 'Any',
               borrowWithinCohort: { policy: 'LowerPriority' },
@@ -112,7 +112,14 @@ export class KueueQueues extends Construct {
                       flavors: quotas.map((q) => ({
                         name: q.pool.poolName,
                         resources: covered.map((resource) => {
-                          const perUnit = resource === 'cpu' ? q.pool.cpusPerUnit : resource === 'memory' ? q.pool.memoryGiBPerUnit : resource === q.pool.resourceName ? 1 : 0;
+                          const perUnit =
+                            resource === 'cpu'
+                              ? q.pool.cpusPerUnit
+                              : resource === 'memory'
+                                ? q.pool.memoryGiBPerUnit
+                                : resource === q.pool.resourceName
+                                  ? 1
+                                  : 0;
                           const amount = (n: number) => (resource === 'memory' ? `${Math.ceil(n * perUnit)}Gi` : String(Math.ceil(n * perUnit)));
                           return { name: resource, nominalQuota: amount(q.guaranteed), borrowingLimit: amount(q.max - q.guaranteed) };
                         }),
@@ -153,7 +160,18 @@ export function kueueConfiguration(options: { fairSharing: boolean }): Json {
     webhook: { port: 9443 },
     leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
     integrations: {
-      frameworks: ['batch/job', 'kubeflow.org/mpijob', 'ray.io/rayjob', 'ray.io/raycluster', 'jobset.x-k8s.io/jobset', 'trainer.kubeflow.org/trainjob', 'pod', 'deployment', 'statefulset', 'leaderworkerset.x-k8s.io/leaderworkerset'],
+      frameworks: [
+        'batch/job',
+        'kubeflow.org/mpijob',
+        'ray.io/rayjob',
+        'ray.io/raycluster',
+        'jobset.x-k8s.io/jobset',
+        'trainer.kubeflow.org/trainjob',
+        'pod',
+        'deployment',
+        'statefulset',
+        'leaderworkerset.x-k8s.io/leaderworkerset',
+      ],
     },
     // Distributed training needs every worker at once; admitting partial gangs deadlocks GPUs.
     waitForPodsReady: { timeout: '10m', blockAdmission: true },

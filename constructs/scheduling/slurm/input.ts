@@ -148,7 +148,12 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
   const add = (path: readonly (string | number)[], problem: string, got: unknown, fix: string) => problems.push({ path, problem, got, fix });
 
   if (!CLUSTER_NAME.test(input.clusterName)) {
-    add(['clusterName'], 'must be lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters', input.clusterName, 'rename the cluster');
+    add(
+      ['clusterName'],
+      'must be lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters',
+      input.clusterName,
+      'rename the cluster',
+    );
   }
   if (input.pools.length === 0) add(['pools'], 'a Slurm cluster needs at least one pool', [], 'add a partition over a GPU pool');
 
@@ -162,12 +167,14 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
     if (!isCount(pool.gpusPerNode)) add([...at, 'gpusPerNode'], 'must be a whole number >= 1', pool.gpusPerNode, 'fix the GPU count');
     if (!isCount(pool.cpusPerNode)) add([...at, 'cpusPerNode'], 'must be a whole number >= 1', pool.cpusPerNode, 'fix the CPU count');
     if (!isCount(pool.memoryMiBPerNode)) add([...at, 'memoryMiBPerNode'], 'must be a whole number >= 1', pool.memoryMiBPerNode, 'fix the memory size');
-    if (!GRES_TYPE.test(pool.gresType)) add([...at, 'gresType'], 'must be lower-case letters, digits, ".", "_" or "-"', pool.gresType, 'use the model, e.g. h100');
+    if (!GRES_TYPE.test(pool.gresType))
+      add([...at, 'gresType'], 'must be lower-case letters, digits, ".", "_" or "-"', pool.gresType, 'use the model, e.g. h100');
     const sharing = pool.sharing ?? { mode: 'exclusive' };
     if (sharing.mode === 'mig') {
       if (pool.vendor !== 'nvidia') add([...at, 'sharing'], 'MIG is an NVIDIA feature', pool.vendor, 'use exclusive or shard');
       if (!GRES_TYPE.test(sharing.profile)) add([...at, 'sharing', 'profile'], 'must be a MIG profile such as 1g.10gb', sharing.profile, 'fix the profile');
-      if (!isCount(sharing.instancesPerGpu)) add([...at, 'sharing', 'instancesPerGpu'], 'must be a whole number >= 1', sharing.instancesPerGpu, 'fix the instance count');
+      if (!isCount(sharing.instancesPerGpu))
+        add([...at, 'sharing', 'instancesPerGpu'], 'must be a whole number >= 1', sharing.instancesPerGpu, 'fix the instance count');
     }
     if (sharing.mode === 'shard' && !isCount(sharing.sharesPerGpu)) {
       add([...at, 'sharing', 'sharesPerGpu'], 'must be a whole number >= 1', sharing.sharesPerGpu, 'fix the share count');
@@ -179,7 +186,12 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
         if (v !== undefined && !isCount(v)) add([...at, 'fabric', key], 'must be a whole number >= 1', v, 'fix the fabric');
       }
       if (f.leafSwitchesPerSpine !== undefined && f.nodesPerLeafSwitch === undefined) {
-        add([...at, 'fabric', 'leafSwitchesPerSpine'], 'needs nodesPerLeafSwitch: spines group leaf switches', f.leafSwitchesPerSpine, 'add nodesPerLeafSwitch or remove leafSwitchesPerSpine');
+        add(
+          [...at, 'fabric', 'leafSwitchesPerSpine'],
+          'needs nodesPerLeafSwitch: spines group leaf switches',
+          f.leafSwitchesPerSpine,
+          'add nodesPerLeafSwitch or remove leafSwitchesPerSpine',
+        );
       }
     }
   });
@@ -213,7 +225,8 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
     accounts.add(t.name);
     if (!isCount(t.fairshare)) add([...at, 'fairshare'], 'must be a whole number >= 1', t.fairshare, 'fix the fairshare');
     for (const [pool, max] of Object.entries(t.maxUnitsByPool)) {
-      if (!pools.has(pool)) add([...at, 'maxUnitsByPool', pool], 'names a pool that is not in this cluster', pool, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
+      if (!pools.has(pool))
+        add([...at, 'maxUnitsByPool', pool], 'names a pool that is not in this cluster', pool, `use one of ${[...pools.keys()].join(', ') || '(none)'}`);
       if (!isCount(max, 0)) add([...at, 'maxUnitsByPool', pool], 'must be a whole number >= 0', max, 'fix the limit');
     }
   });

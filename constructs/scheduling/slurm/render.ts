@@ -139,7 +139,9 @@ export function renderSlurm(input: SlurmRenderInput): SlurmRendering {
     slurmConf: `${slurmConf}\n`,
     accountingConf,
     gresConf: `${[header('gres.conf', input.clusterName), ...input.pools.flatMap(gresConfLines)].join('\n')}\n`,
-    ...(topology.plugin ? { topologyConf: `${[header('topology.conf', input.clusterName), ...topology.lines].join('\n')}\n`, topologyPlugin: topology.plugin } : {}),
+    ...(topology.plugin
+      ? { topologyConf: `${[header('topology.conf', input.clusterName), ...topology.lines].join('\n')}\n`, topologyPlugin: topology.plugin }
+      : {}),
     accounts: renderAccounts(input),
     partitionQos: [...new Set(input.partitions.map((p) => p.qos).filter((q): q is string => q !== undefined))].sort(),
     nodeSets: Object.fromEntries(input.pools.map((p) => [p.name, { replicas: p.nodes, extraConfMap: { Gres: nodeGres(p) } }])),

@@ -126,7 +126,7 @@ function blockPlan(pools: readonly SlurmPoolInput[], partitions: readonly SlurmP
   const notes: string[] = [];
   const problems: SlurmInputProblem[] = [];
   const blockPools = pools.filter((p) => domainSize(p.fabric) !== undefined);
-  const base = Math.min(...blockPools.map((p) => domainSize(p.fabric) as number));
+  const base = Math.min(...blockPools.map((p) => domainSize(p.fabric)!));
   for (const pool of pools) {
     const d = domainSize(pool.fabric);
     if (d === undefined) {

@@ -11,10 +11,16 @@ describe('chart key index fixtures', () => {
 
   it('holds sub-chart keys under their alias', () => {
     expect(chartKeyIndex('gpu-operator').keys).toContain('node-feature-discovery.image.repository');
-    expect(chartKeyIndex('kube-prometheus-stack').keys).toEqual(expect.arrayContaining(['grafana.sidecar.image.registry', 'kube-state-metrics.image.registry', 'prometheus-node-exporter.image.registry']));
-    expect(chartKeyIndex('network-operator').keys).toEqual(expect.arrayContaining(['sriov-network-operator.images.metricsExporter', 'maintenance-operator-chart.operator.image.name']));
+    expect(chartKeyIndex('kube-prometheus-stack').keys).toEqual(
+      expect.arrayContaining(['grafana.sidecar.image.registry', 'kube-state-metrics.image.registry', 'prometheus-node-exporter.image.registry']),
+    );
+    expect(chartKeyIndex('network-operator').keys).toEqual(
+      expect.arrayContaining(['sriov-network-operator.images.metricsExporter', 'maintenance-operator-chart.operator.image.name']),
+    );
     expect(chartKeyIndex('rook-ceph').keys).toContain('ceph-csi-operator.controllerManager.manager.image.repository');
-    expect(chartKeyIndex('amd-gpu-operator').keys).toEqual(expect.arrayContaining(['kmm.controller.manager.env.relatedImageWorker', 'node-feature-discovery.image.repository']));
+    expect(chartKeyIndex('amd-gpu-operator').keys).toEqual(
+      expect.arrayContaining(['kmm.controller.manager.env.relatedImageWorker', 'node-feature-discovery.image.repository']),
+    );
   });
 
   it('applies the documented packaging rewrite of the kueue images', () => {
@@ -24,24 +30,51 @@ describe('chart key index fixtures', () => {
 
 describe('unknownChartKeys', () => {
   it('accepts real keys of the defaults, maps and lists included', () => {
-    expect(unknownChartKeys('gpu-operator', { driver: { enabled: true, version: '595.91.07', rdma: { enabled: true } }, daemonsets: { tolerations: [{ key: 'a', operator: 'Exists' }] } })).toEqual([]);
+    expect(
+      unknownChartKeys('gpu-operator', {
+        driver: { enabled: true, version: '595.91.07', rdma: { enabled: true } },
+        daemonsets: { tolerations: [{ key: 'a', operator: 'Exists' }] },
+      }),
+    ).toEqual([]);
   });
 
   it('names every unknown key path as written, and does not descend below it', () => {
-    expect(unknownChartKeys('gpu-operator', { driver: { enabeld: true, rdma: { enable: true } }, operatr: { x: { y: 1 } } })).toEqual(['driver.enabeld', 'driver.rdma.enable', 'operatr']);
+    expect(unknownChartKeys('gpu-operator', { driver: { enabeld: true, rdma: { enable: true } }, operatr: { x: { y: 1 } } })).toEqual([
+      'driver.enabeld',
+      'driver.rdma.enable',
+      'operatr',
+    ]);
   });
 
   it('accepts keys that only exist in comments or templates (extraKeys)', () => {
-    expect(unknownChartKeys('gpu-operator', { dcgmExporter: { config: { name: 'm', create: true, data: 'x' }, hpcJobMapping: { enabled: true, directory: '/d' } } })).toEqual([]);
+    expect(
+      unknownChartKeys('gpu-operator', { dcgmExporter: { config: { name: 'm', create: true, data: 'x' }, hpcJobMapping: { enabled: true, directory: '/d' } } }),
+    ).toEqual([]);
     expect(unknownChartKeys('kube-prometheus-stack', { grafana: { adminPassword: 'x' } })).toEqual([]);
-    expect(unknownChartKeys('csi-driver-nfs', { storageClass: { create: true, name: 'nfs', parameters: { server: 's', share: '/' }, mountOptions: ['nfsvers=4.1'] } })).toEqual([]);
-    expect(unknownChartKeys('lakefs', { image: { repository: 'treeverse/lakefs' }, secrets: { databaseConnectionString: 'x', authEncryptSecretKey: 'y' } })).toEqual([]);
-    expect(unknownChartKeys('minio-tenant', { tenant: { pools: [{ name: 'p', servers: 4, volumesPerServer: 4, size: '1Ti', storageClassName: 'local' }], configSecret: { existingSecret: true } } })).toEqual([]);
-    expect(unknownChartKeys('argo-workflows', { artifactRepository: { s3: { bucket: 'b', endpoint: 'e', accessKeySecret: { name: 'n', key: 'k' } } } })).toEqual([]);
+    expect(
+      unknownChartKeys('csi-driver-nfs', {
+        storageClass: { create: true, name: 'nfs', parameters: { server: 's', share: '/' }, mountOptions: ['nfsvers=4.1'] },
+      }),
+    ).toEqual([]);
+    expect(
+      unknownChartKeys('lakefs', { image: { repository: 'treeverse/lakefs' }, secrets: { databaseConnectionString: 'x', authEncryptSecretKey: 'y' } }),
+    ).toEqual([]);
+    expect(
+      unknownChartKeys('minio-tenant', {
+        tenant: { pools: [{ name: 'p', servers: 4, volumesPerServer: 4, size: '1Ti', storageClassName: 'local' }], configSecret: { existingSecret: true } },
+      }),
+    ).toEqual([]);
+    expect(
+      unknownChartKeys('argo-workflows', { artifactRepository: { s3: { bucket: 'b', endpoint: 'e', accessKeySecret: { name: 'n', key: 'k' } } } }),
+    ).toEqual([]);
   });
 
   it('accepts any key below an empty-map default and a Kubernetes passthrough', () => {
-    expect(unknownChartKeys('kube-prometheus-stack', { prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'x' } } } } } })).toEqual([]);
+    expect(
+      unknownChartKeys('kube-prometheus-stack', {
+        prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'x' } } } } },
+      }),
+    ).toEqual([]);
     expect(unknownChartKeys('gpu-operator', { operator: { resources: { limits: { 'nvidia.com/gpu': 1 } }, nodeSelector: { a: 'b' } } })).toEqual([]);
   });
 
@@ -51,7 +84,9 @@ describe('unknownChartKeys', () => {
 
   it('accepts user-named entries of free-form maps', () => {
     expect(unknownChartKeys('slurm', { configFiles: { 'gres.conf': 'AutoDetect=nvidia' }, controller: { extraConfMap: { GresTypes: 'gpu' } } })).toEqual([]);
-    expect(unknownChartKeys('rook-ceph-cluster', { cephClusterSpec: { storage: { useAllNodes: false, nodes: [{ name: 'n1' }] }, mon: { count: 3 } } })).toEqual([]);
+    expect(unknownChartKeys('rook-ceph-cluster', { cephClusterSpec: { storage: { useAllNodes: false, nodes: [{ name: 'n1' }] }, mon: { count: 3 } } })).toEqual(
+      [],
+    );
     expect(unknownChartKeys('kueue', { managerConfig: { controllerManagerConfigYaml: 'apiVersion: x' } })).toEqual([]);
   });
 

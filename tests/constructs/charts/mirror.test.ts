@@ -23,76 +23,183 @@ function hasHost(ref: string): boolean {
 /** Image keys the mirror rewrites for each chart with no caller values (the whole chart). */
 const REWRITTEN: Record<ChartId, readonly string[]> = {
   'gpu-operator': [
-    'validator.repository', 'operator.repository', 'driver.repository', 'driver.manager.repository', 'toolkit.repository',
-    'devicePlugin.repository', 'dcgm.repository', 'dcgmExporter.repository', 'gfd.repository', 'migManager.repository',
-    'nodeStatusExporter.repository', 'gds.repository', 'gdrcopy.repository', 'vgpuManager.driverManager.repository',
-    'vgpuDeviceManager.repository', 'vfioManager.repository', 'vfioManager.driverManager.repository', 'sandboxDevicePlugin.repository',
-    'kataSandboxDevicePlugin.repository', 'ccManager.repository', 'draDriver.repository', 'node-feature-discovery.image.repository',
+    'validator.repository',
+    'operator.repository',
+    'driver.repository',
+    'driver.manager.repository',
+    'toolkit.repository',
+    'devicePlugin.repository',
+    'dcgm.repository',
+    'dcgmExporter.repository',
+    'gfd.repository',
+    'migManager.repository',
+    'nodeStatusExporter.repository',
+    'gds.repository',
+    'gdrcopy.repository',
+    'vgpuManager.driverManager.repository',
+    'vgpuDeviceManager.repository',
+    'vfioManager.repository',
+    'vfioManager.driverManager.repository',
+    'sandboxDevicePlugin.repository',
+    'kataSandboxDevicePlugin.repository',
+    'ccManager.repository',
+    'draDriver.repository',
+    'node-feature-discovery.image.repository',
   ],
   'network-operator': [
-    'operator.repository', 'operator.ofedDriver.initContainer.repository', 'node-feature-discovery.image.repository',
-    'sriov-network-operator.images.operator', 'sriov-network-operator.images.sriovConfigDaemon', 'sriov-network-operator.images.sriovCni',
-    'sriov-network-operator.images.ibSriovCni', 'sriov-network-operator.images.ovsCni', 'sriov-network-operator.images.rdmaCni',
-    'sriov-network-operator.images.sriovDevicePlugin', 'sriov-network-operator.images.sriovDraDriver',
-    'sriov-network-operator.images.resourcesInjector', 'sriov-network-operator.images.webhook',
-    'sriov-network-operator.images.metricsExporter', 'sriov-network-operator.images.metricsExporterKubeRbacProxy',
+    'operator.repository',
+    'operator.ofedDriver.initContainer.repository',
+    'node-feature-discovery.image.repository',
+    'sriov-network-operator.images.operator',
+    'sriov-network-operator.images.sriovConfigDaemon',
+    'sriov-network-operator.images.sriovCni',
+    'sriov-network-operator.images.ibSriovCni',
+    'sriov-network-operator.images.ovsCni',
+    'sriov-network-operator.images.rdmaCni',
+    'sriov-network-operator.images.sriovDevicePlugin',
+    'sriov-network-operator.images.sriovDraDriver',
+    'sriov-network-operator.images.resourcesInjector',
+    'sriov-network-operator.images.webhook',
+    'sriov-network-operator.images.metricsExporter',
+    'sriov-network-operator.images.metricsExporterKubeRbacProxy',
     'maintenance-operator-chart.operator.image.repository',
   ],
   'node-feature-discovery': ['image.repository'],
   'kube-prometheus-stack': [
-    'crds.upgradeJob.image.busybox', 'crds.upgradeJob.image.kubectl', 'alertmanager.alertmanagerSpec.image', 'prometheusOperator.image',
-    'prometheusOperator.admissionWebhooks.deployment.image', 'prometheusOperator.admissionWebhooks.patch.image',
-    'prometheusOperator.prometheusConfigReloader.image', 'prometheusOperator.thanosImage', 'prometheus.prometheusSpec.image',
-    'thanosRuler.thanosRulerSpec.image', 'grafana.image', 'grafana.sidecar.image', 'grafana.initChownData.image', 'grafana.downloadDashboardsImage',
-    'grafana.testFramework.image', 'grafana.imageRenderer.image', 'kube-state-metrics.image', 'kube-state-metrics.kubeRBACProxy.image',
-    'prometheus-node-exporter.image', 'prometheus-node-exporter.kubeRBACProxy.image', 'prometheus-node-exporter.permissionInitContainer.image',
+    'crds.upgradeJob.image.busybox',
+    'crds.upgradeJob.image.kubectl',
+    'alertmanager.alertmanagerSpec.image',
+    'prometheusOperator.image',
+    'prometheusOperator.admissionWebhooks.deployment.image',
+    'prometheusOperator.admissionWebhooks.patch.image',
+    'prometheusOperator.prometheusConfigReloader.image',
+    'prometheusOperator.thanosImage',
+    'prometheus.prometheusSpec.image',
+    'thanosRuler.thanosRulerSpec.image',
+    'grafana.image',
+    'grafana.sidecar.image',
+    'grafana.initChownData.image',
+    'grafana.downloadDashboardsImage',
+    'grafana.testFramework.image',
+    'grafana.imageRenderer.image',
+    'kube-state-metrics.image',
+    'kube-state-metrics.kubeRBACProxy.image',
+    'prometheus-node-exporter.image',
+    'prometheus-node-exporter.kubeRBACProxy.image',
+    'prometheus-node-exporter.permissionInitContainer.image',
   ].flatMap((image) => [`${image}.registry`, `${image}.repository`]),
   'cert-manager': ['imageRegistry'],
   kueue: ['controllerManager.manager.image.repository', 'kueueViz.backend.image.repository', 'kueueViz.frontend.image.repository'],
   'amd-gpu-operator': [
-    'controllerManager.manager.image.repository', 'deviceConfig.spec.commonConfig.initContainerImage', 'deviceConfig.spec.commonConfig.utilsContainer.image',
-    'deviceConfig.spec.devicePlugin.devicePluginImage', 'deviceConfig.spec.devicePlugin.nodeLabellerImage', 'deviceConfig.spec.metricsExporter.image',
-    'deviceConfig.spec.metricsExporter.rbacConfig.image', 'deviceConfig.spec.testRunner.image', 'deviceConfig.spec.configManager.image',
-    'deviceConfig.spec.draDriver.image', 'deviceConfig.spec.remediationWorkflow.testerImage', 'remediation.controller.image',
-    'kmm.controller.manager.image.repository', 'kmm.controller.manager.env.relatedImageBuild', 'kmm.controller.manager.env.relatedImageSign',
-    'kmm.controller.manager.env.relatedImageWorker', 'kmm.webhookServer.webhookServer.image.repository', 'node-feature-discovery.image.repository',
+    'controllerManager.manager.image.repository',
+    'deviceConfig.spec.commonConfig.initContainerImage',
+    'deviceConfig.spec.commonConfig.utilsContainer.image',
+    'deviceConfig.spec.devicePlugin.devicePluginImage',
+    'deviceConfig.spec.devicePlugin.nodeLabellerImage',
+    'deviceConfig.spec.metricsExporter.image',
+    'deviceConfig.spec.metricsExporter.rbacConfig.image',
+    'deviceConfig.spec.testRunner.image',
+    'deviceConfig.spec.configManager.image',
+    'deviceConfig.spec.draDriver.image',
+    'deviceConfig.spec.remediationWorkflow.testerImage',
+    'remediation.controller.image',
+    'kmm.controller.manager.image.repository',
+    'kmm.controller.manager.env.relatedImageBuild',
+    'kmm.controller.manager.env.relatedImageSign',
+    'kmm.controller.manager.env.relatedImageWorker',
+    'kmm.webhookServer.webhookServer.image.repository',
+    'node-feature-discovery.image.repository',
   ],
   'slurm-operator-crds': [],
   'slurm-operator': ['operator.image.repository', 'webhook.image.repository'],
   slurm: [
-    'controller.slurmctld.image.repository', 'controller.reconfigure.image.repository', 'controller.logfile.image.repository',
-    'restapi.slurmrestd.image.repository', 'accounting.slurmdbd.image.repository', 'loginsetDefaults.login.image.repository',
-    'loginsetDefaults.initconf.image.repository', 'nodesetDefaults.slurmd.image.repository', 'nodesetDefaults.logfile.image.repository',
+    'controller.slurmctld.image.repository',
+    'controller.reconfigure.image.repository',
+    'controller.logfile.image.repository',
+    'restapi.slurmrestd.image.repository',
+    'accounting.slurmdbd.image.repository',
+    'loginsetDefaults.login.image.repository',
+    'loginsetDefaults.initconf.image.repository',
+    'nodesetDefaults.slurmd.image.repository',
+    'nodesetDefaults.logfile.image.repository',
   ],
   'rook-ceph': [
-    'image.repository', 'csi.cephcsi.repository', 'csi.registrar.repository', 'csi.provisioner.repository', 'csi.snapshotter.repository',
-    'csi.attacher.repository', 'csi.resizer.repository', 'csi.csiAddons.repository', 'ceph-csi-operator.controllerManager.manager.image.repository',
+    'image.repository',
+    'csi.cephcsi.repository',
+    'csi.registrar.repository',
+    'csi.provisioner.repository',
+    'csi.snapshotter.repository',
+    'csi.attacher.repository',
+    'csi.resizer.repository',
+    'csi.csiAddons.repository',
+    'ceph-csi-operator.controllerManager.manager.image.repository',
   ],
   'rook-ceph-cluster': ['cephImage.repository'],
   'csi-driver-nfs': ['image.baseRepo', 'image.nfs.repository'],
   'minio-operator': ['operator.image.repository', 'operator.sidecarImage.repository', 'operator.sidecarImage.tag'],
   'minio-tenant': ['tenant.image.repository'],
   jupyterhub: [
-    'hub.image.name', 'proxy.chp.image.name', 'proxy.traefik.image.name', 'proxy.secretSync.image.name', 'singleuser.image.name',
-    'singleuser.networkTools.image.name', 'scheduling.userScheduler.image.name', 'scheduling.userPlaceholder.image.name',
-    'prePuller.hook.image.name', 'prePuller.pause.image.name',
+    'hub.image.name',
+    'proxy.chp.image.name',
+    'proxy.traefik.image.name',
+    'proxy.secretSync.image.name',
+    'singleuser.image.name',
+    'singleuser.networkTools.image.name',
+    'scheduling.userScheduler.image.name',
+    'scheduling.userPlaceholder.image.name',
+    'prePuller.hook.image.name',
+    'prePuller.pause.image.name',
   ],
-  mlflow: ['image.repository', 'initImages.dbchecker.repository', 'initImages.mlflowDbMigration.repository', 'initImages.iniFileInitializer.repository', 'oauth2Proxy.image.repository'],
+  mlflow: [
+    'image.repository',
+    'initImages.dbchecker.repository',
+    'initImages.mlflowDbMigration.repository',
+    'initImages.iniFileInitializer.repository',
+    'oauth2Proxy.image.repository',
+  ],
   lakefs: ['image.repository', 'mds.image.repository', 'replication.image.repository'],
   'argo-workflows': [
-    'crds.upgradeJob.image.repository', 'controller.image.registry', 'controller.image.repository', 'executor.image.registry',
-    'executor.image.repository', 'server.image.registry', 'server.image.repository',
+    'crds.upgradeJob.image.repository',
+    'controller.image.registry',
+    'controller.image.repository',
+    'executor.image.registry',
+    'executor.image.repository',
+    'server.image.registry',
+    'server.image.repository',
   ],
 };
 
 /** Where each chart takes the pull Secret. */
 const PULL_SECRET_KEYS: Record<ChartId, readonly string[]> = {
   'gpu-operator': [
-    'validator', 'operator', 'driver', 'toolkit', 'devicePlugin', 'dcgm', 'dcgmExporter', 'gfd', 'migManager', 'nodeStatusExporter', 'gds',
-    'gdrcopy', 'vgpuManager', 'vgpuDeviceManager', 'vfioManager', 'kataManager', 'sandboxDevicePlugin', 'kataSandboxDevicePlugin', 'ccManager',
-    'draDriver', 'node-feature-discovery',
+    'validator',
+    'operator',
+    'driver',
+    'toolkit',
+    'devicePlugin',
+    'dcgm',
+    'dcgmExporter',
+    'gfd',
+    'migManager',
+    'nodeStatusExporter',
+    'gds',
+    'gdrcopy',
+    'vgpuManager',
+    'vgpuDeviceManager',
+    'vfioManager',
+    'kataManager',
+    'sandboxDevicePlugin',
+    'kataSandboxDevicePlugin',
+    'ccManager',
+    'draDriver',
+    'node-feature-discovery',
   ].map((c) => `${c}.imagePullSecrets`),
-  'network-operator': ['imagePullSecrets', 'node-feature-discovery.imagePullSecrets', 'sriov-network-operator.imagePullSecrets', 'maintenance-operator-chart.imagePullSecrets'],
+  'network-operator': [
+    'imagePullSecrets',
+    'node-feature-discovery.imagePullSecrets',
+    'sriov-network-operator.imagePullSecrets',
+    'maintenance-operator-chart.imagePullSecrets',
+  ],
   'node-feature-discovery': ['imagePullSecrets'],
   'kube-prometheus-stack': ['global.imagePullSecrets'],
   'cert-manager': ['global.imagePullSecrets'],
@@ -149,7 +256,9 @@ describe('mirrorImage', () => {
   });
 
   it('rejects a registry with a scheme or a trailing slash', () => {
-    expect(() => mirrorImage('busybox', 'https://harbor.example.eu')).toThrow('image registry "https://harbor.example.eu" must be a registry host with optional path and no scheme');
+    expect(() => mirrorImage('busybox', 'https://harbor.example.eu')).toThrow(
+      'image registry "https://harbor.example.eu" must be a registry host with optional path and no scheme',
+    );
     expect(() => mirrorImage('busybox', 'harbor.example.eu/')).toThrow('must be a registry host');
   });
 
@@ -164,7 +273,7 @@ describe.each(CHART_IDS)('mirror of %s', (chart) => {
   const overrides = mirrorOverrides(chart, {}, { imageRegistry: M });
   const rewritten = leaves(overrides);
 
-  it('rewrites exactly the chart\'s image keys', () => {
+  it("rewrites exactly the chart's image keys", () => {
     expect([...rewritten].sort()).toEqual([...REWRITTEN[chart]].sort());
   });
 
@@ -189,12 +298,12 @@ describe.each(CHART_IDS)('mirror of %s', (chart) => {
       const leaf = key.split('.').pop();
       if (key.endsWith('sidecarImage.tag')) continue;
       expect(typeof value).toBe('string');
-      const v = String(value);
+      const v = value as string;
       const pairedRegistry = leaf === 'repository' && rewritten.includes(key.replace(/repository$/, 'registry'));
       if (pairedRegistry) {
         // registry + repository form: the host sits in the mirrored registry, never in the repository
         expect(hasHost(v)).toBe(false);
-        expect(String(getPath(merged, key.replace(/repository$/, 'registry')))).toMatch(new RegExp(`^${M}/[a-z0-9.-]+(:[0-9]+)?$`));
+        expect(getPath(merged, key.replace(/repository$/, 'registry'))).toMatch(new RegExp(`^${M}/[a-z0-9.-]+(:[0-9]+)?$`));
       } else {
         expect(v.startsWith(`${M}/`)).toBe(true);
       }
@@ -218,33 +327,60 @@ describe.each(CHART_IDS)('mirror of %s', (chart) => {
 });
 
 describe('mirror details', () => {
-  it('uses each chart\'s own image key form', () => {
+  it("uses each chart's own image key form", () => {
     expect(getPath(mirrorOverrides('gpu-operator', {}, { imageRegistry: M }), 'driver.repository')).toBe(`${M}/nvcr.io/nvidia`);
-    expect(getPath(mirrorOverrides('kube-prometheus-stack', {}, { imageRegistry: M }), 'grafana.image')).toEqual({ registry: `${M}/docker.io`, repository: 'grafana/grafana' });
-    expect(getPath(mirrorOverrides('kube-prometheus-stack', {}, { imageRegistry: M }), 'crds.upgradeJob.image.busybox')).toEqual({ registry: `${M}/docker.io`, repository: 'library/busybox' });
+    expect(getPath(mirrorOverrides('kube-prometheus-stack', {}, { imageRegistry: M }), 'grafana.image')).toEqual({
+      registry: `${M}/docker.io`,
+      repository: 'grafana/grafana',
+    });
+    expect(getPath(mirrorOverrides('kube-prometheus-stack', {}, { imageRegistry: M }), 'crds.upgradeJob.image.busybox')).toEqual({
+      registry: `${M}/docker.io`,
+      repository: 'library/busybox',
+    });
     expect(getPath(mirrorOverrides('cert-manager', {}, { imageRegistry: M }), 'imageRegistry')).toBe(`${M}/quay.io`);
-    expect(getPath(mirrorOverrides('csi-driver-nfs', {}, { imageRegistry: M }), 'image')).toEqual({ baseRepo: `${M}/registry.k8s.io`, nfs: { repository: `${M}/registry.k8s.io/sig-storage/nfsplugin` } });
+    expect(getPath(mirrorOverrides('csi-driver-nfs', {}, { imageRegistry: M }), 'image')).toEqual({
+      baseRepo: `${M}/registry.k8s.io`,
+      nfs: { repository: `${M}/registry.k8s.io/sig-storage/nfsplugin` },
+    });
     expect(getPath(mirrorOverrides('jupyterhub', {}, { imageRegistry: M }), 'proxy.traefik.image.name')).toBe(`${M}/docker.io/library/traefik`);
-    expect(getPath(mirrorOverrides('network-operator', {}, { imageRegistry: M }), 'maintenance-operator-chart.operator.image.repository')).toBe(`${M}/nvcr.io/nvidia/mellanox`);
+    expect(getPath(mirrorOverrides('network-operator', {}, { imageRegistry: M }), 'maintenance-operator-chart.operator.image.repository')).toBe(
+      `${M}/nvcr.io/nvidia/mellanox`,
+    );
     expect(getPath(mirrorOverrides('mlflow', {}, { imageRegistry: M }), 'initImages.dbchecker.repository')).toBe(`${M}/docker.io/library/busybox`);
-    expect(getPath(mirrorOverrides('minio-operator', {}, { imageRegistry: M }), 'operator.sidecarImage')).toEqual({ repository: `${M}/quay.io/minio/operator-sidecar`, tag: 'v7.0.1' });
+    expect(getPath(mirrorOverrides('minio-operator', {}, { imageRegistry: M }), 'operator.sidecarImage')).toEqual({
+      repository: `${M}/quay.io/minio/operator-sidecar`,
+      tag: 'v7.0.1',
+    });
   });
 
-  it('mirrors the caller\'s image, not the chart default, when the caller set one', () => {
+  it("mirrors the caller's image, not the chart default, when the caller set one", () => {
     const o = mirrorOverrides('jupyterhub', { singleuser: { image: { name: 'quay.io/jupyter/pytorch-notebook', tag: 'cuda12' } } }, { imageRegistry: M });
     expect(getPath(o, 'singleuser.image.name')).toBe(`${M}/quay.io/jupyter/pytorch-notebook`);
-    const k = mirrorOverrides('kube-prometheus-stack', { grafana: { image: { registry: 'docker.io', repository: 'grafana/grafana-oss' } } }, { imageRegistry: M });
+    const k = mirrorOverrides(
+      'kube-prometheus-stack',
+      { grafana: { image: { registry: 'docker.io', repository: 'grafana/grafana-oss' } } },
+      { imageRegistry: M },
+    );
     expect(getPath(k, 'grafana.image')).toEqual({ registry: `${M}/docker.io`, repository: 'grafana/grafana-oss' });
     const g = mirrorOverrides('gpu-operator', { driver: { repository: 'registry.example.eu/drivers', image: 'driver-precompiled' } }, { imageRegistry: M });
     expect(getPath(g, 'driver.repository')).toBe(`${M}/registry.example.eu/drivers`);
   });
 
-  it('keeps the caller\'s choice of the lakeFS enterprise image', () => {
-    expect(getPath(mirrorOverrides('lakefs', { enterprise: { enabled: true } }, { imageRegistry: M }), 'image.repository')).toBe(`${M}/docker.io/treeverse/lakefs-enterprise`);
+  it("keeps the caller's choice of the lakeFS enterprise image", () => {
+    expect(getPath(mirrorOverrides('lakefs', { enterprise: { enabled: true } }, { imageRegistry: M }), 'image.repository')).toBe(
+      `${M}/docker.io/treeverse/lakefs-enterprise`,
+    );
   });
 
   it('rewrites images that slurm nodeset and loginset entries override', () => {
-    const o = mirrorOverrides('slurm', { nodesets: { h100: { replicas: 2, slurmd: { image: { repository: 'ghcr.io/site/slurmd-cuda' } } }, cpu: { replicas: 1 } }, loginsets: { main: { login: { image: { repository: 'ghcr.io/site/login' } } } } }, { imageRegistry: M });
+    const o = mirrorOverrides(
+      'slurm',
+      {
+        nodesets: { h100: { replicas: 2, slurmd: { image: { repository: 'ghcr.io/site/slurmd-cuda' } } }, cpu: { replicas: 1 } },
+        loginsets: { main: { login: { image: { repository: 'ghcr.io/site/login' } } } },
+      },
+      { imageRegistry: M },
+    );
     expect(getPath(o, 'nodesets')).toEqual({ h100: { slurmd: { image: { repository: `${M}/ghcr.io/site/slurmd-cuda` } } } });
     expect(getPath(o, 'loginsets.main.login.image.repository')).toBe(`${M}/ghcr.io/site/login`);
   });
@@ -254,14 +390,23 @@ describe('mirror details', () => {
     expect(leaves(o).sort()).toEqual(['imageRegistry', 'webhook.image.repository']);
   });
 
-  it('appends the pull Secret to the caller\'s list in the chart\'s form', () => {
+  it("appends the pull Secret to the caller's list in the chart's form", () => {
     const g = mirrorOverrides('gpu-operator', { driver: { imagePullSecrets: ['ngc'] } }, { imageRegistry: M, pullSecretName: 'mirror-pull' });
     expect(getPath(g, 'driver.imagePullSecrets')).toEqual(['ngc', 'mirror-pull']);
     expect(getPath(g, 'node-feature-discovery.imagePullSecrets')).toEqual([{ name: 'mirror-pull' }]);
-    const k = mirrorOverrides('kube-prometheus-stack', { global: { imagePullSecrets: [{ name: 'mirror-pull' }] } }, { imageRegistry: M, pullSecretName: 'mirror-pull' });
+    const k = mirrorOverrides(
+      'kube-prometheus-stack',
+      { global: { imagePullSecrets: [{ name: 'mirror-pull' }] } },
+      { imageRegistry: M, pullSecretName: 'mirror-pull' },
+    );
     expect(getPath(k, 'global.imagePullSecrets')).toEqual([{ name: 'mirror-pull' }]);
-    expect(getPath(mirrorOverrides('minio-tenant', {}, { imageRegistry: M, pullSecretName: 'mirror-pull' }), 'tenant.imagePullSecret')).toEqual({ name: 'mirror-pull' });
-    expect(getPath(mirrorOverrides('lakefs', {}, { imageRegistry: M, pullSecretName: 'mirror-pull' }), 'image.privateRegistry')).toEqual({ enabled: true, secretName: 'mirror-pull' });
+    expect(getPath(mirrorOverrides('minio-tenant', {}, { imageRegistry: M, pullSecretName: 'mirror-pull' }), 'tenant.imagePullSecret')).toEqual({
+      name: 'mirror-pull',
+    });
+    expect(getPath(mirrorOverrides('lakefs', {}, { imageRegistry: M, pullSecretName: 'mirror-pull' }), 'image.privateRegistry')).toEqual({
+      enabled: true,
+      secretName: 'mirror-pull',
+    });
   });
 
   it('extends network-operator operator.imagePullSecrets only when the caller set it', () => {
@@ -278,12 +423,20 @@ describe('mirror details', () => {
 
 describe('mirrorProblems', () => {
   it.each([
-    ['kube-prometheus-stack', { windowsMonitoring: { enabled: true } }, 'windowsMonitoring.enabled: the prometheus-windows-exporter sub-chart is not pinned here, so its images are not mirrored, got true; leave windowsMonitoring disabled'],
+    [
+      'kube-prometheus-stack',
+      { windowsMonitoring: { enabled: true } },
+      'windowsMonitoring.enabled: the prometheus-windows-exporter sub-chart is not pinned here, so its images are not mirrored, got true; leave windowsMonitoring disabled',
+    ],
     ['kube-prometheus-stack', { global: { imageRegistry: 'harbor.example.eu' } }, 'global.imageRegistry: it replaces every image registry'],
     ['mlflow', { postgresql: { enabled: true } }, 'postgresql.enabled: the Bitnami PostgreSQL sub-chart is not pinned here'],
     ['lakefs', { useDevPostgres: true }, 'useDevPostgres: the dev database pod uses the hard-coded image postgres:11, got true; use an external PostgreSQL'],
     ['gpu-operator', { kataManager: { enabled: true } }, 'kataManager.enabled: the Kata manager pulls its artifacts'],
-    ['amd-gpu-operator', { deviceConfig: { spec: { remediationWorkflow: { enable: true } } } }, 'deviceConfig.spec.remediationWorkflow.enable: remediation workflows run Argo executor pods'],
+    [
+      'amd-gpu-operator',
+      { deviceConfig: { spec: { remediationWorkflow: { enable: true } } } },
+      'deviceConfig.spec.remediationWorkflow.enable: remediation workflows run Argo executor pods',
+    ],
     ['minio-tenant', { tenant: { kes: { configuration: 'x' } } }, "tenant.kes: KES defaults to the operator's built-in Docker Hub image"],
   ] as const)('%s %j', (chart, values, message) => {
     expect(mirrorProblems(chart, values as never)).toEqual([expect.stringContaining(message)]);

@@ -33,7 +33,7 @@ function releases(stack: TerraformStack): Json[] {
 
 function synthOne<C extends ChartId>(props: Omit<PinnedChartProps<C>, 'target'>): { release: Json; chart: PinnedChart<C>; stack: TerraformStack } {
   const { stack, target } = setup();
-  const chart = new PinnedChart<C>(stack, 'Chart', { ...props, target } as PinnedChartProps<C>);
+  const chart = new PinnedChart<C>(stack, 'Chart', { ...props, target });
   const all = releases(stack);
   expect(all).toHaveLength(1);
   return { release: all[0], chart, stack };
@@ -75,7 +75,11 @@ describe('PinnedChart', () => {
   });
 
   it('uses the published chart names of the MinIO and AMD charts', () => {
-    expect(synthOne({ chart: 'minio-operator', values: {} }).release).toMatchObject({ name: 'minio-operator', chart: 'operator', repository: 'https://operator.min.io' });
+    expect(synthOne({ chart: 'minio-operator', values: {} }).release).toMatchObject({
+      name: 'minio-operator',
+      chart: 'operator',
+      repository: 'https://operator.min.io',
+    });
     expect(synthOne({ chart: 'minio-tenant', values: {} }).release).toMatchObject({ chart: 'tenant', version: '7.1.1' });
     expect(synthOne({ chart: 'amd-gpu-operator', values: {} }).release).toMatchObject({ chart: 'gpu-operator-charts', version: 'v1.5.1' });
   });
@@ -111,7 +115,15 @@ describe('PinnedChart', () => {
   });
 
   it('sets the release name, namespace, namespace creation, timeout and wait', () => {
-    const { release } = synthOne({ chart: 'slurm', values: {}, releaseName: 'slurm-main', namespace: 'slurm-main', createNamespace: false, timeoutSeconds: 1200, wait: false });
+    const { release } = synthOne({
+      chart: 'slurm',
+      values: {},
+      releaseName: 'slurm-main',
+      namespace: 'slurm-main',
+      createNamespace: false,
+      timeoutSeconds: 1200,
+      wait: false,
+    });
     expect(release).toMatchObject({ name: 'slurm-main', namespace: 'slurm-main', create_namespace: false, timeout: 1200, wait: false });
   });
 
@@ -130,7 +142,11 @@ describe('PinnedChart', () => {
   });
 
   it('keeps YAML 1.1 booleans, octal-looking and null-looking strings as strings for Helm', () => {
-    const values = { partitions: { gpu: { nodesets: ['h100'], configMap: { Default: 'YES', MaxTime: 'UNLIMITED', State: 'on' } } }, configFiles: { 'gres.conf': 'AutoDetect=nvidia\n' }, clusterName: 'null' };
+    const values = {
+      partitions: { gpu: { nodesets: ['h100'], configMap: { Default: 'YES', MaxTime: 'UNLIMITED', State: 'on' } } },
+      configFiles: { 'gres.conf': 'AutoDetect=nvidia\n' },
+      clusterName: 'null',
+    };
     const { release } = synthOne({ chart: 'slurm', values });
     const text = (release.values as string[])[0];
     expect(text).toContain('Default: "YES"');
@@ -164,17 +180,25 @@ describe('PinnedChart', () => {
   });
 
   it('rejects a release name longer than 53 characters', () => {
-    expect(() => synthOne({ chart: 'kueue', values: {}, releaseName: 'k'.repeat(54) })).toThrow(`releaseName: is not a valid Helm release name (DNS-1123 subdomain, at most 53 characters), got "${'k'.repeat(54)}"`);
+    expect(() => synthOne({ chart: 'kueue', values: {}, releaseName: 'k'.repeat(54) })).toThrow(
+      `releaseName: is not a valid Helm release name (DNS-1123 subdomain, at most 53 characters), got "${'k'.repeat(54)}"`,
+    );
   });
 
   it('rejects values that are not plain data', () => {
     const { stack, target } = setup();
-    expect(() => new PinnedChart(stack, 'Bad', { target, chart: 'kueue', values: { controllerManager: { replicas: Number.NaN } } })).toThrow('controllerManager.replicas: NaN is not a finite number; Helm values must be JSON');
+    expect(() => new PinnedChart(stack, 'Bad', { target, chart: 'kueue', values: { controllerManager: { replicas: Number.NaN } } })).toThrow(
+      'controllerManager.replicas: NaN is not a finite number; Helm values must be JSON',
+    );
   });
 
   it('blocks values that pull unmirrorable images only when mirrored', () => {
-    expect(() => synthOne({ chart: 'kube-prometheus-stack', values: { windowsMonitoring: { enabled: true } }, mirror: MIRROR })).toThrow('values.windowsMonitoring.enabled: the prometheus-windows-exporter sub-chart is not pinned here');
-    expect(synthOne({ chart: 'kube-prometheus-stack', values: { windowsMonitoring: { enabled: true } } }).release).toMatchObject({ chart: 'kube-prometheus-stack' });
+    expect(() => synthOne({ chart: 'kube-prometheus-stack', values: { windowsMonitoring: { enabled: true } }, mirror: MIRROR })).toThrow(
+      'values.windowsMonitoring.enabled: the prometheus-windows-exporter sub-chart is not pinned here',
+    );
+    expect(synthOne({ chart: 'kube-prometheus-stack', values: { windowsMonitoring: { enabled: true } } }).release).toMatchObject({
+      chart: 'kube-prometheus-stack',
+    });
   });
 
   it('types values per chart', () => {

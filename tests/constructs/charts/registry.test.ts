@@ -53,7 +53,10 @@ describe('chart registry', () => {
   });
 
   it('has a folder for every chart and no other chart folder', () => {
-    const folders = fs.readdirSync(CHARTS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = fs
+      .readdirSync(CHARTS_DIR, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual([...CHART_IDS].sort());
   });
 });

@@ -164,7 +164,7 @@ describe('renderSlurm: props that change the output', () => {
     expect(r.accounts).toMatch(/GrpTRES='gres\/shard=64'$/m);
   });
 
-  test('more nodes than Slinky\'s MaxNodeCount=1024 raise it', () => {
+  test("more nodes than Slinky's MaxNodeCount=1024 raise it", () => {
     expect(renderSlurm(onePool(1024)).slurmConf).not.toMatch(/MaxNodeCount/);
     expect(renderSlurm(onePool(1025)).slurmConf).toMatch(/^MaxNodeCount=1025$/m);
   });
@@ -191,7 +191,7 @@ describe('renderSlurm: props that change the output', () => {
   });
 
   test('a description with a single quote is double-quoted; an account without limits has no GrpTRES', () => {
-    const r = renderSlurm({ ...small, tenants: [{ name: 'oneil', fairshare: 1, maxUnitsByPool: {}, description: "O'Neil Labs: \"AI\"" }] });
+    const r = renderSlurm({ ...small, tenants: [{ name: 'oneil', fairshare: 1, maxUnitsByPool: {}, description: 'O\'Neil Labs: "AI"' }] });
     expect(r.accounts).toMatch(/^Account - 'oneil':Description="O'Neil Labs: AI":Organization='oneil':Fairshare=1$/m);
   });
 });
@@ -283,7 +283,11 @@ describe('renderSlurm: block topology', () => {
 
   test('one block per NVLink domain and the block sizes from the smallest domain', () => {
     expect(r.slurmConf).toMatch(/^TopologyPlugin=topology\/block$/m);
-    expect(lines(r.topologyConf)).toEqual(['BlockName=gb300-nvl0 Nodes=gb300-[0-17]', 'BlockName=gb300-nvl1 Nodes=gb300-[18-35]', 'BlockSizes=18,36,72,144,288']);
+    expect(lines(r.topologyConf)).toEqual([
+      'BlockName=gb300-nvl0 Nodes=gb300-[0-17]',
+      'BlockName=gb300-nvl1 Nodes=gb300-[18-35]',
+      'BlockSizes=18,36,72,144,288',
+    ]);
   });
 
   test('a pool with only a switch tree is left out of the blocks, with a note', () => {
@@ -359,23 +363,23 @@ describe('compactness at 100,000 GPUs', () => {
     const fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
     const few = sizes(onePool(64, { fabric }));
     const many = sizes(onePool(12_500, { fabric })); // 12,500 nodes x 8 GPUs = 100,000 GPUs
-    expect(many['slurm.conf']?.lines).toBe(few['slurm.conf']!.lines + 1); // + MaxNodeCount
+    expect(many['slurm.conf']?.lines).toBe(few['slurm.conf'].lines + 1); // + MaxNodeCount
     expect(many['gres.conf']?.lines).toBe(few['gres.conf']?.lines);
     expect(many['accounts.cfg']?.lines).toBe(few['accounts.cfg']?.lines);
     expect(lines(renderSlurm(onePool(12_500)).registeredNodesConf)).toHaveLength(lines(renderSlurm(onePool(64)).registeredNodesConf).length);
     // topology.conf holds one line per switch: 391 leaves, 13 spines and the pool switch.
     expect(many['topology.conf']?.lines).toBe(391 + 13 + 1);
-    expect(many['slurm.conf']!.bytes).toBeLessThan(400);
-    expect(many['gres.conf']!.bytes).toBeLessThan(300);
-    expect(many['topology.conf']!.bytes).toBeLessThan(20_000);
+    expect(many['slurm.conf'].bytes).toBeLessThan(400);
+    expect(many['gres.conf'].bytes).toBeLessThan(300);
+    expect(many['topology.conf'].bytes).toBeLessThan(20_000);
     process.stdout.write(`[slurm render] 12,500 x 8 H100, tree: ${JSON.stringify(many)}\n`);
   });
 
   test('23,976 GB300 NVL72 nodes (95,904 GPUs) as 1,332 blocks', () => {
     const s = sizes(onePool(23_976, { gresType: 'gb300', gpusPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } }));
     expect(s['topology.conf']?.lines).toBe(1332 + 1);
-    expect(s['topology.conf']!.bytes).toBeLessThan(64_000);
-    expect(s['gres.conf']!.lines).toBe(1);
+    expect(s['topology.conf'].bytes).toBeLessThan(64_000);
+    expect(s['gres.conf'].lines).toBe(1);
     process.stdout.write(`[slurm render] 23,976 x 4 GB300, block: ${JSON.stringify(s)}\n`);
   });
 });

@@ -65,7 +65,13 @@ export function expectedFromSite(spec: SiteSpec, kubernetesCluster: string): Exp
         : pool.sharing.mode === 'time-slicing'
           ? `gpu:${type}:${n},shard:${n * pool.sharing.replicas}`
           : `gpu:${type}:${n}`;
-    pools[name] = { nodes: pool.nodes, Gres: gres, AvailableFeatures: name, CPUTot: String(pool.cpusPerNode), RealMemory: String(pool.memoryGiBPerNode * 1024) };
+    pools[name] = {
+      nodes: pool.nodes,
+      Gres: gres,
+      AvailableFeatures: name,
+      CPUTot: String(pool.cpusPerNode),
+      RealMemory: String(pool.memoryGiBPerNode * 1024),
+    };
   }
 
   const expected: ExpectedCluster = {
@@ -188,7 +194,7 @@ export function observed(ctl: Scontrol, expected: ExpectedCluster): ExpectedClus
       .topologyRecords()
       .filter((r) => r[kind] !== undefined)
       .map((r) => [
-        r[kind] as string,
+        r[kind],
         { nodes: sorted(expandBrackets(r.Nodes ?? '')), ...(r.Switches ? { switches: sorted(expandBrackets(r.Switches)) } : {}) },
       ]),
   );
@@ -197,7 +203,7 @@ export function observed(ctl: Scontrol, expected: ExpectedCluster): ExpectedClus
 
 /** The arguments Slinky 1.2.1 gives slurmd: `-Z --conf '<sorted Key=value items>'` with the NodeSet as feature. */
 export function slinkySlurmdConf(nodeSet: string, values: SlinkyNodeSetValues): string {
-  return [`Features=${nodeSet}`, ...Object.entries(values.extraConfMap).map(([k, v]) => `${k}=${(v as readonly string[]).join(',')}`)].sort().join(' ');
+  return [`Features=${nodeSet}`, ...Object.entries(values.extraConfMap).map(([k, v]) => `${k}=${(v).join(',')}`)].sort().join(' ');
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -223,17 +229,16 @@ export async function withSlinkySlurmd<T>(ctl: Scontrol, nodeName: string, conf:
   const log = path.join(ctl.hostDir, `slurmd-${nodeName}.out`);
   const fd = fs.openSync(log, 'a');
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', AIF_NSS_LOOPBACK: '1', SLURM_CONF: `${ctl.dir}/slurm.conf` };
-  const slurmd = spawn(
-    'unshare',
-    sandboxArgs(devices, ['/usr/sbin/slurmd', '-D', '-Z', '-N', nodeName, '--conf', conf, '-f', `${ctl.dir}/slurm.conf`]),
-    { env, stdio: ['ignore', fd, fd] },
-  );
+  const slurmd = spawn('unshare', sandboxArgs(devices, ['/usr/sbin/slurmd', '-D', '-Z', '-N', nodeName, '--conf', conf, '-f', `${ctl.dir}/slurm.conf`]), {
+    env,
+    stdio: ['ignore', fd, fd],
+  });
   fs.closeSync(fd);
   try {
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (slurmd.exitCode !== null) throw new Error(`slurmd -Z ${nodeName} exited (${slurmd.exitCode}):\n${fs.readFileSync(log, 'utf8')}`);
-      if (/State=IDLE/.test(safeShowNode(ctl, nodeName))) break;
+      if (safeShowNode(ctl, nodeName).includes('State=IDLE')) break;
       if (Date.now() > deadline) throw new Error(`slurmd -Z ${nodeName} did not register within 30 s:\n${fs.readFileSync(log, 'utf8')}`);
       await new Promise((r) => setTimeout(r, 100));
     }

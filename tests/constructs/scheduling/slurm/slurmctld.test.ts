@@ -88,8 +88,8 @@ describeWithSlurm('rendered Slurm configuration on a real slurmctld', () => {
     process.stdout.write(`[slurm] 12,500 nodes x 8 GPUs, tree topology: ${Date.now() - t0} ms\n`);
   });
 
-  test('Slinky\'s own MaxNodeCount=1024 is overridden by the rendered one', async () => {
-    const [c] = casesOf(catalogue.find((s) => s.id === 'de-jaif') as SiteSpec);
+  test("Slinky's own MaxNodeCount=1024 is overridden by the rendered one", async () => {
+    const [c] = casesOf(catalogue.find((s) => s.id === 'de-jaif')!);
     const r = renderSlurm(c.cluster.input);
     const files = harnessFiles(r);
     await withSlurmctld(
@@ -134,7 +134,7 @@ describeWithSlurm('rendered Slurm configuration on a real slurmctld', () => {
   });
 
   describe('gres.conf through slurmd -G', () => {
-    const render = (id: string) => renderSlurm(casesOf(catalogue.find((s) => s.id === id) as SiteSpec)[0].cluster.input);
+    const render = (id: string) => renderSlurm(casesOf(catalogue.find((s) => s.id === id)!)[0].cluster.input);
 
     test('NVIDIA whole GPUs (de-jaif booster, GH200) and MIG (de-jaif inference)', async () => {
       const r = render('de-jaif');
@@ -156,9 +156,7 @@ describeWithSlurm('rendered Slurm configuration on a real slurmctld', () => {
           [128, 129, 130, 131, 132, 133, 134, 135].map((i) => ['gpu', 'mi355x', '1', `/dev/dri/renderD${i}`]),
         );
         const robotics = ctl.slurmdGres('robotics-3').gres;
-        expect(robotics.filter((g) => g.Name === 'gpu').map((g) => [g.Count, g.File])).toEqual(
-          [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ['1', `/dev/nvidia${i}`]),
-        );
+        expect(robotics.filter((g) => g.Name === 'gpu').map((g) => [g.Count, g.File])).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => ['1', `/dev/nvidia${i}`]));
         expect(robotics.filter((g) => g.Name === 'shard').reduce((sum, g) => sum + Number(g.Count), 0)).toBe(16);
       });
     });
@@ -200,7 +198,9 @@ describeWithSlurm('rendered Slurm configuration on a real slurmctld', () => {
 
     test('a NodeName line for a Slinky node name makes its slurmd exit, which is why none is deployed', async () => {
       await withSlurmctld(harnessFiles(r), async (ctl) => {
-        await expect(withSlinkySlurmd(ctl, 'h100-1', conf, r.gresConf, () => undefined)).rejects.toThrow(/fatal: Duplicated NodeName h100-1 in the config file/);
+        await expect(withSlinkySlurmd(ctl, 'h100-1', conf, r.gresConf, () => undefined)).rejects.toThrow(
+          /fatal: Duplicated NodeName h100-1 in the config file/,
+        );
       });
     });
   });
