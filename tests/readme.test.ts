@@ -22,4 +22,26 @@ describe('README', () => {
     expect(README).toContain('npm ci && npm test');
     expect(fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8')).toMatch(/^npm ci --no-audit --no-fund\n[\s\S]*^npm test 2>&1/m);
   });
+
+  test('the layout table names every source folder, and every folder it names exists', () => {
+    const ROOT = path.join(__dirname, '..');
+    const layout = README.slice(README.indexOf('## Layout'), README.indexOf('## Contributing'));
+    const named = [...layout.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    for (const entry of named) expect({ entry, exists: fs.existsSync(path.join(ROOT, entry)) }).toEqual({ entry, exists: true });
+    // Folders that hold code; a folder of folders (constructs/scheduling) stands for its children.
+    const codeFolders = (dir: string): string[] => {
+      const entries = fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true });
+      if (entries.some((e) => e.isFile())) return [dir];
+      return entries.filter((e) => e.isDirectory()).flatMap((e) => codeFolders(`${dir}/${e.name}`));
+    };
+    const constructs = fs.readdirSync(path.join(ROOT, 'constructs')).flatMap((d) => codeFolders(`constructs/${d}`));
+    const folders = ['cli', 'site-model', 'stacks', 'sites', 'tests', 'bench', ...constructs];
+    for (const folder of folders) expect({ folder, named: named.includes(`${folder}/`) }).toEqual({ folder, named: true });
+  });
+
+  test('npm test runs the type checker, the formatter check and the linter before jest, as the Contributing section says', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.test).toBe('tsc --noEmit -p . && prettier --check . && eslint . && jest');
+    expect(README).toMatch(/`npm test` type-checks, checks formatting \(Prettier\) and lints \(ESLint/);
+  });
 });

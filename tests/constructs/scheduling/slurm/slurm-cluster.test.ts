@@ -8,7 +8,8 @@ import { releaseValues, resourceCounts, resources, siteModel, synthJson, synthSi
 type Release = { name: string; chart: string; version: string; namespace: string; repository: string; values: string[]; depends_on?: string[] };
 const release = (json: SynthJson, name: string) => resources(json, 'helm_release').find((r) => r.name === name) as Release | undefined;
 /** `helm_release.<logical id>` of each release, by release name, as depends_on writes them. */
-const releaseRefs = (json: SynthJson) => Object.fromEntries(Object.entries(json.resource.helm_release ?? {}).map(([id, r]) => [r.name, `helm_release.${id}`]));
+const releaseRefs = (json: SynthJson): Record<string, string> =>
+  Object.fromEntries(Object.entries(json.resource.helm_release ?? {}).map(([id, r]) => [String(r.name), `helm_release.${id}`]));
 
 type ExtraObject = {
   kind?: string;
@@ -32,12 +33,29 @@ const H100: Omit<GpuNodePoolProps, 'target'> = {
 /** The renderer's input for the H100 pool above: one partition, one tenant. */
 const INPUT: SlurmRenderInput = {
   clusterName: 'xx-test',
-  pools: [{ name: 'h100', nodes: 4, gpusPerNode: 8, vendor: 'nvidia', gresType: 'h100', cpusPerNode: 112, memoryMiBPerNode: 2048 * 1024, fabric: { nodesPerLeafSwitch: 2 } }],
+  pools: [
+    {
+      name: 'h100',
+      nodes: 4,
+      gpusPerNode: 8,
+      vendor: 'nvidia',
+      gresType: 'h100',
+      cpusPerNode: 112,
+      memoryMiBPerNode: 2048 * 1024,
+      fabric: { nodesPerLeafSwitch: 2 },
+    },
+  ],
   partitions: [{ name: 'gpu', pools: ['h100'], default: true, maxTimeHours: 48, qos: 'normal' }],
   tenants: [{ name: 'acme', fairshare: 8, maxUnitsByPool: { h100: 16 } }],
 };
 
-const ACCOUNTING = { host: 'mariadb.slurm.svc', port: 3306, database: 'slurm_acct_db', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } };
+const ACCOUNTING = {
+  host: 'mariadb.slurm.svc',
+  port: 3306,
+  database: 'slurm_acct_db',
+  user: 'slurm',
+  passwordSecret: { name: 'slurmdbd-db', key: 'password' },
+};
 
 /** A stack with the pools and a Slurm cluster deploying `rendering`, synthesized. */
 function slurmCluster(rendering: SlurmRendering, props: Partial<SlurmClusterProps> = {}, pools: readonly Omit<GpuNodePoolProps, 'target'>[] = [H100]) {
@@ -130,7 +148,11 @@ describe('SlurmCluster', () => {
 
   describe('props: loginNodes, restApi, namespace, mirror and accounting', () => {
     const mirror = { imageRegistry: 'registry.site.eu/mirror', chartRepository: 'oci://registry.site.eu/charts' };
-    const rendering = renderSlurm({ ...INPUT, tenants: [...(INPUT.tenants ?? []), { name: 'beta', fairshare: 4, maxUnitsByPool: { h100: 12 } }], accounting: true });
+    const rendering = renderSlurm({
+      ...INPUT,
+      tenants: [...(INPUT.tenants ?? []), { name: 'beta', fairshare: 4, maxUnitsByPool: { h100: 12 } }],
+      accounting: true,
+    });
     let json: SynthJson;
     let extraObjects: ExtraObject[];
     beforeAll(() => {
@@ -156,7 +178,13 @@ describe('SlurmCluster', () => {
       const { slurmdbd: _mirroredImage, ...accounting } = releaseValues(json, 'slurm').accounting ?? {};
       expect(accounting).toEqual({
         enabled: true,
-        storageConfig: { host: 'mariadb.slurm.svc', port: 3306, database: 'slurm_acct_db', username: 'slurm', passwordKeyRef: { name: 'slurmdbd-db', key: 'password' } },
+        storageConfig: {
+          host: 'mariadb.slurm.svc',
+          port: 3306,
+          database: 'slurm_acct_db',
+          username: 'slurm',
+          passwordKeyRef: { name: 'slurmdbd-db', key: 'password' },
+        },
       });
       expect(JSON.stringify(json)).not.toMatch(/"password":\s*"[^$]/);
     });
@@ -192,7 +220,11 @@ describe('SlurmCluster', () => {
       const { stack, target } = testStack();
       const pools = [new GpuNodePool(stack, 'Pool', { ...H100, target })];
       const again = new SlurmCluster(stack, 'Again', { target, rendering, pools, accounting: ACCOUNTING, namespace: 'hpc' });
-      const newco = renderSlurm({ ...INPUT, tenants: [...(INPUT.tenants ?? []), { name: 'newco', fairshare: 2, maxUnitsByPool: { h100: 6 } }], accounting: true });
+      const newco = renderSlurm({
+        ...INPUT,
+        tenants: [...(INPUT.tenants ?? []), { name: 'newco', fairshare: 2, maxUnitsByPool: { h100: 6 } }],
+        accounting: true,
+      });
       const changed = new SlurmCluster(stack, 'Changed', { target, rendering: newco, pools, accounting: ACCOUNTING, namespace: 'hpc' });
       expect(annotation(again.chart.values.extraObjects)).toBe(deployed);
       expect(annotation(changed.chart.values.extraObjects)).not.toBe(deployed);
@@ -222,7 +254,9 @@ describe('SlurmCluster', () => {
   describe('validation', () => {
     test('every NodeSet of the rendering needs its pool', () => {
       const { stack, target } = testStack();
-      expect(thrownBy(() => new SlurmCluster(stack, 'Slurm', { target, rendering: renderSlurm(INPUT), pools: [] }))).toBe('SlurmCluster xx-test: no GpuNodePool for NodeSets h100');
+      expect(thrownBy(() => new SlurmCluster(stack, 'Slurm', { target, rendering: renderSlurm(INPUT), pools: [] }))).toBe(
+        'SlurmCluster xx-test: no GpuNodePool for NodeSets h100',
+      );
     });
   });
 });
@@ -233,12 +267,21 @@ describe('Slurm in a site (stack wiring)', () => {
     scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48, qos: 'normal' } }, loginNodes: 2, restApi: true } },
   };
 
-  describe('a site with a Slurm partition', () => {
+  describe('a site with a Slurm partition, accounting and two tenants', () => {
     let model: SiteModel;
     let platform: SynthJson;
     let workloads: SynthJson;
     beforeAll(() => {
-      model = siteModel(SLURM_SITE);
+      model = siteModel({
+        ...SLURM_SITE,
+        scheduler: {
+          slurm: {
+            ...SLURM_SITE.scheduler.slurm,
+            accounting: { host: 'mariadb.slurm.svc', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+          },
+        },
+        tenants: { beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 4, max: 12 } } } },
+      });
       ({ platform, workloads } = synthSite(model));
     });
 
@@ -257,43 +300,35 @@ describe('Slurm in a site (stack wiring)', () => {
       expect(release(platform, 'slurm')).toBeUndefined();
     });
 
-    test('the site\'s pool, login nodes and REST API reach the chart', () => {
+    test("the site's pool, login nodes and REST API reach the chart", () => {
       const values = releaseValues(workloads, 'slurm');
       expect(Object.keys(values.nodesets ?? {})).toEqual(['h100']);
-      expect(values.nodesets?.h100).toMatchObject({ replicas: 4, extraConfMap: { Gres: ['gpu:h100:8'] }, podSpec: { nodeSelector: { 'ai-factory.eu/pool': 'h100' } } });
+      expect(values.nodesets?.h100).toMatchObject({
+        replicas: 4,
+        extraConfMap: { Gres: ['gpu:h100:8'] },
+        podSpec: { nodeSelector: { 'ai-factory.eu/pool': 'h100' } },
+      });
       expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 2 } });
       expect(values.restapi).toEqual({ replicas: 1 });
-      expect(values.accounting).toEqual({ enabled: false });
-    });
-  });
-
-  describe('a site with Slurm accounting and two tenants', () => {
-    let workloads: SynthJson;
-    beforeAll(() => {
-      ({ workloads } = synthSite(
-        siteModel({
-          ...SLURM_SITE,
-          scheduler: {
-            slurm: {
-              partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } },
-              accounting: { host: 'mariadb.slurm.svc', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
-            },
-          },
-          tenants: { beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 4, max: 12 } } } },
-        }),
-      ));
     });
 
-    test('slurmdbd gets the site\'s database with the default port and name, and the password from its Secret', () => {
+    test("slurmdbd gets the site's database with the default port and name, and the password from its Secret", () => {
       expect(releaseValues(workloads, 'slurm').accounting).toEqual({
         enabled: true,
-        storageConfig: { host: 'mariadb.slurm.svc', port: 3306, database: 'slurm_acct_db', username: 'slurm', passwordKeyRef: { name: 'slurmdbd-db', key: 'password' } },
+        storageConfig: {
+          host: 'mariadb.slurm.svc',
+          port: 3306,
+          database: 'slurm_acct_db',
+          username: 'slurm',
+          passwordKeyRef: { name: 'slurmdbd-db', key: 'password' },
+        },
       });
       expect(JSON.stringify(workloads)).not.toMatch(/"password":\s*"[^$]/);
     });
 
     test('tenants become accounts with their kind, fair share and limits', () => {
       const [configMap] = (releaseValues(workloads, 'slurm').extraObjects ?? []) as ExtraObject[];
+      expect(configMap.data).toEqual({ 'accounts.cfg': model.slurm[0].rendering.accounts });
       expect((configMap.data?.['accounts.cfg'] ?? '').split('\n').filter((l) => l.startsWith('Account - '))).toEqual([
         "Account - 'acme':Description='acme':Organization='startup':Fairshare=8:GrpTRES='gres/gpu=16,gres/gpu:h100=16'",
         "Account - 'beta':Description='beta':Organization='academia':Fairshare=4:GrpTRES='gres/gpu=12,gres/gpu:h100=12'",
@@ -303,7 +338,8 @@ describe('Slurm in a site (stack wiring)', () => {
 
   test('a tenant added to the site appears as an account with its limits', () => {
     const before = siteModel(SLURM_SITE).slurm[0].rendering.accounts;
-    const after = siteModel({ ...SLURM_SITE, tenants: { newco: { kind: 'startup', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 2, max: 6 } } } } }).slurm[0].rendering.accounts;
+    const after = siteModel({ ...SLURM_SITE, tenants: { newco: { kind: 'startup', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 2, max: 6 } } } } }).slurm[0]
+      .rendering.accounts;
     expect(after.split('\n').filter((l) => !before.includes(l))).toEqual([
       "Account - 'newco':Description='newco':Organization='startup':Fairshare=2:GrpTRES='gres/gpu=6,gres/gpu:h100=6'",
     ]);

@@ -193,17 +193,14 @@ export function observed(ctl: Scontrol, expected: ExpectedCluster): ExpectedClus
     ctl
       .topologyRecords()
       .filter((r) => r[kind] !== undefined)
-      .map((r) => [
-        r[kind],
-        { nodes: sorted(expandBrackets(r.Nodes ?? '')), ...(r.Switches ? { switches: sorted(expandBrackets(r.Switches)) } : {}) },
-      ]),
+      .map((r) => [r[kind], { nodes: sorted(expandBrackets(r.Nodes ?? '')), ...(r.Switches ? { switches: sorted(expandBrackets(r.Switches)) } : {}) }]),
   );
   return { ...result, topology: { kind, units } };
 }
 
 /** The arguments Slinky 1.2.1 gives slurmd: `-Z --conf '<sorted Key=value items>'` with the NodeSet as feature. */
 export function slinkySlurmdConf(nodeSet: string, values: SlinkyNodeSetValues): string {
-  return [`Features=${nodeSet}`, ...Object.entries(values.extraConfMap).map(([k, v]) => `${k}=${(v).join(',')}`)].sort().join(' ');
+  return [`Features=${nodeSet}`, ...Object.entries(values.extraConfMap).map(([k, v]) => `${k}=${v.join(',')}`)].sort().join(' ');
 }
 
 function stop(child: ChildProcess): Promise<void> {
