@@ -12,6 +12,7 @@ import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import type { ClusterTarget } from '../core/cluster-target';
 import { DATA_LAB_LABEL, LABEL_PREFIX, siteLabels } from '../core/labels';
 import { isSiteName } from '../core/names';
+import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { ObjectBucket, StorageTier } from '../storage/storage-tier';
 import { IsolatedNamespace, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
@@ -312,6 +313,9 @@ function validate(props: DataLabProps): string[] {
       `volumeTier: tier ${props.volumeTier.tierName} serves cluster ${props.volumeTier.target.name}, but the lab is in cluster ${props.target.name}`,
     );
   if (!(props.volumeQuotaTiB === undefined || props.volumeQuotaTiB > 0)) problems.push(`volumeQuotaTiB: must be positive, got ${props.volumeQuotaTiB}`);
+  if (props.volumeQuotaTiB !== undefined && props.volumeQuotaTiB > MAX_STORAGE_CLASS_QUOTA_TIB) {
+    problems.push(`volumeQuotaTiB: a ResourceQuota accepts at most ${MAX_STORAGE_CLASS_QUOTA_TIB} TiB per storage class, got ${props.volumeQuotaTiB}`);
+  }
   if (!/^https:\/\/\S+$/.test(props.oidc.issuerUrl)) problems.push(`oidc.issuerUrl: must be an https:// URL, got "${props.oidc.issuerUrl}"`);
   if (props.groups.admins.length + props.groups.members.length === 0)
     problems.push("groups: has no admins or members, so nobody could sign in to JupyterHub; pass the tenants' OIDC groups");

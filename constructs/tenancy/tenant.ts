@@ -2,6 +2,7 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { Construct } from 'constructs';
+import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -101,6 +102,13 @@ export class Tenant extends Construct {
     const problems = gpuQuotas
       .filter((q) => q.guaranteed > q.max || q.max > q.pool.schedulableUnits)
       .map((q) => `pool ${q.pool.poolName}: need guaranteed (${q.guaranteed}) <= max (${q.max}) <= capacity (${q.pool.schedulableUnits})`);
+    for (const s of props.storageQuotas ?? []) {
+      if (s.tib > MAX_STORAGE_CLASS_QUOTA_TIB) {
+        problems.push(
+          `storage class ${s.storageClassName}: ${s.tib} TiB is more than a ResourceQuota accepts per storage class (${MAX_STORAGE_CLASS_QUOTA_TIB} TiB)`,
+        );
+      }
+    }
     if (problems.length > 0) throw new Error(`Tenant ${props.tenantName}: ${problems.join('; ')}`);
 
     this.tenantName = props.tenantName;

@@ -2,6 +2,7 @@
  * Rules of `tenants:`: references to pools and tiers, guaranteed <= max <= capacity, and the
  * sums of guarantees and storage quotas (with the labs' volumes) against what the site has.
  */
+import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../../constructs/core/quantities';
 import { labVolumeTier } from '../resolve';
 import { round, type RuleContext } from './context';
 
@@ -41,11 +42,27 @@ export function tenantRules(ctx: RuleContext): void {
         ctx.add(['tenants', tname, 'storageQuotaTiB', tier], 'names a storage tier that does not exist', tier, `use one of ${ctx.list(tiers)}`);
         continue;
       }
+      if (tib > MAX_STORAGE_CLASS_QUOTA_TIB) {
+        ctx.add(
+          ['tenants', tname, 'storageQuotaTiB', tier],
+          `is more than a Kubernetes ResourceQuota accepts for one storage class (${MAX_STORAGE_CLASS_QUOTA_TIB} TiB: the API server rejects larger values as "must be an integer")`,
+          tib,
+          `lower it to ${MAX_STORAGE_CLASS_QUOTA_TIB} at most, and enforce larger shares in the storage system itself`,
+        );
+      }
       claim(storageByTier, tier, tib, tname);
     }
   }
   // Labs claim volumes on their volume tier, beside the tenants.
   for (const [lname, lab] of Object.entries(spec.dataLabs ?? {})) {
+    if (lab.volumeQuotaTiB > MAX_STORAGE_CLASS_QUOTA_TIB) {
+      ctx.add(
+        ['dataLabs', lname, 'volumeQuotaTiB'],
+        `is more than a Kubernetes ResourceQuota accepts for one storage class (${MAX_STORAGE_CLASS_QUOTA_TIB} TiB)`,
+        lab.volumeQuotaTiB,
+        `lower it to ${MAX_STORAGE_CLASS_QUOTA_TIB} at most`,
+      );
+    }
     const tier = labVolumeTier(lab, spec.storageTiers ?? {});
     if (tier !== undefined && tiers.includes(tier)) claim(storageByTier, tier, lab.volumeQuotaTiB, `lab ${lname}`);
   }

@@ -176,6 +176,16 @@ describe('site file loader', () => {
       ]);
     });
 
+    test('a quota per storage class stays within what a ResourceQuota accepts (8388 TiB)', () => {
+      const big = { storageTiers: { project: { capacityTiB: 100000 } } };
+      expect(problemsOf({ ...big, tenants: { acme: { storageQuotaTiB: { project: 8388 } } } })).toEqual([]);
+      expect(problemsOf({ ...big, tenants: { acme: { storageQuotaTiB: { project: 8389 } } } })).toEqual([
+        expect.stringMatching(
+          /tenants\.acme\.storageQuotaTiB\.project: is more than a Kubernetes ResourceQuota accepts for one storage class \(8388 TiB: the API server rejects larger values as "must be an integer"\), got 8389; lower it to 8388 at most/,
+        ),
+      ]);
+    });
+
     test('at least one scheduler, and slurm partitions reference pools with one default', () => {
       expect(problemsOf({ scheduler: { kueue: null } })).toEqual([
         expect.stringMatching(/scheduler: must choose at least one scheduler, got \{\}; add slurm:, kueue: or both$/),

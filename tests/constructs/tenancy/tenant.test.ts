@@ -297,6 +297,13 @@ describe('Tenant', () => {
       ).toBe('Tenant v: pool p: need guaranteed (4) <= max (2) <= capacity (8); pool q: need guaranteed (1) <= max (10) <= capacity (8)');
     });
 
+    test('rejects a storage-class quota the API server cannot take', () => {
+      expect(thrownBy(() => tenant(stack, target, 'w', { storageQuotas: [{ storageClassName: 'aif-archive', tib: 8389 }] }))).toBe(
+        'Tenant w: storage class aif-archive: 8389 TiB is more than a ResourceQuota accepts per storage class (8388 TiB)',
+      );
+      expect(tenant(stack, target, 'x', { storageQuotas: [{ storageClassName: 'aif-archive', tib: 8388 }] }).tenantName).toBe('x');
+    });
+
     test('the tenant name must make a valid namespace name', () => {
       expect(thrownBy(() => tenant(stack, target, 'Acme'))).toMatch(/^"tenant-Acme" is not a valid Kubernetes name/);
     });
