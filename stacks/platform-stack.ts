@@ -43,7 +43,7 @@ export class PlatformStack extends SiteStack {
       });
       new ConfigMapV1(this, this.clusterScopedId('SiteInfo', target.name), {
         provider: target.kubernetes,
-        metadata: { name: 'site', namespace: SYSTEM_NAMESPACE, labels: siteLabels(spec.id) },
+        metadata: { name: 'site', namespace: ns.metadata.name, labels: siteLabels(spec.id) },
         data: {
           id: spec.id,
           name: spec.name,
@@ -54,7 +54,6 @@ export class PlatformStack extends SiteStack {
           cluster: target.name,
           'assumptions.json': JSON.stringify(spec.assumptions, null, 2),
         },
-        dependsOn: [ns],
       });
       systemNamespaces[target.name] = ns;
     }
@@ -74,9 +73,9 @@ export class PlatformStack extends SiteStack {
           interconnect: p.interconnect,
           sharing: p.sharing,
           fabric: p.fabric,
-          descriptorNamespace: SYSTEM_NAMESPACE,
+          // A reference, not the literal name: Terraform then creates the namespace first.
+          descriptorNamespace: systemNamespaces[pool.cluster].metadata.name,
         });
-        construct.node.addDependency(systemNamespaces[pool.cluster]);
         return [pool.name, construct];
       }),
     );

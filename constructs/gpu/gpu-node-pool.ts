@@ -79,7 +79,11 @@ export interface GpuNodePoolProps {
   readonly sharing?: GpuSharing;
   /** Switch and NVLink structure. @default - none: no topology-aware scheduling */
   readonly fabric?: PoolFabric;
-  /** Namespace for the pool's descriptor ConfigMap. @default 'aif-system' */
+  /**
+   * Namespace for the pool's descriptor ConfigMap. Pass the namespace resource's
+   * `metadata.name` (a reference) when the same stack creates it, so Terraform orders them.
+   * @default 'aif-system'
+   */
   readonly descriptorNamespace?: string;
 }
 

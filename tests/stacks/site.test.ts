@@ -93,9 +93,14 @@ describe('site stacks', () => {
 
   test('the platform stack holds the site descriptor and one descriptor per pool', () => {
     const { platform } = synthSite(siteSpec());
-    const site = resourceNamed(platform, 'kubernetes_config_map_v1', 'site', 'aif-system') as { data: Record<string, string> };
+    // Both name the system namespace by reference, so Terraform creates the namespace first.
+    const [nsAddress] = Object.entries(platform.resource.kubernetes_namespace_v1)
+      .filter(([, ns]) => (ns.metadata as { name: string }).name === 'aif-system')
+      .map(([address]) => address);
+    const inSystemNamespace = `\${kubernetes_namespace_v1.${nsAddress}.metadata[0].name}`;
+    const site = resourceNamed(platform, 'kubernetes_config_map_v1', 'site', inSystemNamespace) as { data: Record<string, string> };
     expect(site.data).toMatchObject({ id: 'xx-minimal', kind: 'factory', country: 'DE', cluster: 'main' });
-    const pool = resourceNamed(platform, 'kubernetes_config_map_v1', 'pool-h100', 'aif-system') as { data: Record<string, string> };
+    const pool = resourceNamed(platform, 'kubernetes_config_map_v1', 'pool-h100', inSystemNamespace) as { data: Record<string, string> };
     expect(JSON.parse(pool.data['pool.json'])).toMatchObject({ accelerator: 'nvidia-h100-sxm', nodes: 4, resourceName: 'nvidia.com/gpu' });
   });
 
