@@ -13,40 +13,11 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { KUEUE_CHART } from '../../constructs/charts/kueue/chart';
 import { kueueConfiguration } from '../../constructs/scheduling/kueue/kueue-queues';
-import { KWOK_NODE_ANNOTATION, REHEARSAL_INSTALL_COMMAND, rehearsalBinaries, startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
+import { KWOK_NODE_ANNOTATION, startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
+import { describeWithRehearsal } from './with-rehearsal';
 import { startKueue, type KueueRunner } from '../../rehearsal/kueue-runner';
 
 jest.setTimeout(180_000);
-
-function runningInCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
-
-function missingBinaries(): string | undefined {
-  try {
-    rehearsalBinaries();
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-/** `describe` that skips without the binaries, and fails instead when CI is set. */
-function describeWithRehearsal(name: string, fn: () => void): void {
-  const why = missingBinaries();
-  if (why === undefined) {
-    describe(name, fn);
-  } else if (runningInCi()) {
-    describe(name, () => {
-      it('has the rehearsal binaries (CI is set, so this must not be skipped)', () => {
-        throw new Error(`CI is set but ${why}`);
-      });
-    });
-  } else {
-    describe.skip(`${name} [skipped: rehearsal binaries not installed; run ${REHEARSAL_INSTALL_COMMAND}]`, fn);
-  }
-}
 
 type Json = Record<string, unknown>;
 interface Condition {

@@ -1,0 +1,460 @@
+/**
+ * Behaviour checks of a rehearsal: what the real API server, scheduler and Kueue controller
+ * do with a site's objects on simulated nodes.
+ *
+ * A check that shows a defect an open issue will fix is marked with that issue: its failure
+ * is reported as an expected failure, and a pass as an unexpected pass, which fails the run
+ * so that the mark is removed with the fix.
+ */
+import type { SiteModel } from '../site-model/resolve';
+import type { Kube } from './kube';
+import { CPU_NODE_LABEL, RDMA_RESOURCE, type PoolNodes } from './nodes';
+
+type Json = Record<string, unknown>;
+
+/** The outcome of one check. */
+export interface CheckResult {
+  /** Stable id, e.g. `kueue-admits-max/acme/h100`. */
+  readonly id: string;
+  readonly cluster: string;
+  readonly passed: boolean;
+  /** What was seen. */
+  readonly detail: string;
+  /** The open issue that fixes the defect this check shows, if it is a known one. */
+  readonly knownDefect?: KnownDefect;
+}
+
+/** A defect an open issue fixes; its check is an expected failure until then. */
+export interface KnownDefect {
+  readonly issue: number;
+  readonly what: string;
+}
+
+/**
+ * Known defects by check id prefix. Remove an entry with the fix: the check then passes as
+ * a plain pass, and an entry left behind fails the run as an unexpected pass.
+ */
+export const KNOWN_DEFECTS: Readonly<Record<string, KnownDefect>> = {
+  'node-agents': { issue: 11, what: 'node agents (GPU Operator operands) do not tolerate the pool taint, so no device plugin runs on a pool node' },
+  'cpu-pod-off-gpu-nodes': { issue: 11, what: 'the default LocalQueue sends CPU-only pods to the first flavor with CPU quota, a GPU pool' },
+  'kueue-admits-rdma': { issue: 11, what: 'no ClusterQueue covers the RDMA resource and the Kueue configuration does not exclude it' },
+};
+
+/**
+ * A tenant can borrow only what other tenants are guaranteed: no Cohort holds a pool's
+ * unguaranteed capacity. Known defect of `kueue-admits-max` when a tenant's job is larger
+ * than the guarantees of all tenants on the pool together.
+ */
+export const UNGUARANTEED_CAPACITY_DEFECT: KnownDefect = {
+  issue: 11,
+  what: "a pool's capacity that no tenant is guaranteed is in no Cohort's quota, so no tenant can reach a max above the sum of guarantees",
+};
+
+/** The known defect of a check id, by the longest matching prefix. */
+export function knownDefectOf(id: string): KnownDefect | undefined {
+  const key = Object.keys(KNOWN_DEFECTS)
+    .filter((k) => id === k || id.startsWith(`${k}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : KNOWN_DEFECTS[key];
+}
+
+/** How a result counts: a pass, an expected failure, or a failure (including an unexpected pass). */
+export function verdict(r: CheckResult): 'pass' | 'expected failure' | 'FAIL' | 'UNEXPECTED PASS' {
+  if (r.knownDefect) return r.passed ? 'UNEXPECTED PASS' : 'expected failure';
+  return r.passed ? 'pass' : 'FAIL';
+}
+
+/** What the checks need to know about one cluster of a rehearsal. */
+export interface CheckContext {
+  readonly kube: Kube;
+  readonly site: SiteModel;
+  readonly cluster: string;
+  readonly pools: readonly PoolNodes[];
+  /** Tolerations the project gives node agents (the GPU Operator's `daemonsets.tolerations`). */
+  readonly nodeAgentTolerations: readonly Json[];
+  /** Objects the project deploys in this cluster, as applied. */
+  readonly objects: readonly Json[];
+  /** Seconds to wait for a controller to act. @default 60 */
+  readonly timeoutSeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+const result = (ctx: CheckContext, id: string, passed: boolean, detail: string, defect?: KnownDefect): CheckResult => {
+  const knownDefect = defect ?? knownDefectOf(id);
+  return { id, cluster: ctx.cluster, passed, detail, ...(knownDefect ? { knownDefect } : {}) };
+};
+
+const PROBE_NAMESPACE = 'aif-rehearsal-probe';
+
+/** A pod spec that Pod Security `restricted` admits. */
+function restrictedPod(containers: Json[]): Json {
+  return {
+    securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: containers.map((c) => ({
+      image: 'registry.k8s.io/pause:3.10',
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      ...c,
+    })),
+  };
+}
+
+interface PodView {
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: { nodeName?: string };
+  status?: { phase?: string };
+}
+
+/**
+ * Node agents: a DaemonSet with the tolerations the project gives node agents must get a
+ * pod bound on every pool node, as the device plugins must.
+ */
+export async function checkNodeAgents(ctx: CheckContext): Promise<CheckResult> {
+  const { kube } = ctx;
+  kube.apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: PROBE_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+  });
+  const created = kube.create({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'node-agent-probe', namespace: PROBE_NAMESPACE },
+    spec: {
+      selector: { matchLabels: { app: 'node-agent-probe' } },
+      template: {
+        metadata: { labels: { app: 'node-agent-probe' } },
+        spec: { tolerations: ctx.nodeAgentTolerations, containers: [{ name: 'probe', image: 'registry.k8s.io/pause:3.10' }] },
+      },
+    },
+  });
+  if (!created.ok) return result(ctx, 'node-agents', false, `the probe DaemonSet was rejected: ${created.error}`);
+  const poolNodes = ctx.pools.flatMap((p) => p.nodes.map((n) => (n.metadata as { name: string }).name));
+  // The DaemonSet controller counts the nodes it tolerates; once it has looked, fewer than
+  // the pool nodes is final and there is no point waiting for pods.
+  const desired = await kube.waitFor('the probe DaemonSet to be observed', () => {
+    const ds = kube.get<{ status?: { observedGeneration?: number; desiredNumberScheduled?: number } }>('daemonset', 'node-agent-probe', PROBE_NAMESPACE);
+    return ds?.status?.observedGeneration !== undefined ? (ds.status.desiredNumberScheduled ?? 0) : undefined;
+  });
+  let bound = new Set<string>();
+  if (desired >= poolNodes.length) {
+    try {
+      await kube.waitFor(
+        'probe pods on every pool node',
+        () => {
+          bound = new Set(
+            kube
+              .list<PodView>('pods', { namespace: PROBE_NAMESPACE, selector: 'app=node-agent-probe' })
+              .flatMap((p) => (p.spec.nodeName ? [p.spec.nodeName] : [])),
+          );
+          return poolNodes.every((n) => bound.has(n)) ? true : undefined;
+        },
+        (ctx.timeoutSeconds ?? 60) * 1000,
+      );
+    } catch {
+      // reported below
+    }
+  }
+  const missing = poolNodes.filter((n) => !bound.has(n));
+  return result(
+    ctx,
+    'node-agents',
+    missing.length === 0,
+    missing.length === 0
+      ? `a node agent pod is bound on each of the ${poolNodes.length} pool nodes`
+      : `no node agent pod on ${missing.length} of ${poolNodes.length} pool nodes (e.g. ${missing.slice(0, 3).join(', ')}); tolerations given: ${JSON.stringify(ctx.nodeAgentTolerations)}`,
+  );
+}
+
+/** A Kueue-managed Job of `pods` pods, each asking for `unitsPerPod` of the pool's resource (and any `extra` resources). */
+function probeJob(
+  name: string,
+  namespace: string,
+  queue: string,
+  resource: string,
+  pods: number,
+  unitsPerPod: number,
+  extra: Record<string, string> = {},
+): Json {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace, labels: { 'kueue.x-k8s.io/queue-name': queue } },
+    spec: {
+      suspend: true,
+      parallelism: pods,
+      completions: pods,
+      backoffLimit: 0,
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          restartPolicy: 'Never',
+          ...restrictedPod([
+            {
+              name: 'train',
+              resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi', [resource]: String(unitsPerPod), ...extra } },
+            },
+          ]),
+        },
+      },
+    },
+  };
+}
+
+interface WorkloadView {
+  metadata: { ownerReferences?: { name: string }[] };
+  status?: { admission?: unknown; conditions?: { type: string; status: string; message?: string }[] };
+}
+
+function workloadOf(kube: Kube, namespace: string, job: string): WorkloadView | undefined {
+  return kube.list<WorkloadView>('workloads.kueue.x-k8s.io', { namespace }).find((w) => w.metadata.ownerReferences?.some((o) => o.name === job));
+}
+
+const admitted = (w: WorkloadView | undefined) => w?.status?.conditions?.some((c) => c.type === 'Admitted' && c.status === 'True') === true;
+
+/**
+ * Whether Kueue has said a workload can never be admitted as things stand: more than the
+ * ClusterQueue's maximum capacity, or a resource no ClusterQueue covers. Capacity does not
+ * change during a check, so there is no point waiting longer.
+ */
+const neverAdmitted = (w: WorkloadView | undefined) =>
+  w?.status?.conditions?.some(
+    (c) => c.type === 'QuotaReserved' && c.status === 'False' && /> maximum capacity|unavailable in ClusterQueue/.test(c.message ?? ''),
+  ) === true;
+
+/** Waits until Kueue admits the job's workload (true), or says it never will, or the time is up (false). */
+async function admission(kube: Kube, namespace: string, job: string, timeoutMs: number): Promise<boolean> {
+  const w = await kube
+    .waitFor(
+      `Kueue to decide on ${namespace}/${job}`,
+      () => {
+        const workload = workloadOf(kube, namespace, job);
+        return admitted(workload) || neverAdmitted(workload) ? workload : undefined;
+      },
+      timeoutMs,
+    )
+    .catch(() => undefined);
+  return admitted(w);
+}
+
+/** Kueue's conditions on a job's workload, for a report. */
+function workloadConditions(kube: Kube, namespace: string, job: string): string {
+  return (
+    workloadOf(kube, namespace, job)
+      ?.status?.conditions?.map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`)
+      .join('; ') ?? 'no Workload was created'
+  );
+}
+
+/**
+ * Kueue: each tenant's job up to its maximum on a pool is admitted and its pods run on that
+ * pool's nodes; a job over the maximum waits. On simulated pools smaller than the site's
+ * (a node cap), the job asks for what the simulated nodes hold, if that is less.
+ */
+export async function checkKueue(ctx: CheckContext, localQueue: string): Promise<CheckResult[]> {
+  const { kube, site } = ctx;
+  const results: CheckResult[] = [];
+  const timeout = (ctx.timeoutSeconds ?? 60) * 1000;
+  for (const tenant of Object.values(site.tenants)) {
+    const namespace = `tenant-${tenant.name}`;
+    for (const quota of tenant.gpuQuotas.filter((q) => q.cluster === ctx.cluster && q.max > 0)) {
+      const pool = site.pools[quota.pool];
+      const simulated = ctx.pools.find((p) => p.pool === pool.name);
+      if (!simulated) continue;
+      const { unitsPerNode, resourceName } = simulated;
+      const capacity = simulated.nodes.length * unitsPerNode;
+      const units = Math.min(quota.max, capacity);
+      const pods = Math.ceil(units / unitsPerNode);
+      const perPod = Math.ceil(units / pods);
+      const id = `kueue-admits-max/${tenant.name}/${pool.name}`;
+      const guaranteedOnPool = Object.values(site.tenants)
+        .flatMap((t) => t.gpuQuotas)
+        .filter((q) => q.pool === pool.name)
+        .reduce((sum, q) => sum + q.guaranteed, 0);
+      const defect = units > guaranteedOnPool ? UNGUARANTEED_CAPACITY_DEFECT : undefined;
+      const name = `probe-${pool.name}`.slice(0, 50);
+      const job = probeJob(name, namespace, localQueue, resourceName, pods, perPod);
+      const created = kube.create(job);
+      if (!created.ok) {
+        results.push(result(ctx, id, false, `the job was rejected: ${created.error}`, defect));
+        continue;
+      }
+      let detail = '';
+      let passed = false;
+      try {
+        if (!(await admission(kube, namespace, name, timeout))) throw new Error(`Kueue did not admit ${namespace}/${name}`);
+        const running = await kube.waitFor(
+          `the pods of ${namespace}/${name} to be bound`,
+          () => {
+            const list = kube.list<PodView>('pods', { namespace, selector: `app=${name}` });
+            return list.length === pods && list.every((p) => p.spec.nodeName) ? list : undefined;
+          },
+          timeout,
+        );
+        const wrong = running.filter((p) => !p.spec.nodeName?.startsWith(`${pool.name}-`));
+        passed = wrong.length === 0;
+        detail = passed
+          ? `${units} ${resourceName} (${pods} pod(s)) admitted and bound to ${pool.name} nodes${units < quota.max ? ` (max ${quota.max}; the simulated nodes hold ${capacity})` : ''}`
+          : `pods bound outside pool ${pool.name}: ${wrong.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(', ')}`;
+      } catch (e) {
+        detail = `${(e as Error).message}: ${workloadConditions(kube, namespace, name)}`;
+      }
+      results.push(result(ctx, id, passed, detail, defect));
+      kube.delete('job', name, namespace);
+      await kube
+        .waitFor(
+          `the pods of ${namespace}/${name} to go`,
+          () => (kube.list('pods', { namespace, selector: `app=${name}` }).length === 0 ? true : undefined),
+          timeout,
+        )
+        .catch(() => undefined);
+
+      // One unit over the maximum must wait, whatever the capacity.
+      const overId = `kueue-holds-over-max/${tenant.name}/${pool.name}`;
+      const over = `${name}-over`.slice(0, 55);
+      const overPods = Math.ceil((quota.max + 1) / unitsPerNode);
+      const overCreated = kube.create(probeJob(over, namespace, localQueue, resourceName, overPods, Math.ceil((quota.max + 1) / overPods)));
+      if (!overCreated.ok) {
+        results.push(result(ctx, overId, false, `the job was rejected: ${overCreated.error}`));
+        continue;
+      }
+      const seen = await kube.waitFor(`a Workload for ${namespace}/${over}`, () => workloadOf(kube, namespace, over), timeout).catch(() => undefined);
+      // Give Kueue the time it took to admit a fitting job to (wrongly) admit this one.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const overAdmitted = admitted(workloadOf(kube, namespace, over));
+      results.push(
+        result(
+          ctx,
+          overId,
+          seen !== undefined && !overAdmitted,
+          seen === undefined
+            ? 'Kueue created no Workload for the job'
+            : overAdmitted
+              ? `a job for ${quota.max + 1} units was admitted over the maximum ${quota.max}`
+              : `a job for ${quota.max + 1} units waits`,
+        ),
+      );
+      kube.delete('job', over, namespace);
+    }
+  }
+
+  // A job on an RDMA pool asks for the RDMA device too, as multi-node training does.
+  for (const simulated of ctx.pools.filter((p) => p.rdma)) {
+    const tenant = Object.values(site.tenants).find((t) => t.gpuQuotas.some((q) => q.pool === simulated.pool && q.max > 0));
+    if (!tenant) continue;
+    const namespace = `tenant-${tenant.name}`;
+    const name = `probe-rdma-${simulated.pool}`.slice(0, 55);
+    const id = `kueue-admits-rdma/${tenant.name}/${simulated.pool}`;
+    const created = kube.create(probeJob(name, namespace, localQueue, simulated.resourceName, 1, 1, { [RDMA_RESOURCE]: '1' }));
+    if (!created.ok) {
+      results.push(result(ctx, id, false, `the job was rejected: ${created.error}`));
+      continue;
+    }
+    const ok = await admission(kube, namespace, name, timeout);
+    results.push(
+      result(
+        ctx,
+        id,
+        ok,
+        ok ? `a job asking for 1 ${simulated.resourceName} and 1 ${RDMA_RESOURCE} was admitted` : `not admitted: ${workloadConditions(kube, namespace, name)}`,
+      ),
+    );
+    kube.delete('job', name, namespace);
+  }
+  return results;
+}
+
+/** A CPU-only tenant pod never lands on a GPU node. */
+export async function checkCpuPodPlacement(ctx: CheckContext): Promise<CheckResult> {
+  const { kube } = ctx;
+  const tenant = Object.keys(ctx.site.tenants)[0];
+  if (tenant === undefined) return result(ctx, 'cpu-pod-off-gpu-nodes', true, 'the site has no tenant');
+  const namespace = `tenant-${tenant}`;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'cpu-probe', namespace },
+    spec: restrictedPod([{ name: 'cpu', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]),
+  };
+  const created = kube.create(pod);
+  if (!created.ok) return result(ctx, 'cpu-pod-off-gpu-nodes', false, `the pod was rejected: ${created.error}`);
+  const bound = await kube
+    .waitFor('the CPU-only pod to be bound', () => kube.get<PodView>('pod', 'cpu-probe', namespace)?.spec.nodeName, (ctx.timeoutSeconds ?? 60) * 1000)
+    .catch(() => undefined);
+  kube.delete('pod', 'cpu-probe', namespace);
+  if (bound === undefined) return result(ctx, 'cpu-pod-off-gpu-nodes', false, 'the pod was never bound');
+  const labels = kube.get<{ metadata: { labels?: Record<string, string> } }>('node', bound)?.metadata.labels ?? {};
+  return result(ctx, 'cpu-pod-off-gpu-nodes', labels[CPU_NODE_LABEL] === 'true', `bound to ${bound}`);
+}
+
+/** A whole-number quantity as the API server writes it back (`60k` for 60000). */
+export function countOf(quantity: string): number {
+  const m = /^(\d+)([kMGTPE]?)$/.exec(quantity);
+  if (!m) throw new Error(`not a whole-number quantity: ${quantity}`);
+  return Number(m[1]) * 1000 ** ['', 'k', 'M', 'G', 'T', 'P', 'E'].indexOf(m[2]);
+}
+
+/** The API server rejects a tenant pod over the namespace's GPU quota. */
+export function checkQuota(ctx: CheckContext): CheckResult[] {
+  const { kube, site } = ctx;
+  const results: CheckResult[] = [];
+  for (const tenant of Object.values(site.tenants)) {
+    const namespace = `tenant-${tenant.name}`;
+    const quota = kube.get<{ spec: { hard: Record<string, string> } }>('resourcequota', 'tenant-quota', namespace);
+    const id = `quota-rejects/${tenant.name}`;
+    const gpu = Object.entries(quota?.spec.hard ?? {}).find(([k]) => k.startsWith('requests.') && /\.com\/|gpu/.test(k));
+    if (!gpu) continue;
+    const [key, hard] = gpu;
+    const resource = key.slice('requests.'.length);
+    const over = countOf(hard) + 1;
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'quota-probe', namespace },
+      spec: restrictedPod([
+        { name: 'c', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi', [resource]: String(over) } } },
+      ]),
+    };
+    const created = kube.create(pod);
+    if (created.ok) kube.delete('pod', 'quota-probe', namespace);
+    results.push(
+      result(
+        ctx,
+        id,
+        !created.ok && created.error.includes('exceeded quota'),
+        created.ok ? `a pod asking for ${over} ${resource} (quota ${hard}) was admitted` : `rejected: ${created.error.split('\n')[0]}`,
+      ),
+    );
+  }
+  return results;
+}
+
+/** The pods the project defines (StatefulSets) are admitted by Pod Security and created. */
+export async function checkProjectPods(ctx: CheckContext): Promise<CheckResult[]> {
+  const { kube } = ctx;
+  const results: CheckResult[] = [];
+  for (const obj of ctx.objects.filter((o) => o.kind === 'StatefulSet')) {
+    const meta = obj.metadata as { name: string; namespace: string };
+    const replicas = (obj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+    const id = `pod-security/${meta.namespace}/${meta.name}`;
+    const ready = await kube
+      .waitFor(
+        `the pods of StatefulSet ${meta.namespace}/${meta.name}`,
+        () => {
+          const s = kube.get<{ status?: { replicas?: number } }>('statefulset', meta.name, meta.namespace);
+          return (s?.status?.replicas ?? 0) >= replicas ? true : undefined;
+        },
+        (ctx.timeoutSeconds ?? 60) * 1000,
+      )
+      .catch(() => undefined);
+    let detail = `${replicas} pod(s) created`;
+    if (!ready) {
+      const events = kube
+        .list<{ reason?: string; message?: string; involvedObject?: { name?: string } }>('events', { namespace: meta.namespace })
+        .filter((e) => e.involvedObject?.name === meta.name && e.reason === 'FailedCreate')
+        .map((e) => e.message ?? '');
+      detail = events[0] ?? 'no pod was created, and no FailedCreate event says why';
+    }
+    results.push(result(ctx, id, ready === true, detail));
+  }
+  return results;
+}

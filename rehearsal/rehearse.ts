@@ -1,0 +1,348 @@
+/**
+ * A rehearsal of a site's deploy: for each cluster of the site, a real control plane on
+ * loopback with the site's nodes simulated by kwok; the site's objects applied for real,
+ * platform before workloads, with server-side apply; the real Kueue controller; and the
+ * behaviour checks of `checks.ts`.
+ *
+ * What it does not prove: no container runs (kwok only marks pods Running), NetworkPolicies
+ * are stored but not enforced (there is no CNI), and charts that cannot be reached offline
+ * are skipped, with the reason, apart from their CRDs, which come from a directory of CRDs.
+ */
+import { Testing } from 'cdktf';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import type { SiteModel } from '../site-model/resolve';
+import { addSiteStacks } from '../stacks/site';
+import { checkCpuPodPlacement, checkKueue, checkNodeAgents, checkProjectPods, checkQuota, knownDefectOf, type CheckResult } from './checks';
+import { rehearsalBinaries, startControlPlane, type ControlPlane } from './control-plane';
+import { Kube, objectName } from './kube';
+import { startKueue, type KueueRunner } from './kueue-runner';
+import { stackObjects, type HelmReleaseSpec } from './manifests';
+import { clusterNodes, cpuNodes, poolDescriptors, type PoolNodes } from './nodes';
+import { namespaceOrderingGaps } from './ordering';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Tolerations of the GPU Operator's operands when the values set none: the pinned chart's
+ * default `daemonsets.tolerations` (gpu-operator v26.7.0 values.yaml).
+ */
+export const GPU_OPERATOR_DEFAULT_TOLERATIONS: readonly Json[] = [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }];
+
+/** Options of {@link rehearseSite}. */
+export interface RehearsalOptions {
+  readonly site: SiteModel;
+  /**
+   * A directory of the pinned charts' CRDs, `<chart>/<version>/crds.yaml`, for charts that
+   * cannot be reached.
+   * @default - no CRDs besides those of charts rendered here: custom resources of other charts are rejected
+   */
+  readonly crdsDir?: string;
+  /** Most simulated nodes per pool. @default - every node of the site file */
+  readonly maxNodesPerPool?: number;
+  /** A directory the run owns: per cluster, the control plane's files and logs. */
+  readonly workDir: string;
+  /** Leave the control planes running, and return their kubeconfigs. @default false */
+  readonly keep?: boolean;
+  /** Install root of the rehearsal binaries. @default - see rehearsalBinaries */
+  readonly root?: string;
+  /** Seconds to wait for a controller to act in a check. @default 60 */
+  readonly timeoutSeconds?: number;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** What the rehearsal did with one object. */
+export interface AppliedObject {
+  readonly object: string;
+  readonly address: string;
+  readonly error?: string;
+}
+
+/** A Helm release the rehearsal did not render, and why. */
+export interface SkippedRelease {
+  readonly release: string;
+  readonly chart: string;
+  readonly reason: string;
+}
+
+/** The rehearsal of one cluster of a site. */
+export interface ClusterRehearsal {
+  readonly cluster: string;
+  readonly nodes: readonly { readonly pool: string; readonly simulated: number; readonly total: number }[];
+  readonly crds: number;
+  readonly applied: readonly AppliedObject[];
+  readonly renderedReleases: readonly string[];
+  readonly skippedReleases: readonly SkippedRelease[];
+  readonly checks: readonly CheckResult[];
+  readonly seconds: number;
+  /** The admin kubeconfig, when the cluster was kept. */
+  readonly kubeconfig?: string;
+}
+
+/** The rehearsal of a site. */
+export interface SiteRehearsal {
+  readonly site: string;
+  readonly clusters: readonly ClusterRehearsal[];
+  /** Whether every check passed or failed as expected, and every object was accepted. */
+  readonly ok: boolean;
+}
+
+/** Whether a check result fails the run: a failure, or a pass of a known defect. */
+export const failsRun = (r: CheckResult): boolean => (r.knownDefect ? r.passed : !r.passed);
+
+/** Synthesized JSON of a site's two stacks. */
+function synthesize(site: SiteModel): { platform: unknown; workloads: unknown } {
+  const stacks = addSiteStacks(Testing.app(), site);
+  return { platform: JSON.parse(Testing.synth(stacks.platform)) as unknown, workloads: JSON.parse(Testing.synth(stacks.workloads)) as unknown };
+}
+
+/** CRDs of the releases, from `<crdsDir>/<chart>/<version>/crds.yaml`, one per name. */
+function crdsOf(releases: readonly HelmReleaseSpec[], crdsDir: string | undefined): Json[] {
+  if (!crdsDir) return [];
+  const byName = new Map<string, Json>();
+  for (const r of releases) {
+    const file = path.join(crdsDir, r.chart, r.version ?? '', 'crds.yaml');
+    if (!fs.existsSync(file)) continue;
+    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      const crd = doc.toJS() as Json | null;
+      const name = (crd?.metadata as { name?: string } | undefined)?.name;
+      if (crd && name && !byName.has(name)) byName.set(name, crd);
+    }
+  }
+  return [...byName.values()];
+}
+
+/** Objects of the Kueue chart, rendered by helm with the release's values; webhook configurations are left to the Kueue runner. */
+function renderKueue(cp: ControlPlane, release: HelmReleaseSpec, workDir: string): Json[] {
+  const valuesFile = path.join(workDir, `${release.name}-values.yaml`);
+  fs.writeFileSync(valuesFile, release.values.join('\n---\n'));
+  const helm = cp.binaries.helm;
+  const run = spawnSync(
+    helm,
+    ['template', release.name, cp.binaries.kueueChart, '--namespace', release.namespace, '--kube-version', 'v1.34.4', '--skip-crds', '-f', valuesFile],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (run.status !== 0) throw new Error(`helm template ${release.name}: ${run.stderr}`);
+  return parseAllDocuments(run.stdout)
+    .map((d) => d.toJS() as Json | null)
+    .filter((o): o is Json => o !== null && typeof o === 'object')
+    .filter((o) => !['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'CustomResourceDefinition'].includes(String(o.kind)))
+    .map((o) => ({ ...o, metadata: { ...(o.metadata as Json), namespace: (o.metadata as Json).namespace ?? release.namespace } }));
+}
+
+/** The Kueue Configuration a Kueue release gives its manager. */
+function kueueManagerConfig(release: HelmReleaseSpec): string {
+  for (const doc of release.values) {
+    const values = parseYaml(doc) as { managerConfig?: { controllerManagerConfigYaml?: string } } | null;
+    const config = values?.managerConfig?.controllerManagerConfigYaml;
+    if (config) return config;
+  }
+  throw new Error(`${release.address}: no managerConfig.controllerManagerConfigYaml in its values`);
+}
+
+/** The tolerations the project gives the GPU Operator's operands. */
+function nodeAgentTolerations(releases: readonly HelmReleaseSpec[]): Json[] {
+  const gpu = releases.find((r) => r.chart === 'gpu-operator');
+  if (!gpu) return [];
+  for (const doc of gpu.values) {
+    const values = parseYaml(doc) as { daemonsets?: { tolerations?: Json[] } } | null;
+    if (values?.daemonsets?.tolerations) return values.daemonsets.tolerations;
+  }
+  return [...GPU_OPERATOR_DEFAULT_TOLERATIONS];
+}
+
+/** Applies objects one by one, in order, recording the API server's answer to each. */
+function applyAll(kube: Kube, objects: readonly { manifest: Json; address: string }[]): AppliedObject[] {
+  return objects.map(({ manifest, address }) => {
+    const r = kube.apply(manifest);
+    return { object: objectName(manifest), address, ...(r.ok ? {} : { error: r.error }) };
+  });
+}
+
+/** Waits until every CRD named is Established. */
+async function established(kube: Kube, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await kube.waitFor(`CRD ${name} to be Established`, () => {
+      const crd = kube.get<{ status?: { conditions?: { type: string; status: string }[] } }>('crd', name);
+      return crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    });
+  }
+}
+
+async function rehearseCluster(options: RehearsalOptions, cluster: string, stacks: { platform: unknown; workloads: unknown }): Promise<ClusterRehearsal> {
+  const t0 = Date.now();
+  const { site } = options;
+  const say = (line: string) => options.log?.(`[${site.spec.id}/${cluster} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
+  const platform = stackObjects(stacks.platform, `${site.spec.id}-platform`);
+  const workloads = stackObjects(stacks.workloads, `${site.spec.id}-workloads`);
+  const here = <T extends { cluster: string }>(xs: readonly T[]) => xs.filter((x) => x.cluster === cluster);
+  const platformObjects = here(platform.manifests);
+  const workloadObjects = here(workloads.manifests);
+  const releases = [...here(platform.helmReleases), ...here(workloads.helmReleases)];
+
+  const checks: CheckResult[] = [];
+  const check = (id: string, passed: boolean, detail: string) => {
+    const knownDefect = knownDefectOf(id);
+    checks.push({ id, cluster, passed, detail, ...(knownDefect ? { knownDefect } : {}) });
+  };
+  const gaps = [...namespaceOrderingGaps(stacks.platform), ...namespaceOrderingGaps(stacks.workloads)];
+  check(
+    'namespace-ordering',
+    gaps.length === 0,
+    gaps.length === 0
+      ? 'every namespaced object waits for the namespace its stack creates'
+      : `${gaps.length} object(s) may be created before their namespace: ${gaps.map((g) => g.address).join(', ')}`,
+  );
+
+  const descriptors = poolDescriptors(platformObjects.map((o) => o.manifest));
+  const pools: PoolNodes[] = clusterNodes(site, cluster, descriptors, { maxNodesPerPool: options.maxNodesPerPool });
+
+  const workDir = path.join(options.workDir, cluster);
+  fs.mkdirSync(workDir, { recursive: true });
+  say('starting the control plane');
+  const cp = await startControlPlane({ root: options.root, workDir, log: say });
+  let kueue: KueueRunner | undefined;
+  try {
+    const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
+    const crds = crdsOf(releases, options.crdsDir);
+    say(`applying ${crds.length} CRDs of the pinned charts`);
+    const crdApplied = applyAll(
+      kube,
+      crds.map((c) => ({ manifest: c, address: 'crd' })),
+    );
+    await established(
+      kube,
+      crdApplied.filter((a) => !a.error).map((a) => a.object.split('/').pop() ?? ''),
+    );
+
+    const nodes = [...cpuNodes(), ...pools.flatMap((p) => p.nodes)];
+    say(`creating ${nodes.length} simulated nodes (${pools.map((p) => `${p.pool}: ${p.nodes.length} of ${p.total}`).join(', ')})`);
+    for (const n of nodes) {
+      const r = kube.apply(n);
+      if (!r.ok) throw new Error(`node ${objectName(n)}: ${r.error}`);
+    }
+
+    say(`applying ${platformObjects.length} objects of the platform stack`);
+    const applied = [...crdApplied, ...applyAll(kube, platformObjects)];
+
+    const rendered: string[] = [];
+    const skipped: SkippedRelease[] = [];
+    for (const release of releases) {
+      if (release.chart === 'kueue') {
+        // helm install --create-namespace makes a plain namespace, as the release asks.
+        if (release.createNamespace) {
+          applied.push(
+            ...applyAll(kube, [{ manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: release.namespace } }, address: release.address }]),
+          );
+        }
+        const objects = renderKueue(cp, release, workDir);
+        say(`rendered the ${release.name} chart: ${objects.length} objects`);
+        applied.push(
+          ...applyAll(
+            kube,
+            objects.map((o) => ({ manifest: o, address: release.address })),
+          ),
+        );
+        rendered.push(release.name);
+        kueue = await startKueue(cp, { managerConfig: kueueManagerConfig(release), namespace: release.namespace, releaseName: release.name, log: say });
+      } else {
+        skipped.push({
+          release: `${release.namespace}/${release.name}`,
+          chart: `${release.chart} ${release.version ?? ''}`.trim(),
+          reason: 'no chart repository can be reached; its CRDs come from the CRD directory',
+        });
+      }
+    }
+
+    say(`applying ${workloadObjects.length} objects of the workloads stack`);
+    applied.push(...applyAll(kube, workloadObjects));
+    const rejected = applied.filter((a) => a.error);
+    check(
+      'objects-accepted',
+      rejected.length === 0,
+      rejected.length === 0
+        ? `${applied.length} objects accepted`
+        : `${rejected.length} of ${applied.length} rejected: ${rejected.map((r) => `${r.object}: ${r.error}`).join(' | ')}`,
+    );
+
+    const ctx = {
+      kube,
+      site,
+      cluster,
+      pools,
+      nodeAgentTolerations: nodeAgentTolerations(releases),
+      objects: [...platformObjects, ...workloadObjects].map((o) => o.manifest as Json),
+      timeoutSeconds: options.timeoutSeconds,
+      log: say,
+    };
+    say('checking node agents');
+    checks.push(await checkNodeAgents(ctx));
+    say("checking Pod Security of the project's pods");
+    checks.push(...(await checkProjectPods(ctx)));
+    say('checking quotas');
+    checks.push(...checkQuota(ctx));
+    say('checking CPU-only placement');
+    checks.push(await checkCpuPodPlacement(ctx));
+    if (kueue) {
+      say('checking Kueue admission');
+      checks.push(...(await checkKueue(ctx, 'default')));
+    }
+    return {
+      cluster,
+      nodes: pools.map((p) => ({ pool: p.pool, simulated: p.nodes.length, total: p.total })),
+      crds: crds.length,
+      applied,
+      renderedReleases: rendered,
+      skippedReleases: skipped,
+      checks,
+      seconds: (Date.now() - t0) / 1000,
+      ...(options.keep ? { kubeconfig: cp.kubeconfig } : {}),
+    };
+  } finally {
+    if (!options.keep) {
+      await kueue?.stop();
+      await cp.stop();
+    }
+  }
+}
+
+/** Rehearses every cluster of a site, one after the other. */
+export async function rehearseSite(options: RehearsalOptions): Promise<SiteRehearsal> {
+  rehearsalBinaries(options.root); // fail early, naming what to install
+  const stacks = synthesize(options.site);
+  const clusters: ClusterRehearsal[] = [];
+  for (const cluster of options.site.clusters) clusters.push(await rehearseCluster(options, cluster.name, stacks));
+  return { site: options.site.spec.id, clusters, ok: clusters.every((c) => !c.checks.some(failsRun)) };
+}
+
+/** The report of a rehearsal, as a table a person reads. */
+export function formatRehearsal(r: SiteRehearsal): string {
+  const lines: string[] = [];
+  for (const c of r.clusters) {
+    lines.push(`${r.site} / cluster ${c.cluster}: ${c.seconds.toFixed(1)} s`);
+    lines.push(`  nodes: ${c.nodes.map((n) => `${n.pool} ${n.simulated} of ${n.total}`).join(', ')}, plus 2 CPU nodes`);
+    lines.push(`  applied: ${c.crds} CRDs, ${c.applied.length - c.crds} objects; charts rendered: ${c.renderedReleases.join(', ') || 'none'}`);
+    for (const s of c.skippedReleases) lines.push(`  skipped ${s.release} (${s.chart}): ${s.reason}`);
+    const width = Math.max(...c.checks.map((k) => k.id.length));
+    for (const k of c.checks) {
+      const v = k.knownDefect ? (k.passed ? 'UNEXPECTED PASS' : `expected failure (issue ${k.knownDefect.issue})`) : k.passed ? 'pass' : 'FAIL';
+      lines.push(`  ${k.id.padEnd(width)}  ${v.padEnd(28)} ${k.detail}`);
+    }
+  }
+  const all = r.clusters.flatMap((c) => c.checks);
+  const failing = all.filter(failsRun).length;
+  const expected = all.filter((k) => k.knownDefect && !k.passed).length;
+  lines.push(`${all.length} checks: ${all.length - failing - expected} passed, ${expected} expected failure(s), ${failing} failed`);
+  return lines.join('\n');
+}
+
+/** The report as JSON, for CI. */
+export function rehearsalJson(r: SiteRehearsal): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}

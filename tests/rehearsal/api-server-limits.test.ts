@@ -1,0 +1,69 @@
+/**
+ * Limits the site-file rules and constructs enforce, proved against a real kube-apiserver:
+ * what the rules allow must be what the API server accepts.
+ */
+import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../../constructs/core/quantities';
+import { Tenant } from '../../constructs/tenancy/tenant';
+import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
+import { Kube } from '../../rehearsal/kube';
+import { stackObjects } from '../../rehearsal/manifests';
+import { testStack } from '../helpers';
+import { describeWithRehearsal } from './with-rehearsal';
+
+jest.setTimeout(120_000);
+
+/** The objects of one Tenant with a quota of `tib` TiB on a storage class, as the provider would send them. */
+function tenantObjects(name: string, tib: number) {
+  const { stack, target } = testStack();
+  new Tenant(stack, 'Tenant', {
+    target,
+    siteId: 'xx-test',
+    tenantName: name,
+    kind: 'academia',
+    groups: { admins: [], members: [], viewers: [] },
+    storageQuotas: [{ storageClassName: 'aif-archive', tib }],
+  });
+  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test').manifests.map((o) => o.manifest);
+}
+
+describeWithRehearsal('the API server', () => {
+  let cp: ControlPlane;
+  let kube: Kube;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-limits-'));
+    cp = await startControlPlane({ workDir: dir });
+    kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const applyAll = (objects: ReturnType<typeof tenantObjects>) =>
+    objects.map((o) => ({ kind: o.kind, result: kube.apply(o as unknown as Record<string, unknown>) }));
+
+  test(`accepts a tenant's quota of ${MAX_STORAGE_CLASS_QUOTA_TIB} TiB on a storage class, every object of the tenant with it`, () => {
+    const results = applyAll(tenantObjects('at-limit', MAX_STORAGE_CLASS_QUOTA_TIB));
+    expect(results.filter((r) => !r.result.ok)).toEqual([]);
+    expect(results.map((r) => r.kind)).toContain('ResourceQuota');
+  });
+
+  test('rejects one TiB more, as the rules and the Tenant construct say (so they must not allow it)', () => {
+    // The construct refuses it, so build the objects at the limit and raise the quota by hand.
+    const objects = tenantObjects('over-limit', MAX_STORAGE_CLASS_QUOTA_TIB);
+    const quota = objects.find((o) => o.kind === 'ResourceQuota') as unknown as { spec: { hard: Record<string, string> } };
+    const key = 'aif-archive.storageclass.storage.k8s.io/requests.storage';
+    expect(quota.spec.hard[key]).toBe(`${MAX_STORAGE_CLASS_QUOTA_TIB * 1024}Gi`);
+    quota.spec.hard[key] = `${(MAX_STORAGE_CLASS_QUOTA_TIB + 1) * 1024}Gi`;
+    const rejected = applyAll(objects).filter((r) => !r.result.ok);
+    expect(rejected.map((r) => [r.kind, r.result.ok ? '' : r.result.error.replace(/^.*?Invalid value/s, 'Invalid value')])).toEqual([
+      ['ResourceQuota', `Invalid value: "${MAX_STORAGE_CLASS_QUOTA_TIB + 1}Ti": must be an integer`],
+    ]);
+    expect(() => tenantObjects('refused', MAX_STORAGE_CLASS_QUOTA_TIB + 1)).toThrow(/more than a ResourceQuota accepts per storage class/);
+  });
+});

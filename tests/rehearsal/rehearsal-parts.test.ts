@@ -1,0 +1,133 @@
+/**
+ * The parts of the rehearsal that need no cluster: simulated nodes from the deployed pool
+ * descriptors, the expected-failure rules, and the command line. The rehearsal itself runs
+ * in CI (.ci/run) on a real control plane.
+ */
+import { Testing } from 'cdktf';
+import { parseRehearseArgs } from '../../cli/rehearse';
+import { countOf, knownDefectOf, KNOWN_DEFECTS, verdict, type CheckResult } from '../../rehearsal/checks';
+import { stackObjects } from '../../rehearsal/manifests';
+import { clusterNodes, cpuNodes, poolDescriptors, RDMA_RESOURCE } from '../../rehearsal/nodes';
+import { failsRun } from '../../rehearsal/rehearse';
+import { addSiteStacks } from '../../stacks/site';
+import { siteModel } from '../helpers';
+
+type Json = Record<string, unknown>;
+
+describe('simulated nodes', () => {
+  const site = siteModel({
+    gpuPools: {
+      h100: { fabric: { nodesPerLeafSwitch: 2, leafSwitchesPerSpine: 2 } },
+      mig: {
+        accelerator: 'nvidia-h100-sxm',
+        nodes: 3,
+        acceleratorsPerNode: 8,
+        cpusPerNode: 96,
+        memoryGiBPerNode: 1024,
+        interconnect: 'ethernet',
+        sharing: { mode: 'mig', profile: '1g.10gb' },
+      },
+    },
+  });
+  const stacks = addSiteStacks(Testing.app(), site);
+  const platform = stackObjects(JSON.parse(Testing.synth(stacks.platform)) as unknown, 'xx-minimal-platform');
+  const descriptors = poolDescriptors(platform.manifests.map((o) => o.manifest as Json));
+  const pools = clusterNodes(site, 'main', descriptors);
+  const node = (pool: string, i: number) =>
+    pools.find((p) => p.pool === pool)?.nodes[i] as {
+      metadata: { name: string; labels: Record<string, string> };
+      spec: { taints: Json[] };
+      status: { capacity: Record<string, string> };
+    };
+
+  test('come from the descriptor ConfigMaps the platform stack deploys, one per pool', () => {
+    expect([...descriptors.keys()].sort()).toEqual(['h100', 'mig']);
+    expect(pools.map((p) => [p.pool, p.nodes.length, p.total])).toEqual([
+      ['h100', 4, 4],
+      ['mig', 3, 3],
+    ]);
+  });
+
+  test('carry the pool label and taint, and the fabric labels named as Slurm names switches', () => {
+    const n = node('h100', 3);
+    expect(n.metadata.name).toBe('h100-3');
+    expect(n.metadata.labels).toMatchObject({
+      'ai-factory.eu/pool': 'h100',
+      'ai-factory.eu/leaf': 'h100-leaf1',
+      'ai-factory.eu/spine': 'h100-spine0',
+      'kubernetes.io/hostname': 'h100-3',
+    });
+    expect(n.spec.taints).toEqual([{ key: 'ai-factory.eu/pool', value: 'h100', effect: 'NoSchedule' }]);
+  });
+
+  test("advertise the pool's resource per node, RDMA on InfiniBand, and the site file's CPU and memory", () => {
+    expect(node('h100', 0).status.capacity).toMatchObject({ 'nvidia.com/gpu': '8', [RDMA_RESOURCE]: '63', cpu: '112', memory: '2048Gi' });
+    // 8 GPUs x 7 MIG instances of 1g.10gb; no RDMA on Ethernet
+    expect(node('mig', 0).status.capacity).toMatchObject({ 'nvidia.com/mig-1g.10gb': '56', cpu: '96', memory: '1024Gi' });
+    expect(node('mig', 0).status.capacity[RDMA_RESOURCE]).toBeUndefined();
+    expect(node('mig', 0).metadata.labels['nvidia.com/mig.config']).toBe('all-1g.10gb');
+  });
+
+  test('a node cap keeps large pools small, and CPU nodes carry no taint', () => {
+    expect(clusterNodes(site, 'main', descriptors, { maxNodesPerPool: 2 }).map((p) => [p.pool, p.nodes.length, p.total])).toEqual([
+      ['h100', 2, 4],
+      ['mig', 2, 3],
+    ]);
+    expect(cpuNodes(2).map((n) => (n.spec as { taints: unknown[] }).taints)).toEqual([[], []]);
+  });
+
+  test('a pool without a deployed descriptor cannot be provisioned', () => {
+    expect(() => clusterNodes(site, 'main', new Map())).toThrow(
+      'cluster main: the platform stack deploys no descriptor ConfigMap pool-h100, so its nodes cannot be provisioned',
+    );
+  });
+});
+
+describe('expected failures', () => {
+  const r = (id: string, passed: boolean): CheckResult => ({
+    id,
+    cluster: 'main',
+    passed,
+    detail: '',
+    ...(knownDefectOf(id) ? { knownDefect: knownDefectOf(id) } : {}),
+  });
+
+  test('a known defect that fails is an expected failure; one that passes fails the run', () => {
+    expect(Object.keys(KNOWN_DEFECTS)).toContain('node-agents');
+    expect([verdict(r('node-agents', false)), failsRun(r('node-agents', false))]).toEqual(['expected failure', false]);
+    expect([verdict(r('node-agents', true)), failsRun(r('node-agents', true))]).toEqual(['UNEXPECTED PASS', true]);
+  });
+
+  test('any other check fails the run when it fails', () => {
+    expect([verdict(r('objects-accepted', false)), failsRun(r('objects-accepted', false))]).toEqual(['FAIL', true]);
+    expect(knownDefectOf('node-agentsX')).toBeUndefined();
+  });
+});
+
+describe('npm run rehearse arguments', () => {
+  test('a site and options', () => {
+    expect(parseRehearseArgs(['es-1healthai', '--crds', '/c', '--max-nodes-per-pool=4', '--keep'])).toEqual({
+      site: 'es-1healthai',
+      crdsDir: '/c',
+      maxNodesPerPool: 4,
+      keep: true,
+    });
+  });
+
+  test('--help prints the usage and exits 0; mistakes exit 2 with the reason', () => {
+    expect(parseRehearseArgs(['--help'])).toMatchObject({ exit: 0, text: expect.stringMatching(/^usage: npm run rehearse -- <site> \[options\]/) as unknown });
+    expect(parseRehearseArgs([])).toMatchObject({ exit: 2, text: expect.stringMatching(/^name a site/) as unknown });
+    expect(parseRehearseArgs(['a', '--max-nodes-per-pool', '0'])).toMatchObject({
+      exit: 2,
+      text: expect.stringMatching(/^--max-nodes-per-pool needs a whole number of at least 1/) as unknown,
+    });
+    expect(parseRehearseArgs(['a', '--nope'])).toMatchObject({ exit: 2, text: expect.stringMatching(/^unknown option --nope/) as unknown });
+  });
+});
+
+describe('quantities read back from the API server', () => {
+  test('whole numbers with decimal suffixes, as the server canonicalizes them', () => {
+    expect([countOf('95904'), countOf('60k'), countOf('2M')]).toEqual([95904, 60000, 2000000]);
+    expect(() => countOf('1.5')).toThrow('not a whole-number quantity: 1.5');
+  });
+});
