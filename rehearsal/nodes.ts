@@ -9,7 +9,6 @@ import { KWOK_NODE_ANNOTATION } from './control-plane';
 
 type Json = Record<string, unknown>;
 
-
 /** The label marking a rehearsal's CPU-only nodes. */
 export const CPU_NODE_LABEL = 'ai-factory.eu/rehearsal-cpu-node';
 
