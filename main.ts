@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { formatFindings } from './constructs/policies/pack';
-import { SiteValidationError } from './site-model/problems';
+import { formatProblem, SiteValidationError } from './site-model/problems';
 import { clearOutput, PolicyViolationError, synthCatalogue } from './stacks/synth';
 
 // Loads the site files (all, or the one named by SITE), builds each site's stacks, runs the
@@ -13,6 +13,7 @@ try {
     outdir,
     log: (line) => process.stderr.write(`${line}\n`),
   });
+  for (const w of result.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const suppressed = result.findings.filter((f) => f.suppressedBecause !== undefined || f.level === 'warning');
   if (suppressed.length > 0) process.stderr.write(`${formatFindings(suppressed)}\n`);
 } catch (e) {

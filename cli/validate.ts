@@ -33,9 +33,14 @@ export function validateCatalogue(
       const id = s.spec.id;
       const mine = result.findings.filter((f) => f.stack.startsWith(`${id}-`));
       const suppressed = mine.filter((f) => f.suppressedBecause !== undefined).length;
-      return `ok  ${id}: stacks ${id}-platform, ${id}-workloads; ${mine.length - suppressed} warning(s), ${suppressed} suppressed`;
+      const siteWarnings = result.warnings.filter((w) => w.file === s.source.file).length;
+      return `ok  ${id}: stacks ${id}-platform, ${id}-workloads; ${mine.length - suppressed + siteWarnings} warning(s), ${suppressed} suppressed`;
     });
-    const notes = result.findings.length > 0 ? `\n${formatFindings(result.findings)}` : '';
+    const warnings = result.warnings.map((w) => `warning: ${formatProblem(w)}`);
+    const notes = [
+      ...(warnings.length > 0 ? [`\n${warnings.join('\n')}`] : []),
+      ...(result.findings.length > 0 ? [`\n${formatFindings(result.findings)}`] : []),
+    ].join('');
     return { ok: true, text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`, findings: result.findings };
   } catch (e) {
     if (e instanceof SiteValidationError) {

@@ -21,6 +21,8 @@ export interface SiteCheck {
   /** The resolved site model, when the file has no problems. */
   readonly site?: SiteModel;
   readonly problems: readonly SiteProblem[];
+  /** What validates but will not work as the file reads (printed, never fatal). @default - none */
+  readonly warnings?: readonly SiteProblem[];
 }
 
 /** Checks one site file's text. `file` is only used in messages. */
@@ -54,7 +56,8 @@ export function checkSiteText(text: string, file: string): SiteCheck {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, raw, source));
   }
-  problems.push(...siteRules(parsed.success ? parsed.data : partialSite(map), map, source));
+  const rules = siteRules(parsed.success ? parsed.data : partialSite(map), map, source);
+  problems.push(...rules.problems);
 
   const expectedName = path.basename(file).replace(/\.ya?ml$/, '');
   const id = map.id;
@@ -72,7 +75,8 @@ export function checkSiteText(text: string, file: string): SiteCheck {
   }
 
   problems.sort((a, b) => a.line - b.line);
-  return parsed.success && site && problems.length === 0 ? { file, spec: parsed.data, site, problems } : { file, problems };
+  const warnings = rules.warnings;
+  return parsed.success && site && problems.length === 0 ? { file, spec: parsed.data, site, problems, warnings } : { file, problems, warnings };
 }
 
 /** Checks one site file on disk. */

@@ -17,6 +17,8 @@ import type { SiteModel } from '../site-model/resolve';
 export interface SynthResult {
   readonly sites: readonly SiteModel[];
   readonly findings: readonly Finding[];
+  /** What validates but will not work as the site files read. */
+  readonly warnings: readonly SiteProblem[];
   /** Stack names written, empty when nothing was written. */
   readonly stacks: readonly string[];
 }
@@ -57,6 +59,7 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
   const checks = checkCatalogue(options.sitesDir, options.only);
   const problems: SiteProblem[] = checks.flatMap((c) => c.problems);
   const sites = checks.flatMap((c) => (c.site ? [c.site] : []));
+  const warnings = checks.flatMap((c) => c.warnings ?? []);
   if (problems.length === 0) log(`validated ${checks.length} site file(s)`);
   const partial = `${options.outdir}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
@@ -101,5 +104,5 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
   }
   fs.writeFileSync(path.join(options.outdir, 'policy-report.json'), `${JSON.stringify(findings, null, 2)}\n`);
   log(`wrote ${stacks.length} stacks to ${options.outdir}`);
-  return { sites, findings, stacks };
+  return { sites, findings, warnings, stacks };
 }

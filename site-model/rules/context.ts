@@ -27,6 +27,8 @@ export class RuleContext {
   /** Units each valid pool offers; pools whose sharing does not fit their accelerator have none. */
   readonly capacities: ReadonlyMap<string, number>;
   readonly problems: SiteProblem[] = [];
+  /** Things that deploy but do not do what the file suggests; printed, never fatal. */
+  readonly warnings: SiteProblem[] = [];
 
   /**
    * @param spec the parts of the file that are valid on their own
@@ -53,6 +55,11 @@ export class RuleContext {
   /** Records a problem; `got` is a value from the file, or a {@link described} text. */
   add(path: readonly PathKey[], problem: string, got: unknown, fix: string): void {
     this.problems.push(this.source.problem(path, problem, got, fix));
+  }
+
+  /** Records a warning: the file is valid, but something in it will not work as it reads. */
+  warn(path: readonly PathKey[], problem: string, got: unknown, fix: string): void {
+    this.warnings.push(this.source.problem(path, problem, got, fix));
   }
 
   /** A `got` text that describes the value instead of quoting it. */

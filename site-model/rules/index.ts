@@ -7,6 +7,7 @@ import type { SiteProblem } from '../problems';
 import type { SiteSpec } from '../schema';
 import type { SiteSource } from '../source';
 import { RuleContext } from './context';
+import { fabricRules } from './fabric';
 import { labRules } from './labs';
 import { poolRules } from './pools';
 import { schedulerRules } from './scheduler';
@@ -20,8 +21,12 @@ import { tenantRules } from './tenants';
  * @param raw the whole parsed file
  * @param source where the file's values sit
  */
-export function siteRules(spec: Partial<SiteSpec>, raw: Readonly<Record<string, unknown>>, source: SiteSource): SiteProblem[] {
+export function siteRules(
+  spec: Partial<SiteSpec>,
+  raw: Readonly<Record<string, unknown>>,
+  source: SiteSource,
+): { problems: SiteProblem[]; warnings: SiteProblem[] } {
   const ctx = new RuleContext(spec, raw, source);
-  for (const rules of [poolRules, schedulerRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
-  return ctx.problems;
+  for (const rules of [poolRules, fabricRules, schedulerRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
+  return { problems: ctx.problems, warnings: ctx.warnings };
 }

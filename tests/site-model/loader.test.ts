@@ -176,6 +176,22 @@ describe('site file loader', () => {
       ]);
     });
 
+    test('an NVLink domain wider than one node validates with a warning at its line, not a problem', () => {
+      const text = fixtureText({ gpuPools: { h100: { fabric: { nodesPerNvlinkDomain: 2 } } } });
+      const check = checkSiteText(text, 'sites/xx-minimal.yaml');
+      const line = text.split('\n').findIndex((l) => l.includes('nodesPerNvlinkDomain')) + 1;
+      expect(check.problems).toEqual([]);
+      expect(check.site).toBeDefined();
+      expect((check.warnings ?? []).map(formatProblem)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^sites/xx-minimal\\.yaml:${line} gpuPools\\.h100\\.fabric\\.nodesPerNvlinkDomain: Kubernetes workloads cannot use NVLink across the 2 nodes of a domain: .*, got 2; keep Kubernetes jobs within one node \\(8 GPUs\\)`,
+          ),
+        ) as unknown,
+      ]);
+      expect(checkSiteText(fixtureText({ gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } }), 'sites/xx-minimal.yaml').warnings).toEqual([]);
+    });
+
     test('a quota per storage class stays within what a ResourceQuota accepts (8388 TiB)', () => {
       const big = { storageTiers: { project: { capacityTiB: 100000 } } };
       expect(problemsOf({ ...big, tenants: { acme: { storageQuotaTiB: { project: 8388 } } } })).toEqual([]);
