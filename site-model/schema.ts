@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { NAME_HINT, NAME_PATTERN } from '../constructs/core/names';
+import { KUBERNETES_REQUIREMENT } from '../constructs/charts/registry';
 import { ACCELERATOR_IDS } from '../constructs/gpu/accelerators';
 import { AI_FACTORY_RULES } from '../constructs/policies/pack';
 
@@ -18,10 +19,17 @@ const keyedMap = <T extends z.ZodType>(value: T) => z.record(name(), value);
 const positiveInt = () => z.number().int().min(1);
 const nonEmpty = () => z.string().min(1);
 
-/** Where Terraform reaches a Kubernetes cluster. */
+/** Where Terraform reaches a Kubernetes cluster, and which Kubernetes it runs. */
 export const ClusterSchema = z.strictObject({
   kubeconfigPath: nonEmpty().describe('Path of the kubeconfig file, e.g. ~/.kube/config.'),
   context: nonEmpty().describe('Context inside the kubeconfig.'),
+  kubernetesVersion: z
+    .string()
+    .regex(/^v?\d+\.\d+(\.\d+)?$/, { message: 'must be a Kubernetes version such as 1.31 or v1.31.4' })
+    .default(KUBERNETES_REQUIREMENT.version)
+    .describe(
+      `Kubernetes version the cluster runs, quoted (YAML reads 1.30 as the number 1.3), e.g. "1.31"; it must be ${KUBERNETES_REQUIREMENT.version} or newer, the oldest release every pinned chart installs on (their kubeVersion). Default: "${KUBERNETES_REQUIREMENT.version}".`,
+    ),
 });
 
 /** How the GPUs of a pool are shared between workloads. */

@@ -25,6 +25,14 @@ export interface ChartRef {
   readonly namespace: string;
   /** Upstream source the pinned values were read from: `owner/repo @ ref (commit) : path`. */
   readonly source: string;
+  /**
+   * The `kubeVersion` constraint of the chart's `Chart.yaml` at {@link source}, verbatim
+   * (e.g. `>= 1.29.0-0`); Helm refuses to install the chart on an older cluster. `null`
+   * when the chart states none.
+   *
+   * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
+   */
+  readonly kubeVersion: string | null;
 }
 
 /**
@@ -101,8 +109,43 @@ export interface ChartMirrorSpec {
 }
 
 /**
+ * Values that turn some of a chart's images on: a sub-chart's `condition` in `Chart.yaml`, an
+ * operand's `enable` flag. The images are deployed when any of the values is on: `true`, or a
+ * non-empty string, list or map.
+ *
+ * @see https://helm.sh/docs/topics/charts/#tags-and-condition-fields-in-dependencies
+ */
+export interface ImageSwitch {
+  /** Dotted value paths, with the chart's default for each. */
+  readonly anyOf: Readonly<Record<string, JsonValue>>;
+  /** Dotted paths of the images (or of whole sub-trees of image keys) the switch governs. */
+  readonly images: readonly string[];
+  /** Where the condition is read, e.g. `Chart.yaml dependencies[kmm].condition`. */
+  readonly source: string;
+}
+
+/**
+ * The images a chart deploys when the caller sets nothing, carried from the pinned chart as
+ * data: the default value of every key its {@link ChartMirrorSpec} names, with the tag,
+ * digest, version and registry keys beside it, and the switches that leave images out. Helm
+ * merges the caller's values over these, so the merge is what the cluster pulls (see
+ * `deployed-images.ts`). Images whose default lives in the chart's templates rather than its
+ * values come from the mirror slot's `upstream`.
+ *
+ * @see https://helm.sh/docs/chart_template_guide/values_files/
+ */
+export interface ChartImageDefaults {
+  /** The values files read, `owner/repo @ ref (commit) : path`: the chart's, then its sub-charts' (under their alias). */
+  readonly sources: readonly string[];
+  /** Default values of the image keys, nested as in the chart's values. */
+  readonly values: JsonObject;
+  /** Images deployed only when a value is on. @default - every image is deployed */
+  readonly switches: readonly ImageSwitch[];
+}
+
+/**
  * Everything the project pins about one chart, exported by its folder's `chart.ts`. The
- * chart's typed values sit beside it in `values.ts`.
+ * chart's typed values sit beside it in `values.ts`, its default images in `default-images.ts`.
  *
  * @see https://helm.sh/docs/topics/charts/#the-chartyaml-file
  */
@@ -111,6 +154,8 @@ export interface ChartDefinition {
   readonly ref: ChartRef;
   /** Every image key of the chart and its sub-charts, and where pull Secrets go. */
   readonly mirror: ChartMirrorSpec;
+  /** The image values of the pinned chart's defaults, and the switches that leave images out. */
+  readonly defaultImages: ChartImageDefaults;
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The pinned charts of the project. Each chart lives in its own folder,
- * `constructs/charts/<chart-id>/`: `chart.ts` holds its pin and mirror specification and
- * `values.ts` its typed Helm values. Every `helm_release` of the project is made by
- * {@link PinnedChart} from an entry here, so a version bump is one line in the chart's
- * `chart.ts` plus the key index under `tests/fixtures/chart-keys/` that the tests check
- * values against.
+ * `constructs/charts/<chart-id>/`: `chart.ts` holds its pin (with its `kubeVersion`) and
+ * mirror specification, `default-images.ts` the image values of its defaults and `values.ts`
+ * its typed Helm values. Every `helm_release` of the project is made by {@link PinnedChart}
+ * from an entry here, so a version bump is the chart's `chart.ts` and `default-images.ts`
+ * plus the key index under `tests/fixtures/chart-keys/` that the tests check values (and the
+ * default images) against.
  *
  * @see https://helm.sh/docs/topics/charts/#the-chartyaml-file
  */
@@ -111,3 +112,95 @@ export function perChart<T>(pick: (definition: ChartDefinition) => T): Readonly<
  * @see https://helm.sh/docs/topics/registries/
  */
 export const CHARTS: Readonly<Record<ChartId, ChartRef>> = perChart((definition) => definition.ref);
+
+/**
+ * The pinned chart a `helm_release` installs, found by its chart name and version (a mirror
+ * changes the repository, never these two), or `undefined` for a chart the project does not
+ * pin.
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/helm/latest/docs/resources/release
+ */
+export function chartIdOf(chart: unknown, version: unknown): ChartId | undefined {
+  return CHART_IDS.find((id) => CHARTS[id].chart === chart && CHARTS[id].version === version);
+}
+
+/**
+ * A Kubernetes minor release, e.g. `{ major: 1, minor: 29 }`; patch releases never change
+ * what a chart's `kubeVersion` admits here, since every pinned constraint starts at `.0`.
+ *
+ * @see https://kubernetes.io/releases/version-skew-policy/
+ */
+export interface KubernetesMinor {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/**
+ * Parses a Kubernetes version as clusters report it or a site file states it: `1.29`,
+ * `1.29.4` or `v1.29.4`. `undefined` for anything else.
+ *
+ * @see https://kubernetes.io/releases/
+ */
+export function parseKubernetesVersion(version: string): KubernetesMinor | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version);
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+/**
+ * Orders two Kubernetes minor releases: negative when `a` is older than `b`.
+ *
+ * @see https://kubernetes.io/releases/
+ */
+export function compareKubernetes(a: KubernetesMinor, b: KubernetesMinor): number {
+  return a.major - b.major || a.minor - b.minor;
+}
+
+/**
+ * The oldest Kubernetes release a chart's `kubeVersion` admits. Reads the lower-bound forms the
+ * pinned charts use (`>= 1.29.0-0`, `>=1.25.0-0`, `^1.25.0-0`); `undefined` for any other form,
+ * which a test keeps out of the registry.
+ *
+ * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
+ */
+export function kubeVersionFloor(constraint: string): KubernetesMinor | undefined {
+  const m = /^(?:>=|\^)\s*v?(\d+)\.(\d+)\.0(?:-0)?$/.exec(constraint.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+/**
+ * What the pinned charts need of every cluster: the newest of their `kubeVersion` floors, and
+ * the charts that set it.
+ *
+ * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
+ */
+export interface KubernetesRequirement {
+  /** `<major>.<minor>`, e.g. `1.29`. */
+  readonly version: string;
+  /** The same, parsed. */
+  readonly minor: KubernetesMinor;
+  /** Charts whose `kubeVersion` asks for exactly this release, in registry order. */
+  readonly charts: readonly ChartId[];
+}
+
+function kubernetesRequirement(): KubernetesRequirement {
+  const floors = CHART_IDS.flatMap((id) => {
+    const constraint = CHARTS[id].kubeVersion;
+    const floor = constraint === null ? undefined : kubeVersionFloor(constraint);
+    return floor ? [{ id, floor }] : [];
+  });
+  const newest = floors.reduce<KubernetesMinor>((acc, f) => (compareKubernetes(f.floor, acc) > 0 ? f.floor : acc), { major: 1, minor: 0 });
+  return {
+    version: `${newest.major}.${newest.minor}`,
+    minor: newest,
+    charts: floors.filter((f) => compareKubernetes(f.floor, newest) === 0).map((f) => f.id),
+  };
+}
+
+/**
+ * The oldest Kubernetes release every pinned chart installs on (the newest `kubeVersion`
+ * floor of {@link CHARTS}): a cluster's default `kubernetesVersion` in the site file, and the
+ * least the site-file validation accepts.
+ *
+ * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
+ */
+export const KUBERNETES_REQUIREMENT: KubernetesRequirement = kubernetesRequirement();

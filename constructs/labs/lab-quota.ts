@@ -10,6 +10,10 @@ import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
+import { gpuContainerDefaults, quotaCompute, type ContainerDefaults, type PoolShare } from '../tenancy/tenant';
+
+/** Requests of a lab container that requests nothing. */
+const LAB_DEFAULT_REQUEST = { cpu: '250m', memory: '512Mi' } as const;
 
 /**
  * What a lab's quota is sized from.
@@ -43,6 +47,8 @@ export interface LabQuota {
   readonly quota: ResourceQuotaV1;
   /** LimitRange `lab-defaults`. */
   readonly limits: LimitRangeV1;
+  /** Requests and limits the LimitRange gives containers that set none. */
+  readonly containerDefaults: ContainerDefaults;
 }
 
 /**
@@ -59,14 +65,20 @@ export function addLabQuota(scope: Construct, props: LabQuotaProps): LabQuota {
     spec: { hard: labQuotaHard(props.pools, props.gpusPerPool, props.storageClassName, props.volumeQuotaTiB) },
     dependsOn: [props.namespace.namespace],
   });
-  // Every pod counts against the CPU and memory quota, so containers without resources get defaults.
+  // Every pod counts against the CPU and memory quota, so containers without resources get
+  // requests; limits that fit a notebook on a whole GPU node (see gpuContainerDefaults).
+  const containerDefaults = gpuContainerDefaults(labShares(props.pools, props.gpusPerPool), LAB_DEFAULT_REQUEST);
   const limits = new LimitRangeV1(scope, 'Limits', {
     provider: props.target.kubernetes,
     metadata: { name: 'lab-defaults', namespace: ns, labels: props.labels },
-    spec: { limit: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '512Mi' }, default: { cpu: '2', memory: '4Gi' } }] },
+    spec: { limit: [{ type: 'Container', defaultRequest: { ...containerDefaults.request }, default: { ...containerDefaults.limit } }] },
     dependsOn: [props.namespace.namespace],
   });
-  return { quota, limits };
+  return { quota, limits, containerDefaults };
+}
+
+function labShares(pools: readonly GpuNodePool[], gpusPerPool: number): PoolShare[] {
+  return pools.map((pool) => ({ pool, units: gpusPerPool }));
 }
 
 /**
@@ -82,20 +94,16 @@ export function labQuotaHard(
   volumeQuotaTiB: number,
 ): Record<string, string> {
   const byResource = new Map<string, number>();
-  let cpu = 0;
-  let memoryGiB = 0;
-  for (const pool of pools) {
-    byResource.set(pool.resourceName, (byResource.get(pool.resourceName) ?? 0) + gpusPerPool);
-    cpu += gpusPerPool * pool.cpusPerUnit;
-    memoryGiB += gpusPerPool * pool.memoryGiBPerUnit;
-  }
+  for (const pool of pools) byResource.set(pool.resourceName, (byResource.get(pool.resourceName) ?? 0) + gpusPerPool);
+  // The CPU and memory the GPUs bring, plus room for the lab's services (hub, proxy, database,
+  // MLflow, lakeFS, Argo). No limits.memory: containers without limits get a node's memory
+  // from the LimitRange, which a limits quota would count in full for every small pod.
+  const compute = quotaCompute(labShares(pools, gpusPerPool));
   const storageGiB = Math.round(volumeQuotaTiB * 1024);
   return {
     ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
-    // Room for the lab's services (hub, proxy, database, MLflow, lakeFS, Argo) besides notebooks.
-    'requests.cpu': String(Math.ceil(cpu) + 16),
-    'requests.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
-    'limits.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+    'requests.cpu': String(compute.cpu),
+    'requests.memory': `${compute.memoryGiB}Gi`,
     pods: '200',
     services: '20',
     'services.loadbalancers': '0',

@@ -25,6 +25,91 @@ export const TENANT_OBJECT_LIMITS: Readonly<
 /** Sectors whose data is sensitive by default: no internet egress. */
 export const SENSITIVE_SECTORS: readonly string[] = ['healthcare'];
 
+/**
+ * CPU and memory a namespace's quota holds beyond what its GPUs bring: room for CPU-only pods
+ * (notebooks, data loaders, a lab's services).
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
+ */
+export const CPU_ONLY_ROOM: { readonly cpu: number; readonly memoryGiB: number } = { cpu: 16, memoryGiB: 64 };
+
+/**
+ * GPU units a namespace may hold at once in one pool.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-for-extended-resources
+ */
+export interface PoolShare {
+  readonly pool: GpuNodePool;
+  /** Units (GPUs, MIG instances or time-sliced replicas). */
+  readonly units: number;
+}
+
+/**
+ * CPU cores and memory a namespace's ResourceQuota grants: what comes with its GPU units (units
+ * times the pool's {@link GpuNodePool.cpusPerUnit} and {@link GpuNodePool.memoryGiBPerUnit},
+ * rounded up) plus {@link CPU_ONLY_ROOM}.
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
+ */
+export function quotaCompute(shares: readonly PoolShare[]): { readonly cpu: number; readonly memoryGiB: number } {
+  const cpu = shares.reduce((sum, s) => sum + s.units * s.pool.cpusPerUnit, 0);
+  const memoryGiB = shares.reduce((sum, s) => sum + s.units * s.pool.memoryGiBPerUnit, 0);
+  return { cpu: Math.ceil(cpu) + CPU_ONLY_ROOM.cpu, memoryGiB: Math.ceil(memoryGiB) + CPU_ONLY_ROOM.memoryGiB };
+}
+
+/**
+ * What a LimitRange gives a container that sets no CPU or memory: `defaultRequest` and
+ * `default` (limits).
+ *
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+export interface ContainerDefaults {
+  /** Requests of a container that requests nothing. */
+  readonly request: { readonly cpu: string; readonly memory: string };
+  /** Limits of a container that sets none. */
+  readonly limit: { readonly cpu: string; readonly memory: string };
+}
+
+/**
+ * Container defaults that fit GPU work. Requests stay small, so CPU-only helpers count little
+ * against the quota. Limits are the CPU and memory of the largest node of the namespace's
+ * pools (units per node times the per-unit share; at least {@link CPU_ONLY_ROOM}), but never
+ * more than the namespace's quota ({@link quotaCompute}). So a pod asking only for GPUs is never
+ * capped below the share of the node its GPUs come with, and a container that sets requests
+ * without limits is never rejected for a request the quota admits and a node can hold: the
+ * LimitRanger would otherwise give it a default limit below its request.
+ *
+ * There is deliberately no `max`: it would also bind pods on CPU nodes, which the site file
+ * does not describe, and the ResourceQuota bounds the namespace as a whole.
+ *
+ * @param shares GPU units the namespace may hold, per pool
+ * @param request requests of a container that requests nothing, e.g. `{ cpu: '500m', memory: '1Gi' }`
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/#constraints-on-resource-limits-and-requests
+ */
+export function gpuContainerDefaults(shares: readonly PoolShare[], request: ContainerDefaults['request']): ContainerDefaults {
+  const quota = quotaCompute(shares);
+  const node = (per: (pool: GpuNodePool) => number) =>
+    Math.max(0, ...shares.map((s) => Math.ceil(s.pool.acceleratorsPerNode * s.pool.unitsPerAccelerator * per(s.pool))));
+  const cpu = Math.min(
+    quota.cpu,
+    Math.max(
+      CPU_ONLY_ROOM.cpu,
+      node((p) => p.cpusPerUnit),
+    ),
+  );
+  const memoryGiB = Math.min(
+    quota.memoryGiB,
+    Math.max(
+      CPU_ONLY_ROOM.memoryGiB,
+      node((p) => p.memoryGiBPerUnit),
+    ),
+  );
+  return { request, limit: { cpu: String(cpu), memory: `${memoryGiB}Gi` } };
+}
+
+/** Requests of a tenant container that requests nothing. */
+const TENANT_DEFAULT_REQUEST = { cpu: '500m', memory: '1Gi' } as const;
+
 /** GPU quota of a tenant in one pool, in the pool's schedulable units. */
 export interface TenantGpuQuota {
   readonly pool: GpuNodePool;
@@ -81,8 +166,9 @@ export interface TenantProps {
 /**
  * A tenant of an AI factory: an isolated namespace with Pod Security `restricted`, a
  * ResourceQuota (GPUs per extended resource, CPU and memory that come with them, storage
- * per class, object counts), a LimitRange, default-deny NetworkPolicies, and RoleBindings
- * from OIDC groups to admin, edit and view inside the namespace only.
+ * per class, object counts), a LimitRange whose defaults fit GPU work
+ * ({@link gpuContainerDefaults}), default-deny NetworkPolicies, and RoleBindings from OIDC
+ * groups to admin, edit and view inside the namespace only.
  *
  * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
  */
@@ -95,6 +181,8 @@ export class Tenant extends Construct {
   readonly gpuQuotas: readonly TenantGpuQuota[];
   /** Whether the tenant may reach the internet. */
   readonly internetEgress: boolean;
+  /** Requests and limits the LimitRange `tenant-defaults` gives containers that set none. */
+  readonly containerDefaults: ContainerDefaults;
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -138,17 +226,12 @@ export class Tenant extends Construct {
       dependsOn: after,
     });
 
+    this.containerDefaults = gpuContainerDefaults(this.poolShares, TENANT_DEFAULT_REQUEST);
     new LimitRangeV1(this, 'Limits', {
       provider: props.target.kubernetes,
       metadata: { name: 'tenant-defaults', namespace: ns, labels },
       spec: {
-        limit: [
-          {
-            type: 'Container',
-            defaultRequest: { cpu: '500m', memory: '1Gi' },
-            default: { cpu: '2', memory: '8Gi' },
-          },
-        ],
+        limit: [{ type: 'Container', defaultRequest: { ...this.containerDefaults.request }, default: { ...this.containerDefaults.limit } }],
       },
       dependsOn: after,
     });
@@ -179,23 +262,24 @@ export class Tenant extends Construct {
     return this.namespace.name;
   }
 
+  /** GPU units the tenant may hold at once, per pool: its maximum. */
+  private get poolShares(): PoolShare[] {
+    return this.gpuQuotas.map((q) => ({ pool: q.pool, units: q.max }));
+  }
+
   private quotaHard(props: TenantProps): Record<string, string> {
     const byResource = new Map<string, number>();
-    let cpu = 0;
-    let memoryGiB = 0;
-    for (const q of this.gpuQuotas) {
-      byResource.set(q.pool.resourceName, (byResource.get(q.pool.resourceName) ?? 0) + q.max);
-      cpu += q.max * q.pool.cpusPerUnit;
-      memoryGiB += q.max * q.pool.memoryGiBPerUnit;
-    }
+    for (const q of this.gpuQuotas) byResource.set(q.pool.resourceName, (byResource.get(q.pool.resourceName) ?? 0) + q.max);
+    const compute = quotaCompute(this.poolShares);
     const objects = TENANT_OBJECT_LIMITS[props.kind];
     const hard: Record<string, string> = {
       // Extended resources can only be limited through requests.* in a ResourceQuota.
       ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
-      // Room for CPU-only pods (notebooks, data loaders) besides what the GPUs bring.
-      'requests.cpu': String(Math.ceil(cpu) + 16),
-      'requests.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
-      'limits.memory': `${Math.ceil(memoryGiB) + 64}Gi`,
+      // The CPU and memory the GPUs bring, plus room for CPU-only pods. No limits.memory: the
+      // LimitRange gives containers without limits a node's memory, which a limits quota would
+      // count in full for every small pod.
+      'requests.cpu': String(compute.cpu),
+      'requests.memory': `${compute.memoryGiB}Gi`,
       pods: String(objects.pods),
       services: String(objects.services),
       'services.loadbalancers': '0',

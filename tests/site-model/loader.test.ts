@@ -81,6 +81,53 @@ describe('site file loader', () => {
       ]);
     });
 
+    describe('Kubernetes version of a cluster', () => {
+      const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+      test('defaults to the oldest release every pinned chart installs on', () => {
+        expect(siteSpec().clusters.main.kubernetesVersion).toBe('1.29');
+      });
+
+      test('accepts 1.29 and newer, as 1.31 or v1.30.2', () => {
+        for (const kubernetesVersion of ['1.29', '1.31', 'v1.30.2', '1.29.0']) {
+          expect(siteSpec({ clusters: { main: { kubernetesVersion } } }).clusters.main.kubernetesVersion).toBe(kubernetesVersion);
+        }
+      });
+
+      test('rejects an older cluster at its line, naming the charts that need more', () => {
+        const text = fixtureText({ clusters: { main: { kubernetesVersion: '1.28' } } });
+        expect(checkSiteText(text, FILE).problems.map(formatProblem)).toEqual([
+          `${FILE}:${lineOf(text, 'kubernetesVersion')} clusters.main.kubernetesVersion: is older than the pinned charts install on: amd-gpu-operator v1.5.1, slurm-operator 1.2.1, slurm 1.2.1 need Kubernetes 1.29 or newer (their kubeVersion), got "1.28"; upgrade the cluster to 1.29 or newer and state its version`,
+        ]);
+      });
+
+      test('checks every cluster of the site', () => {
+        const problems = problemsOf({
+          clusters: { main: { kubernetesVersion: 'v1.27.9' }, edge: { kubeconfigPath: 'k', context: 'c', kubernetesVersion: '1.20' } },
+          gpuPools: { h100: { cluster: 'main' } },
+        });
+        expect(problems).toEqual([
+          expect.stringMatching(/:\d+ clusters\.main\.kubernetesVersion: is older than the pinned charts install on: .*, got "v1\.27\.9"; upgrade the cluster/),
+          expect.stringMatching(/:\d+ clusters\.edge\.kubernetesVersion: is older than the pinned charts install on: .*, got "1\.20"; upgrade the cluster/),
+        ]);
+      });
+
+      test('a version YAML reads as a number must be quoted', () => {
+        const text = fixtureText().replace('    context: minimal\n', '    context: minimal\n    kubernetesVersion: 1.30\n');
+        expect(checkSiteText(text, FILE).problems.map(formatProblem)).toEqual([
+          `${FILE}:${lineOf(text, 'kubernetesVersion')} clusters.main.kubernetesVersion: must be a string, got 1.3; write a string here`,
+        ]);
+      });
+
+      test('anything else is not a version', () => {
+        expect(problemsOf({ clusters: { main: { kubernetesVersion: 'latest' } } })).toEqual([
+          expect.stringMatching(
+            /clusters\.main\.kubernetesVersion: must be a Kubernetes version such as 1\.31 or v1\.31\.4, got "latest"; change the value to that form$/,
+          ),
+        ]);
+      });
+    });
+
     test('tenant quotas must reference existing pools and tiers', () => {
       expect(problemsOf({ tenants: { acme: { gpuQuota: { b200: { guaranteed: 1, max: 1 } }, storageQuotaTiB: { scratch: 1 } } } })).toEqual([
         expect.stringMatching(/tenants\.acme\.gpuQuota\.b200: names a GPU pool that does not exist, got "b200"; use one of h100$/),

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { parseImage } from '../../constructs/charts/mirror';
 import { imageRefs } from '../../constructs/policies/images';
 import { checkSitePolicies } from '../../stacks/site';
 import { buildSite, resources, siteSpec, synthJson } from '../helpers';
@@ -42,5 +43,47 @@ describe('sovereign (mirrored) installs', () => {
     );
     expect(images.length).toBeGreaterThan(10);
     expect(images.filter((ref) => !ref.repository.startsWith(`${MIRROR.imageRegistry}/`))).toEqual([]);
+  });
+});
+
+describe('AMD sites pass the image policy, with and without a mirror', () => {
+  const MI300 = { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'infiniband' };
+  const variants = {
+    'AMD only': { gpuPools: { h100: null, mi300: MI300 }, tenants: { acme: { gpuQuota: { h100: null, mi300: { guaranteed: 8, max: 16 } } } } },
+    'AMD beside NVIDIA': { gpuPools: { mi300: MI300 } },
+  };
+  const cases = Object.entries(variants).flatMap(([name, patch]) => [
+    [`${name}, upstream registries`, patch],
+    [`${name}, mirrored`, { ...patch, registryMirror: MIRROR }],
+  ]) as [string, object][];
+
+  test.each(cases)('%s: no image with a moving tag and, with a mirror, none from outside it', (_name, patch) => {
+    const { stacks } = buildSite(siteSpec(patch));
+    const findings = checkSitePolicies(stacks).filter((f) => f.ruleId === 'AIF-IMG-1' || f.ruleId === 'AIF-MIR-1');
+    expect(findings.map((f) => `${f.ruleId} ${f.path}: ${f.details.join('; ')}`)).toEqual([]);
+  });
+
+  test.each(cases)('%s: the AMD operator deploys only pinned images, its defaults included', (name, patch) => {
+    // The AMD chart brings its own NFD only when no GPU Operator (with its NFD) is installed.
+    const nfd = name.startsWith('AMD only');
+    const { stacks } = buildSite(siteSpec(patch));
+    const amd = resources(synthJson(stacks.platform), 'helm_release').find((r) => r.chart === 'gpu-operator-charts');
+    // Operands the project leaves off (metrics exporter, test runner, config manager, DRA driver,
+    // remediation, KMM) deploy nothing, so their `latest` defaults are not pulled: exactly these.
+    const images = imageRefs({ type: 'helm_release', path: 'amd', construct: stacks.platform, config: amd ?? {} });
+    // Upstream references, whether mirrored or not (`busybox` is `docker.io/library/busybox`).
+    const upstream = (repository: string) => {
+      const { host, path } = parseImage(repository.replace(`${MIRROR.imageRegistry}/`, ''));
+      return `${host}/${path}`;
+    };
+    const byPath = Object.fromEntries(images.map((ref) => [ref.path, `${upstream(ref.repository)}:${ref.tag ?? '(chart)'}`]));
+    expect(byPath).toEqual({
+      'values.controllerManager.manager.image': 'docker.io/rocm/amd-gpu-operator:v1.5.1',
+      'values.deviceConfig.spec.commonConfig.initContainerImage': 'docker.io/library/busybox:1.36',
+      'values.deviceConfig.spec.commonConfig.utilsContainer.image': 'docker.io/rocm/amd-gpu-operator-utils:v1.5.1',
+      'values.deviceConfig.spec.devicePlugin.devicePluginImage': 'docker.io/rocm/k8s-device-plugin:1.31.0.10',
+      'values.deviceConfig.spec.devicePlugin.nodeLabellerImage': 'docker.io/rocm/k8s-device-plugin:labeller-1.31.0.10',
+      ...(nfd ? { 'values.node-feature-discovery.image': 'registry.k8s.io/nfd/node-feature-discovery:(chart)' } : {}),
+    });
   });
 });

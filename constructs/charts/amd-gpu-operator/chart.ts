@@ -4,6 +4,7 @@
  * @see https://github.com/ROCm/gpu-operator/blob/v1.5.1/helm-charts-k8s/values.yaml
  */
 import { optionalReferenceImage, pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { AMD_GPU_OPERATOR_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The AMD GPU Operator chart (`gpu-operator-charts` v1.5.1): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const AMD_GPU_OPERATOR_CHART: ChartDefinition = {
     version: 'v1.5.1',
     namespace: 'kube-amd-gpu',
     source: 'ROCm/gpu-operator @ v1.5.1 (858cf255c7dd) : helm-charts-k8s',
+    kubeVersion: '>= 1.29.0-0',
   },
   mirror: {
     images: [
@@ -55,4 +57,5 @@ export const AMD_GPU_OPERATOR_CHART: ChartDefinition = {
       'deviceConfig.spec.driver.image': 'where KMM stores the driver images it builds: a destination in the site registry, not an upstream',
     },
   },
+  defaultImages: AMD_GPU_OPERATOR_DEFAULT_IMAGES,
 };

@@ -93,8 +93,10 @@ export interface AmdGpuOperatorValues {
         readonly nodeLabellerImage?: string;
         /** @default - the chart's default */
         readonly imageRegistrySecret?: SecretRef;
-        /** @default - the chart's default */
+        /** Tolerations of the device plugin DaemonSet. @default - none */
         readonly devicePluginTolerations?: readonly Toleration[];
+        /** Tolerations of the node labeller DaemonSet. @default - none */
+        readonly nodeLabellerTolerations?: readonly Toleration[];
       };
       /** @default - the chart's default */
       readonly metricsExporter?: AmdOperand & {

@@ -4,6 +4,7 @@
  * @see https://github.com/argoproj/argo-helm/blob/argo-workflows-1.0.18/charts/argo-workflows/values.yaml
  */
 import { pullSecretRefs, referenceImage, registryImage, type ChartDefinition } from '../chart-definition';
+import { ARGO_WORKFLOWS_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Argo Workflows chart (`argo-workflows` 1.0.18): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const ARGO_WORKFLOWS_CHART: ChartDefinition = {
     version: '1.0.18',
     namespace: 'argo',
     source: 'argoproj/argo-helm @ argo-workflows-1.0.18 (4f4cc4f96056) : charts/argo-workflows',
+    kubeVersion: null,
   },
   mirror: {
     images: [
@@ -35,4 +37,5 @@ export const ARGO_WORKFLOWS_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: ARGO_WORKFLOWS_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/cert-manager/cert-manager/blob/v1.21.1/deploy/charts/cert-manager/values.yaml
  */
 import { optionalReferenceImage, pullSecretRefs, type ChartDefinition } from '../chart-definition';
+import { CERT_MANAGER_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The cert-manager chart (`cert-manager` v1.21.1): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const CERT_MANAGER_CHART: ChartDefinition = {
     version: 'v1.21.1',
     namespace: 'cert-manager',
     source: 'cert-manager/cert-manager @ v1.21.1 (24e33194fb39) : deploy/charts/cert-manager',
+    kubeVersion: '>= 1.22.0-0',
   },
   mirror: {
     // imageRegistry (may carry a path) covers all five images unless a component sets a full
@@ -34,4 +36,5 @@ export const CERT_MANAGER_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: CERT_MANAGER_DEFAULT_IMAGES,
 };

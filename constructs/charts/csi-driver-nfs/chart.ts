@@ -4,6 +4,7 @@
  * @see https://github.com/kubernetes-csi/csi-driver-nfs/blob/master/charts/v4.13.4/csi-driver-nfs/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { CSI_DRIVER_NFS_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The NFS CSI driver chart (`csi-driver-nfs` 4.13.4): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const CSI_DRIVER_NFS_CHART: ChartDefinition = {
     version: '4.13.4',
     namespace: 'kube-system',
     source: 'kubernetes-csi/csi-driver-nfs @ master (d3b27c00743a) : charts/v4.13.4/csi-driver-nfs',
+    kubeVersion: null,
   },
   mirror: {
     // baseRepo prefixes every sidecar repository (`/sig-storage/…`) and a relative
@@ -30,4 +32,5 @@ export const CSI_DRIVER_NFS_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: CSI_DRIVER_NFS_DEFAULT_IMAGES,
 };

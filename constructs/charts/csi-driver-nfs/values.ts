@@ -4,7 +4,7 @@
  *
  * @see https://github.com/kubernetes-csi/csi-driver-nfs/blob/master/charts/v4.13.4/csi-driver-nfs/values.yaml
  */
-import type { RepositoryImage, SecretRef } from '../common-values';
+import type { RepositoryImage, SecretRef, Toleration } from '../common-values';
 
 /**
  * A StorageClass the chart creates (`storageClass` and `storageClasses[]`, documented in comments).
@@ -59,6 +59,8 @@ export interface CsiDriverNfsValues {
   readonly storageClasses?: readonly NfsStorageClass[];
   /** @default 1 */
   readonly controller?: { readonly replicas?: number; readonly runOnControlPlane?: boolean };
+  /** The node plugin DaemonSet (`csi-nfs-node`), which mounts volumes on every node. @default - tolerates every taint */
+  readonly node?: { readonly tolerations?: readonly Toleration[] };
   /** @default 'nfs.csi.k8s.io' */
   readonly driver?: { readonly name?: string; readonly mountPermissions?: number };
   /** @default '/var/lib/kubelet' */

@@ -4,6 +4,7 @@
  * @see https://github.com/NVIDIA/gpu-operator/blob/v26.7.0/deployments/gpu-operator/values.yaml
  */
 import { prefixImage, pullSecretNames, pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { GPU_OPERATOR_DEFAULT_IMAGES } from './default-images';
 
 const NVCR = 'nvcr.io/nvidia';
 const NVCR_CN = 'nvcr.io/nvidia/cloud-native';
@@ -46,6 +47,7 @@ export const GPU_OPERATOR_CHART: ChartDefinition = {
     version: 'v26.7.0',
     namespace: 'gpu-operator',
     source: 'NVIDIA/gpu-operator @ v26.7.0 (10ee5b3638b8) : deployments/gpu-operator',
+    kubeVersion: '>= 1.16.0-0',
   },
   mirror: {
     images: [
@@ -89,4 +91,5 @@ export const GPU_OPERATOR_CHART: ChartDefinition = {
       'vgpuManager.image': 'name of the site-built vGPU manager image (see vgpuManager.repository)',
     },
   },
+  defaultImages: GPU_OPERATOR_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/jupyterhub/zero-to-jupyterhub-k8s/blob/4.4.0/jupyterhub/values.yaml
  */
 import { optionalReferenceImage, pullSecretNames, referenceImage, type ChartDefinition } from '../chart-definition';
+import { JUPYTERHUB_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Zero to JupyterHub chart (`jupyterhub` 4.4.0): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const JUPYTERHUB_CHART: ChartDefinition = {
     version: '4.4.0',
     namespace: 'jupyterhub',
     source: 'jupyterhub/zero-to-jupyterhub-k8s @ 4.4.0 (5c5f5df75158) : jupyterhub',
+    kubeVersion: '>=1.28.0-0',
   },
   mirror: {
     images: [
@@ -39,4 +41,5 @@ export const JUPYTERHUB_CHART: ChartDefinition = {
       'singleuser.profileList[].kubespawner_override.image': "notebook images chosen per profile are the caller's; pass mirrorImage() results",
     },
   },
+  defaultImages: JUPYTERHUB_DEFAULT_IMAGES,
 };

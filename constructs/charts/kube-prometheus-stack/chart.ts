@@ -4,6 +4,7 @@
  * @see https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/values.yaml
  */
 import { pullSecretRefs, registryImage, type ChartDefinition } from '../chart-definition';
+import { KUBE_PROMETHEUS_STACK_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The kube-prometheus-stack chart (`kube-prometheus-stack` 88.5.3): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const KUBE_PROMETHEUS_STACK_CHART: ChartDefinition = {
     version: '88.5.3',
     namespace: 'monitoring',
     source: 'prometheus-community/helm-charts @ kube-prometheus-stack-88.5.3 (ea930baeebeb) : charts/kube-prometheus-stack',
+    kubeVersion: '>=1.25.0-0',
   },
   mirror: {
     // global.imageRegistry would replace every registry host with one value, dropping the
@@ -67,4 +69,5 @@ export const KUBE_PROMETHEUS_STACK_CHART: ChartDefinition = {
     ],
     notMirrored: {},
   },
+  defaultImages: KUBE_PROMETHEUS_STACK_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/charts/kueue/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { KUEUE_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Kueue chart (`kueue` 0.19.2): where it is installed from, and every image
@@ -20,6 +21,7 @@ export const KUEUE_CHART: ChartDefinition = {
     version: '0.19.2',
     namespace: 'kueue-system',
     source: 'kubernetes-sigs/kueue @ v0.19.2 (8eab68778fc1) : charts/kueue',
+    kubeVersion: null,
   },
   mirror: {
     images: [
@@ -35,4 +37,5 @@ export const KUEUE_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: KUEUE_DEFAULT_IMAGES,
 };

@@ -5,6 +5,7 @@
  */
 import { getPath } from '../json';
 import { referenceImage, type ChartDefinition } from '../chart-definition';
+import { LAKEFS_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The lakeFS chart (`lakefs` 1.12.16): where it is installed from, and every image
@@ -19,6 +20,7 @@ export const LAKEFS_CHART: ChartDefinition = {
     version: '1.12.16',
     namespace: 'lakefs',
     source: 'treeverse/charts @ lakefs-1.12.16 (39e264554f79) : charts/lakefs',
+    kubeVersion: null,
   },
   mirror: {
     images: [
@@ -48,4 +50,5 @@ export const LAKEFS_CHART: ChartDefinition = {
     ],
     notMirrored: {},
   },
+  defaultImages: LAKEFS_DEFAULT_IMAGES,
 };

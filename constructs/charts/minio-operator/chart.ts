@@ -4,6 +4,7 @@
  * @see https://github.com/minio/operator/blob/v7.1.1/helm/operator/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { MINIO_OPERATOR_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The MinIO Operator chart (`operator` 7.1.1): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const MINIO_OPERATOR_CHART: ChartDefinition = {
     version: '7.1.1',
     namespace: 'minio-operator',
     source: 'minio/operator @ v7.1.1 (6eee6a7caa70) : helm/operator',
+    kubeVersion: null,
   },
   mirror: {
     images: [
@@ -35,4 +37,5 @@ export const MINIO_OPERATOR_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: MINIO_OPERATOR_DEFAULT_IMAGES,
 };

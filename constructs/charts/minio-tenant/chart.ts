@@ -4,6 +4,7 @@
  * @see https://github.com/minio/operator/blob/v7.1.1/helm/tenant/values.yaml
  */
 import { referenceImage, type ChartDefinition } from '../chart-definition';
+import { MINIO_TENANT_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The MinIO Tenant chart (`tenant` 7.1.1): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const MINIO_TENANT_CHART: ChartDefinition = {
     version: '7.1.1',
     namespace: 'minio',
     source: 'minio/operator @ v7.1.1 (6eee6a7caa70) : helm/tenant',
+    kubeVersion: null,
   },
   mirror: {
     images: [referenceImage('tenant.image.repository', 'quay.io/minio/minio')],
@@ -31,4 +33,5 @@ export const MINIO_TENANT_CHART: ChartDefinition = {
     ],
     notMirrored: {},
   },
+  defaultImages: MINIO_TENANT_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/community-charts/helm-charts/blob/mlflow-1.11.5/charts/mlflow/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { MLFLOW_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The community-charts MLflow chart (`mlflow` 1.11.5): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const MLFLOW_CHART: ChartDefinition = {
     version: '1.11.5',
     namespace: 'mlflow',
     source: 'community-charts/helm-charts @ mlflow-1.11.5 (9d23d003453a) : charts/mlflow',
+    kubeVersion: '>=1.16.0-0',
   },
   mirror: {
     images: [
@@ -50,4 +52,5 @@ export const MLFLOW_CHART: ChartDefinition = {
       'mysql.image.repository': 'sub-chart disabled and blocked in mirrored installs',
     },
   },
+  defaultImages: MLFLOW_DEFAULT_IMAGES,
 };

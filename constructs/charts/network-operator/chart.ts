@@ -4,6 +4,7 @@
  * @see https://github.com/Mellanox/network-operator/blob/v26.4.1/deployment/network-operator/values.yaml
  */
 import { prefixImage, pullSecretNames, pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { NETWORK_OPERATOR_DEFAULT_IMAGES } from './default-images';
 
 const NVCR_CN = 'nvcr.io/nvidia/cloud-native';
 const MELLANOX = 'nvcr.io/nvidia/mellanox';
@@ -21,6 +22,7 @@ export const NETWORK_OPERATOR_CHART: ChartDefinition = {
     version: '26.4.1',
     namespace: 'nvidia-network-operator',
     source: 'Mellanox/network-operator @ v26.4.1 (85afd6d9c697) : deployment/network-operator',
+    kubeVersion: '>= 1.21.0-0',
   },
   mirror: {
     images: [
@@ -53,4 +55,5 @@ export const NETWORK_OPERATOR_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: NETWORK_OPERATOR_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://kubernetes-sigs.github.io/node-feature-discovery/v0.19/deployment/helm.html
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { NODE_FEATURE_DISCOVERY_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Node Feature Discovery chart (`node-feature-discovery` 0.19.0): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const NODE_FEATURE_DISCOVERY_CHART: ChartDefinition = {
     version: '0.19.0',
     namespace: 'node-feature-discovery',
     source: 'kubernetes-sigs/node-feature-discovery @ v0.19.0 (45d276ed9d3f) : deployment/helm/node-feature-discovery',
+    kubeVersion: null,
   },
   mirror: {
     images: [referenceImage('image.repository', 'registry.k8s.io/nfd/node-feature-discovery')],
@@ -25,4 +27,5 @@ export const NODE_FEATURE_DISCOVERY_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: NODE_FEATURE_DISCOVERY_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/rook/rook/blob/v1.20.6/deploy/charts/rook-ceph-cluster/values.yaml
  */
 import { optionalReferenceImage, referenceImage, type ChartDefinition } from '../chart-definition';
+import { ROOK_CEPH_CLUSTER_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The `rook-ceph-cluster` chart (`rook-ceph-cluster` v1.20.6): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const ROOK_CEPH_CLUSTER_CHART: ChartDefinition = {
     version: 'v1.20.6',
     namespace: 'rook-ceph',
     source: 'rook/rook @ v1.20.6 (4e1b7a626891) : deploy/charts/rook-ceph-cluster',
+    kubeVersion: null,
   },
   mirror: {
     // The toolbox falls back to cephImage unless toolbox.image / toolbox.repository is set.
@@ -31,4 +33,5 @@ export const ROOK_CEPH_CLUSTER_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: ROOK_CEPH_CLUSTER_DEFAULT_IMAGES,
 };

@@ -4,6 +4,7 @@
  * @see https://github.com/rook/rook/blob/v1.20.6/deploy/charts/rook-ceph/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { ROOK_CEPH_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Rook operator (`rook-ceph`) chart (`rook-ceph` v1.20.6): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const ROOK_CEPH_CHART: ChartDefinition = {
     version: 'v1.20.6',
     namespace: 'rook-ceph',
     source: 'rook/rook @ v1.20.6 (4e1b7a626891) : deploy/charts/rook-ceph',
+    kubeVersion: null,
   },
   mirror: {
     images: [
@@ -36,4 +38,5 @@ export const ROOK_CEPH_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: ROOK_CEPH_DEFAULT_IMAGES,
 };

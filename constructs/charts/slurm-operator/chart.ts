@@ -4,6 +4,7 @@
  * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm-operator/values.yaml
  */
 import { pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import { SLURM_OPERATOR_DEFAULT_IMAGES } from './default-images';
 
 /**
  * The Slinky `slurm-operator` chart (`slurm-operator` 1.2.1): where it is installed from, and every image
@@ -18,6 +19,7 @@ export const SLURM_OPERATOR_CHART: ChartDefinition = {
     version: '1.2.1',
     namespace: 'slinky',
     source: 'SlinkyProject/slurm-operator @ v1.2.1 (87313dac23e9) : helm/slurm-operator',
+    kubeVersion: '>= 1.29.0-0',
   },
   mirror: {
     images: [
@@ -28,4 +30,5 @@ export const SLURM_OPERATOR_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: SLURM_OPERATOR_DEFAULT_IMAGES,
 };

@@ -4,6 +4,20 @@
  * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml
  */
 import { optionalReferenceImage, pullSecretRefs, referenceImage, type ChartDefinition } from '../chart-definition';
+import type { ImageRef } from '../common-values';
+import { SLURM_DEFAULT_IMAGES } from './default-images';
+
+/**
+ * The image of the chart's helper containers (the slurmctld and slurmd `logfile` sidecars and
+ * the login `initconf` init container), pinned: the chart defaults all three to
+ * `docker.io/library/alpine:latest`, which policy AIF-IMG-1 rejects. Alpine 3.24.1, the newest
+ * release in the Docker official images' `library/alpine` manifest (docker-library/official-images
+ * edde679d57, 2026-08-06). Set it as `controller.logfile.image`, `nodesetDefaults.logfile.image`
+ * and `loginsetDefaults.initconf.image`.
+ *
+ * @see https://github.com/docker-library/official-images/blob/edde679d57/library/alpine
+ */
+export const SLURM_HELPER_IMAGE: ImageRef = { repository: 'docker.io/library/alpine', tag: '3.24.1' };
 
 /**
  * The Slinky `slurm` chart (`slurm` 1.2.1): where it is installed from, and every image
@@ -18,6 +32,7 @@ export const SLURM_CHART: ChartDefinition = {
     version: '1.2.1',
     namespace: 'slurm',
     source: 'SlinkyProject/slurm-operator @ v1.2.1 (87313dac23e9) : helm/slurm',
+    kubeVersion: '>= 1.29.0-0',
   },
   mirror: {
     images: [
@@ -40,4 +55,5 @@ export const SLURM_CHART: ChartDefinition = {
     blockers: [],
     notMirrored: {},
   },
+  defaultImages: SLURM_DEFAULT_IMAGES,
 };

@@ -1,7 +1,10 @@
 import { imageRefs } from '../images';
 import { NOT_APPLICABLE, nonCompliant, type PolicyRule } from '../rule';
 
-/** AIF-MIR-1: with a registry mirror, every chart and every image comes from it. */
+/**
+ * AIF-MIR-1: with a registry mirror, every chart and every image comes from it, including
+ * images a chart deploys by default that the project never writes.
+ */
 export const MirroredArtifacts: PolicyRule = {
   id: 'AIF-MIR-1',
   level: 'error',
@@ -16,7 +19,8 @@ export const MirroredArtifacts: PolicyRule = {
       if (repo !== context.chartRepository) details.push(`chart ${String(resource.config.chart)} comes from ${repo || '(no repository)'}`);
     }
     for (const ref of imageRefs(resource)) {
-      if (!ref.repository.startsWith(`${context.imageRegistry}/`)) details.push(`${ref.path} is ${ref.repository}`);
+      if (!ref.repository.startsWith(`${context.imageRegistry}/`))
+        details.push(`${ref.path} is ${ref.repository}${ref.origin === 'chart default' ? ' (chart default)' : ''}`);
     }
     return nonCompliant(details);
   },

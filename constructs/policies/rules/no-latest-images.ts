@@ -1,7 +1,10 @@
-import { imageRefs } from '../images';
+import { imageRefs, isMovingTag } from '../images';
 import { nonCompliant, type PolicyRule } from '../rule';
 
-/** AIF-IMG-1: no image uses the `latest` tag. */
+/**
+ * AIF-IMG-1: no image uses the `latest` tag (or a tag such as `labeller-latest`), including
+ * images a chart deploys by default that the project never writes.
+ */
 export const NoLatestImages: PolicyRule = {
   id: 'AIF-IMG-1',
   level: 'error',
@@ -11,7 +14,7 @@ export const NoLatestImages: PolicyRule = {
   check: (resource) =>
     nonCompliant(
       imageRefs(resource)
-        .filter((ref) => ref.tag === 'latest' || (resource.type !== 'helm_release' && ref.tag === undefined))
-        .map((ref) => `${ref.path} is ${ref.repository}:${ref.tag ?? '(no tag, so latest)'}`),
+        .filter((ref) => ref.digest === undefined && (isMovingTag(ref.tag) || (resource.type !== 'helm_release' && ref.tag === undefined)))
+        .map((ref) => `${ref.path} is ${ref.repository}:${ref.tag ?? '(no tag, so latest)'}${ref.origin ? ` (${ref.origin})` : ''}`),
     ),
 };

@@ -1,3 +1,4 @@
+import { SLURM_HELPER_IMAGE } from '../../charts/slurm/chart';
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../charts/registry';
@@ -74,7 +75,9 @@ export class SlurmCluster extends Construct {
         replicas: base.nodesets[pool.poolName].replicas,
         extraConfMap: base.nodesets[pool.poolName].extraConfMap,
         slurmd: { resources: { limits: { [pool.resourceName]: String(perNode) } } },
-        podSpec: { nodeSelector: pool.nodeSelector, tolerations: pool.tolerations },
+        // slurmd is the pool's node agent in DaemonSet mode: it must tolerate its pool's taint
+        // to get a pod on every node the selector picks.
+        podSpec: { nodeSelector: pool.nodeSelector, tolerations: pool.nodeAgentTolerations },
       };
     }
 
@@ -82,7 +85,15 @@ export class SlurmCluster extends Construct {
     const accounting = props.accounting;
     const values: SlurmValues = {
       clusterName: r.clusterName,
-      controller: { extraConf: base.controller.extraConf, persistence: { enabled: true }, metrics: { enabled: true, serviceMonitor: { enabled: true } } },
+      controller: {
+        extraConf: base.controller.extraConf,
+        persistence: { enabled: true },
+        metrics: { enabled: true, serviceMonitor: { enabled: true } },
+        logfile: { image: SLURM_HELPER_IMAGE },
+      },
+      // The chart defaults its helper containers to alpine:latest.
+      nodesetDefaults: { logfile: { image: SLURM_HELPER_IMAGE } },
+      loginsetDefaults: { initconf: { image: SLURM_HELPER_IMAGE } },
       configFiles: base.configFiles,
       nodesets,
       loginsets: loginNodes > 0 ? { login: { enabled: true, replicas: loginNodes } } : {},

@@ -9,6 +9,8 @@ import { stringify } from 'yaml';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
 import { IsolatedNamespace } from '../../../constructs/tenancy/isolated-namespace';
 import { STORAGE_ROLE_LABEL } from '../../../constructs/core/labels';
+import { mirrorOverrides } from '../../../constructs/charts/mirror';
+import { CHARTS, type ChartId } from '../../../constructs/charts/registry';
 import { PolicyPack, suppressPolicy, type Finding, type PolicyPackProps } from '../../../constructs/policies/pack';
 import { Tenant } from '../../../constructs/tenancy/tenant';
 import { builtOnce, testStack } from '../../helpers';
@@ -38,6 +40,18 @@ const findingsOnce = (ruleId: string, cases: Readonly<Record<string, CaseBuilder
 
 function tenant(scope: Construct, target: ClusterTarget, name = 'acme'): Tenant {
   return new Tenant(scope, 'Acme', { target, siteId: 'xx-test', tenantName: name, kind: 'startup', groups: { admins: ['a'], members: [], viewers: [] } });
+}
+
+/** A helm_release of a pinned chart, as PinnedChart writes it (without its validation, so tests can write anything). */
+function pinned(scope: Construct, target: ClusterTarget, chart: ChartId, values: object, repository = CHARTS[chart].repository) {
+  return new Release(scope, 'Pinned', {
+    provider: target.helm,
+    name: chart,
+    chart: CHARTS[chart].chart,
+    repository,
+    version: CHARTS[chart].version,
+    values: [stringify(values)],
+  });
 }
 
 function release(scope: Construct, target: ClusterTarget, props: { version?: string; repository?: string; values?: unknown }) {
@@ -234,6 +248,23 @@ describe('AIF-IMG-1 no latest images', () => {
       release(s, t, { version: '1.0.0', values: { singleuser: { image: { name: 'quay.io/jupyter/base', tag: 'latest' } } } });
       deployment(s, t, 'ghcr.io/x/y');
     },
+    // A moving tag that is not spelled `latest`, and a digest that pins a moving tag.
+    MovingTag: (s, t) => release(s, t, { version: '1.0.0', values: { plugin: { nodeLabellerImage: 'rocm/k8s-device-plugin:labeller-latest' } } }),
+    Digest: (s, t) => deployment(s, t, 'ghcr.io/x/y:latest@sha256:0123abcd'),
+    // A pinned chart whose defaults float: the images it deploys are checked, not only the values written.
+    ChartDefault: (s, t) =>
+      pinned(s, t, 'amd-gpu-operator', {
+        kmm: { enabled: false },
+        remediation: { enabled: false },
+        deviceConfig: { spec: { devicePlugin: { devicePluginImage: 'rocm/k8s-device-plugin:1.31.0.10' }, metricsExporter: { enable: false } } },
+      }),
+    // A mirror that rewrites the repository but leaves the chart's `latest` tag.
+    MirroredDefault: (s, t) => pinned(s, t, 'slurm', mirrorOverrides('slurm', {}, { imageRegistry: 'registry.site.eu/mirror' })),
+    // Pinned charts whose deployed images are all pinned.
+    PinnedChart: (s, t) => {
+      pinned(s, t, 'kueue', {});
+      pinned(new Construct(s, 'Nfd'), t, 'node-feature-discovery', {});
+    },
     Suppressed: (s, t) =>
       suppressPolicy(
         release(s, t, { version: '1.0.0', values: { image: { repository: 'ghcr.io/x/y', tag: 'latest' } } }),
@@ -251,6 +282,34 @@ describe('AIF-IMG-1 no latest images', () => {
       ['values[0].singleuser.image.name is quay.io/jupyter/base:latest'],
       ['spec.template.spec.container.0.image is ghcr.io/x/y:(no tag, so latest)'],
     ]);
+  });
+
+  test('non-compliant: a tag with latest as one of its parts; a digest pins any tag', () => {
+    expect(findings().MovingTag.map((f) => f.details)).toEqual([['values[0].plugin.nodeLabellerImage is rocm/k8s-device-plugin:labeller-latest']]);
+    expect(findings().Digest).toEqual([]);
+  });
+
+  test("non-compliant: a pinned chart's defaults that the values leave floating, though never written", () => {
+    expect(findings().ChartDefault.map((f) => f.details)).toEqual([
+      [
+        'values.deviceConfig.spec.commonConfig.utilsContainer.image is docker.io/rocm/amd-gpu-operator-utils:latest (chart default)',
+        'values.deviceConfig.spec.devicePlugin.nodeLabellerImage is rocm/k8s-device-plugin:labeller-latest (chart default)',
+      ],
+    ]);
+  });
+
+  test("non-compliant: a mirrored repository keeps the chart's latest tag", () => {
+    expect(findings().MirroredDefault.map((f) => f.details)).toEqual([
+      [
+        'values.controller.logfile.image is registry.site.eu/mirror/docker.io/library/alpine:latest (tag from the chart default)',
+        'values.loginsetDefaults.initconf.image is registry.site.eu/mirror/docker.io/library/alpine:latest (tag from the chart default)',
+        'values.nodesetDefaults.logfile.image is registry.site.eu/mirror/docker.io/library/alpine:latest (tag from the chart default)',
+      ],
+    ]);
+  });
+
+  test('compliant: pinned charts whose every deployed image has a fixed tag (or the chart picks it)', () => {
+    expect(findings().PinnedChart).toEqual([]);
   });
 
   test('suppressed', () => {
@@ -274,13 +333,27 @@ describe('AIF-MIR-1 mirrored artifacts', () => {
         },
       }),
     Upstream: (s, t) => release(s, t, { version: '1.0.0', values: { image: { repository: 'nvcr.io/nvidia/gpu-operator', tag: 'v1' } } }),
+    // A pinned chart from the mirror, with every image the mirror rewrites.
+    MirroredChart: (s, t) => pinned(s, t, 'kueue', mirrorOverrides('kueue', {}, mirror), mirror.chartRepository),
+    // The same chart from the mirror, but its images left at the chart's defaults.
+    UnmirroredDefaults: (s, t) => pinned(s, t, 'kueue', {}, mirror.chartRepository),
     Suppressed: (s, t) => suppressPolicy(release(s, t, { version: '1.0.0' }), 'AIF-MIR-1', 'this chart is served by the site proxy cache'),
   };
   const findings = findingsOnce('AIF-MIR-1', cases, mirror);
   const withoutMirror = findingsOnce('AIF-MIR-1', cases);
 
   test('not applicable without a mirror', () => {
-    expect(withoutMirror()).toEqual({ Compliant: [], Upstream: [], Suppressed: [] });
+    expect(withoutMirror()).toEqual({ Compliant: [], Upstream: [], MirroredChart: [], UnmirroredDefaults: [], Suppressed: [] });
+  });
+
+  test('compliant: a pinned chart whose deployed images the mirror rewrote', () => {
+    expect(findings().MirroredChart).toEqual([]);
+  });
+
+  test("non-compliant: a pinned chart's default images pulled from upstream, though no value names them", () => {
+    expect(findings().UnmirroredDefaults.map((f) => f.details)).toEqual([
+      ['values.controllerManager.manager.image is registry.k8s.io/kueue/kueue (chart default)'],
+    ]);
   });
 
   test('compliant: chart and images from the mirror', () => {

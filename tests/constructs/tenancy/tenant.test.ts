@@ -87,7 +87,6 @@ describe('Tenant', () => {
         'requests.nvidia.com/gpu': '16',
         'requests.cpu': String(16 * 14 + 16),
         'requests.memory': `${16 * 256 + 64}Gi`,
-        'limits.memory': `${16 * 256 + 64}Gi`,
         pods: '200',
         services: '20',
         'services.loadbalancers': '0',
@@ -100,9 +99,14 @@ describe('Tenant', () => {
       });
     });
 
-    test('containers without requests get the LimitRange defaults', () => {
+    test('the quota counts requests only: containers without limits get a whole node from the LimitRange', () => {
+      expect(Object.keys(quotaOf(json, 'acme').spec.hard).filter((k) => k.startsWith('limits.'))).toEqual([]);
+    });
+
+    test('containers without requests get small requests, and limits of a whole node of the pool (8 GPUs of 14 cores and 256 GiB)', () => {
       const limits = resourceNamed(json, 'kubernetes_limit_range_v1', 'tenant-defaults', 'tenant-acme') as { spec: { limit: unknown[] } };
-      expect(limits.spec.limit).toEqual([{ type: 'Container', default_request: { cpu: '500m', memory: '1Gi' }, default: { cpu: '2', memory: '8Gi' } }]);
+      expect(limits.spec.limit).toEqual([{ type: 'Container', default_request: { cpu: '500m', memory: '1Gi' }, default: { cpu: '112', memory: '2048Gi' } }]);
+      expect(acme.containerDefaults).toEqual({ request: { cpu: '500m', memory: '1Gi' }, limit: { cpu: '112', memory: '2048Gi' } });
     });
 
     test('admins and members are bound with the oidc: prefix; no viewers, no view binding', () => {
@@ -153,6 +157,53 @@ describe('Tenant', () => {
       expect([hard['requests.nvidia.com/gpu'], hard['requests.nvidia.com/mig-1g.10gb']]).toEqual(['8', '14']);
       expect(hard['requests.cpu']).toBe(String(Math.ceil(8 * 14 + 14 * 2) + 16));
       expect(hard['requests.memory']).toBe(`${Math.ceil(8 * 256 + 14 * (2048 / 56)) + 64}Gi`);
+    });
+  });
+
+  describe('container defaults follow the pools and the quota', () => {
+    let json: SynthJson;
+    let tenants: Record<string, Tenant>;
+    beforeAll(() => {
+      const { stack, target } = testStack();
+      const h100 = new GpuNodePool(stack, 'H100', { ...H100, target });
+      const small = new GpuNodePool(stack, 'Small', { ...H100, target, poolName: 'small', acceleratorsPerNode: 4, cpusPerNode: 64, memoryGiBPerNode: 512 });
+      const shared = new GpuNodePool(stack, 'Shared', { ...H100, target, poolName: 'shared', sharing: { mode: 'time-slicing', replicas: 4 } });
+      tenants = {
+        few: tenant(stack, target, 'few', { gpuQuotas: [{ pool: h100, guaranteed: 1, max: 2 }] }),
+        cpu: tenant(stack, target, 'cpu'),
+        two: tenant(stack, target, 'two', {
+          gpuQuotas: [
+            { pool: small, guaranteed: 4, max: 8 },
+            { pool: h100, guaranteed: 8, max: 16 },
+          ],
+        }),
+        slices: tenant(stack, target, 'slices', { gpuQuotas: [{ pool: shared, guaranteed: 1, max: 1 }] }),
+      };
+      json = synthJson(stack);
+    });
+
+    const defaultsOf = (name: string) =>
+      (resourceNamed(json, 'kubernetes_limit_range_v1', 'tenant-defaults', `tenant-${name}`) as { spec: { limit: { default: unknown }[] } }).spec.limit[0]
+        .default;
+
+    test('limits never exceed the quota: a tenant with 2 GPUs gets their CPU and memory plus the CPU-only room', () => {
+      expect(defaultsOf('few')).toEqual({ cpu: String(2 * 14 + 16), memory: `${2 * 256 + 64}Gi` });
+      const hard = quotaOf(json, 'few').spec.hard;
+      expect([hard['requests.cpu'], hard['requests.memory']]).toEqual(['44', '576Gi']);
+    });
+
+    test('a tenant without GPUs gets its CPU-only room as limits', () => {
+      expect(defaultsOf('cpu')).toEqual({ cpu: '16', memory: '64Gi' });
+    });
+
+    test('with several pools, the largest node sets the limits', () => {
+      expect(defaultsOf('two')).toEqual({ cpu: '112', memory: '2048Gi' });
+    });
+
+    test('time-sliced pools: a node is its replicas times the per-replica share', () => {
+      // One replica: 3.5 cores and 64 GiB, plus the room; the node (32 replicas) would be 112 cores.
+      expect(defaultsOf('slices')).toEqual({ cpu: String(Math.ceil(3.5) + 16), memory: `${64 + 64}Gi` });
+      expect(tenants.slices.containerDefaults.request).toEqual({ cpu: '500m', memory: '1Gi' });
     });
   });
 

@@ -1,0 +1,126 @@
+/**
+ * What a real kube-apiserver (LimitRanger, ResourceQuota and Pod Security admission) does with
+ * a tenant's GPU pods: the LimitRange defaults must not cap a GPU pod below its node, and must
+ * not reject a pod that sets requests without limits.
+ */
+import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
+import { Tenant } from '../../../constructs/tenancy/tenant';
+import { startControlPlane, type ControlPlane } from '../../../rehearsal/control-plane';
+import { Kube } from '../../../rehearsal/kube';
+import { stackObjects } from '../../../rehearsal/manifests';
+import { testStack } from '../../helpers';
+import { describeWithRehearsal } from '../../rehearsal/with-rehearsal';
+
+jest.setTimeout(120_000);
+
+const NAMESPACE = 'tenant-acme';
+
+/** The objects of a tenant with up to 16 H100s on nodes of 8 GPUs, 112 cores and 2048 GiB, as the provider would send them. */
+function tenantObjects(): Record<string, unknown>[] {
+  const { stack, target } = testStack();
+  const pool = new GpuNodePool(stack, 'Pool', {
+    target,
+    siteId: 'xx-test',
+    poolName: 'h100',
+    accelerator: 'nvidia-h100-sxm',
+    nodes: 4,
+    acceleratorsPerNode: 8,
+    cpusPerNode: 112,
+    memoryGiBPerNode: 2048,
+    interconnect: 'infiniband',
+  });
+  new Tenant(stack, 'Tenant', {
+    target,
+    siteId: 'xx-test',
+    tenantName: 'acme',
+    kind: 'startup',
+    groups: { admins: [], members: [], viewers: [] },
+    gpuQuotas: [{ pool, guaranteed: 8, max: 16 }],
+  });
+  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test')
+    .manifests.map((o) => o.manifest as unknown as Record<string, unknown>)
+    .filter((o) => o.metadata !== undefined && (o.kind === 'Namespace' || (o.metadata as { namespace?: string }).namespace === NAMESPACE));
+}
+
+type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+
+/** A pod that Pod Security `restricted` admits, with one container of these resources. */
+function pod(name: string, resources: Resources): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NAMESPACE },
+    spec: {
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'train',
+          image: 'registry.example.eu/train:1.0',
+          resources,
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
+    },
+  };
+}
+
+describeWithRehearsal('tenant LimitRange defaults, admitted by a real API server', () => {
+  let cp: ControlPlane;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-tenant-'));
+    cp = await startControlPlane({ workDir: dir });
+    const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
+    const failed = tenantObjects()
+      .map((o) => ({ kind: o.kind, result: kube.apply(o) }))
+      .filter((r) => !r.result.ok);
+    expect(failed).toEqual([]);
+    // The ServiceAccount admission plugin needs the namespace's default ServiceAccount.
+    await kube.waitFor('the default ServiceAccount', () => kube.get('serviceaccount', 'default', NAMESPACE));
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The pod as admission leaves it (server-side dry run), or the API server's refusal. */
+  const admit = (p: Record<string, unknown>): { resources: Resources } | { error: string } => {
+    const run = cp.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], JSON.stringify(p));
+    if (run.status !== 0) return { error: run.stderr.trim() };
+    return { resources: (JSON.parse(run.stdout) as { spec: { containers: { resources: Resources }[] } }).spec.containers[0].resources };
+  };
+
+  test('a pod asking only for 8 GPUs gets a whole node as limits, not 2 CPUs and 8 GiB', () => {
+    expect(admit(pod('gpus-only', { limits: { 'nvidia.com/gpu': '8' } }))).toEqual({
+      resources: {
+        requests: { cpu: '500m', memory: '1Gi', 'nvidia.com/gpu': '8' },
+        limits: { cpu: '112', memory: '2Ti', 'nvidia.com/gpu': '8' },
+      },
+    });
+  });
+
+  test('a pod that requests its share of the node without limits is admitted', () => {
+    expect(admit(pod('requests-only', { requests: { cpu: '112', memory: '2000Gi', 'nvidia.com/gpu': '8' }, limits: { 'nvidia.com/gpu': '8' } }))).toEqual({
+      resources: {
+        requests: { cpu: '112', memory: '2000Gi', 'nvidia.com/gpu': '8' },
+        limits: { cpu: '112', memory: '2Ti', 'nvidia.com/gpu': '8' },
+      },
+    });
+  });
+
+  test('a request larger than any node of the pool is refused at once, rather than left Pending', () => {
+    const result = admit(pod('too-big', { requests: { cpu: '200' } }));
+    expect('error' in result ? result.error : 'admitted').toMatch(/must be less than or equal to cpu limit of 112/);
+  });
+
+  test('the quota still bounds the GPUs', () => {
+    const result = admit(pod('too-many', { limits: { 'nvidia.com/gpu': '17' } }));
+    expect('error' in result ? result.error : 'admitted').toMatch(
+      /exceeded quota: tenant-quota, requested: requests.nvidia.com\/gpu=17, used: requests.nvidia.com\/gpu=0, limited: requests.nvidia.com\/gpu=16/,
+    );
+  });
+});
