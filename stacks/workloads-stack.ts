@@ -102,6 +102,7 @@ export class WorkloadsStack extends SiteStack {
       new NicClusterPolicy(this, this.clusterScopedId('NicClusterPolicy', cluster.name), {
         target: this.target(cluster.name),
         siteId: spec.id,
+        pools: cluster.pools.map((pool) => platform.pools[pool]),
         imageRegistry: site.mirror?.imageRegistry,
       });
     }

@@ -221,6 +221,37 @@ export class GpuNodePool extends Construct {
     return [this.taint, { key: this.model.resourceName, operator: 'Exists', effect: 'NoSchedule' }];
   }
 
+  /**
+   * Tolerations of a node agent (a DaemonSet that must run on every node of this pool:
+   * device plugins, feature discovery, CSI node plugins, exporters): the pool taint and the
+   * vendor's GPU taint. Agents that serve several pools take {@link GpuNodePool.nodeAgentTolerations}.
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  get nodeAgentTolerations(): Toleration[] {
+    return this.tolerations;
+  }
+
+  /**
+   * The one list of tolerations that every node agent of a cluster gets: each pool's
+   * {@link nodeAgentTolerations}, in pool order, without duplicates (pools of one vendor share
+   * its GPU taint). A DaemonSet that tolerates it is scheduled on every node of every pool.
+   * Helm replaces a list in values rather than merging it, so charts append it to their own
+   * default tolerations where those matter.
+   * @param pools the GPU pools of one cluster
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  static nodeAgentTolerations(pools: readonly GpuNodePool[]): Toleration[] {
+    const seen = new Set<string>();
+    const all: Toleration[] = [];
+    for (const toleration of pools.flatMap((p) => p.nodeAgentTolerations)) {
+      const key = JSON.stringify([toleration.key, toleration.operator, toleration.value ?? '', toleration.effect]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      all.push(toleration);
+    }
+    return all;
+  }
+
   /** Units the pool schedules in total. */
   get schedulableUnits(): number {
     return this.nodes * this.acceleratorsPerNode * this.unitsPerAccelerator;

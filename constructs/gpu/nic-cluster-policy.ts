@@ -5,6 +5,7 @@ import { CHARTS } from '../charts/registry';
 import { mirrorImage } from '../charts/mirror';
 import type { ClusterTarget } from '../core/cluster-target';
 import { siteLabels } from '../core/labels';
+import { GpuNodePool } from './gpu-node-pool';
 
 /** Upstream registry path of the Network Operator's component images. */
 export const MELLANOX_REPOSITORY = 'nvcr.io/nvidia/mellanox';
@@ -13,6 +14,12 @@ export const MELLANOX_REPOSITORY = 'nvcr.io/nvidia/mellanox';
 export interface NicClusterPolicyProps {
   readonly target: ClusterTarget;
   readonly siteId: string;
+  /**
+   * GPU pools of the cluster. Every DaemonSet the policy runs (the RDMA shared device plugin
+   * and any component added later) tolerates their taints ({@link GpuNodePool.nodeAgentTolerations}),
+   * so it reaches every pool node.
+   */
+  readonly pools: readonly GpuNodePool[];
   /** Registry that mirrors every upstream image. @default - upstream */
   readonly imageRegistry?: string;
   /** RDMA devices shared per node by the shared device plugin. @default 63 */
@@ -26,7 +33,8 @@ export interface NicClusterPolicyProps {
  * Since chart 24.10 it is no longer part of the chart, so it is a custom resource in the
  * workloads stack. It runs the RDMA shared device plugin (resource
  * `rdma/rdma_shared_device_a` on Mellanox NICs, vendor 15b3) and expects DOCA-OFED from the
- * node image, matching the GPU Operator's `driver.rdma.useHostMofed`.
+ * node image, matching the GPU Operator's `driver.rdma.useHostMofed`. `spec.tolerations`,
+ * which the operator gives every DaemonSet it manages, holds the pools' node-agent tolerations.
  *
  * Component images are tagged `network-operator-v<chart version>` in NVIDIA's registry.
  * @see https://docs.nvidia.com/networking/display/kubernetes2610/customizations/crds.html
@@ -46,6 +54,8 @@ export class NicClusterPolicy extends Construct {
         kind: 'NicClusterPolicy',
         metadata: { name: 'nic-cluster-policy', labels: siteLabels(props.siteId) },
         spec: {
+          // Injected into every DaemonSet the operator manages (NicClusterPolicy CRD, 26.4.1).
+          tolerations: GpuNodePool.nodeAgentTolerations(props.pools),
           rdmaSharedDevicePlugin: {
             image: 'k8s-rdma-shared-dev-plugin',
             repository,

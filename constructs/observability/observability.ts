@@ -1,11 +1,20 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Toleration } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { systemNamespace } from '../core/system-namespace';
 
 /** Namespace of the monitoring stack. */
 export const MONITORING_NAMESPACE = 'monitoring';
+/**
+ * Tolerations of node exporter: every NoSchedule taint, pool taints included. This is the
+ * prometheus-node-exporter chart's own default, written out so that it is visible and tested:
+ * node exporter belongs on every node, and a list naming the pool taints would drop it from
+ * control-plane and other tainted nodes.
+ * @see https://github.com/prometheus-community/helm-charts/blob/prometheus-node-exporter-4.56.1/charts/prometheus-node-exporter/values.yaml (`tolerations`)
+ */
+export const NODE_EXPORTER_TOLERATIONS: readonly Toleration[] = [{ operator: 'Exists', effect: 'NoSchedule' }];
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -27,7 +36,7 @@ export interface ObservabilityProps {
 
 /**
  * Cluster monitoring: kube-prometheus-stack (Prometheus Operator and its CRDs, Prometheus,
- * Alertmanager, Grafana, node exporter, kube-state-metrics). Prometheus selects every
+ * Alertmanager, Grafana, node exporter on every node, kube-state-metrics). Prometheus selects every
  * ServiceMonitor and PodMonitor in the cluster, so the GPU Operator's DCGM exporter and the
  * schedulers' monitors are scraped without extra labels. It is installed first, because
  * other charts create ServiceMonitors.
@@ -59,6 +68,7 @@ export class Observability extends Construct {
           },
         },
         alertmanager: { enabled: true },
+        'prometheus-node-exporter': { tolerations: NODE_EXPORTER_TOLERATIONS },
         grafana: {
           enabled: true,
           admin: { existingSecret: props.grafanaAdminSecret ?? 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },

@@ -1,5 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { Toleration } from '../charts/common-values';
 import type { ClusterTarget } from '../core/cluster-target';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { systemNamespace } from '../core/system-namespace';
@@ -9,6 +10,13 @@ import { systemNamespace } from '../core/system-namespace';
  * @see https://github.com/kubernetes-csi/csi-driver-nfs/blob/master/docs/driver-parameters.md
  */
 export const NFS_CSI_DRIVER = 'nfs.csi.k8s.io';
+/**
+ * Tolerations of the NFS node plugin: every taint, the chart's own default, written out so
+ * that it is visible and tested. A pod on any node, pool nodes included, may mount an NFS
+ * volume, so the plugin must run on every node whatever its taints.
+ * @see https://github.com/kubernetes-csi/csi-driver-nfs/blob/master/charts/v4.13.4/csi-driver-nfs/values.yaml (`node.tolerations`)
+ */
+export const NFS_NODE_TOLERATIONS: readonly Toleration[] = [{ operator: 'Exists' }];
 /**
  * Namespace of the Rook operator and of the Ceph cluster it runs.
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/operator-chart/
@@ -50,10 +58,10 @@ export interface StorageOperatorsProps {
 
 /**
  * The storage operators of one cluster, for the platform layer: csi-driver-nfs (a CSI
- * driver, no CRDs), the Rook operator with the Ceph CRDs and the ceph-csi drivers, and the
- * MinIO operator with the Tenant CRD. The custom resources they serve (the Ceph cluster,
- * MinIO tenants, bucket claims) belong to the workloads layer, which is applied after the
- * CRDs exist. StorageClasses are made per tier by {@link StorageTier}, never by these charts.
+ * driver, no CRDs; its node plugin tolerates every taint, pool taints included), the Rook
+ * operator with the Ceph CRDs and the ceph-csi operator, and the MinIO operator with the
+ * Tenant CRD. The custom resources they serve (the Ceph cluster, MinIO tenants, bucket
+ * claims) belong to the workloads layer, which is applied after the CRDs exist. StorageClasses are made per tier by {@link StorageTier}, never by these charts.
  *
  * @see https://github.com/kubernetes-csi/csi-driver-nfs
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/operator-chart/
@@ -96,6 +104,7 @@ export class StorageOperators extends Construct {
         values: {
           // Two controllers with leader election, so provisioning survives a node drain.
           controller: { replicas: 2 },
+          node: { tolerations: NFS_NODE_TOLERATIONS },
           driver: { name: NFS_CSI_DRIVER },
           storageClass: { create: false },
         },
@@ -103,7 +112,10 @@ export class StorageOperators extends Construct {
     }
 
     if (props.rookCeph) {
-      // The ceph-csi node plugins and OSDs mount host devices and paths.
+      // The ceph-csi node plugins and OSDs mount host devices and paths. Since Rook v1.20 the
+      // chart runs only the ceph-csi operator: the drivers and their node plugins (and so
+      // their tolerations) come from the separate ceph-csi-drivers chart.
+      // See https://github.com/rook/rook/blob/v1.20.6/Documentation/Upgrade/rook-upgrade.md
       const ns = systemNamespace(this, 'RookNamespace', props.target, props.siteId, ROOK_NAMESPACE, 'privileged');
       this.rookOperator = new PinnedChart(this, 'RookOperator', {
         target: props.target,

@@ -375,6 +375,44 @@ describe('GpuNodePool', () => {
     });
   });
 
+  describe('node agent tolerations', () => {
+    let pools: Record<'h100' | 'h200' | 'mi300' | 'mig', GpuNodePool>;
+    const taint = (pool: string) => ({ key: POOL, operator: 'Equal', value: pool, effect: 'NoSchedule' });
+    const NVIDIA = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+    const AMD = { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+    beforeAll(() => {
+      const { stack, target } = testStack();
+      pools = {
+        h100: new GpuNodePool(stack, 'H100', { ...BASE, target }),
+        h200: new GpuNodePool(stack, 'H200', { ...BASE, target, poolName: 'h200', accelerator: 'nvidia-h200-sxm' }),
+        mi300: new GpuNodePool(stack, 'Mi300', { ...BASE, target, poolName: 'mi300', accelerator: 'amd-mi300x' }),
+        mig: new GpuNodePool(stack, 'Mig', { ...BASE, target, poolName: 'mig', sharing: { mode: 'mig', profile: '1g.10gb' } }),
+      };
+    });
+
+    test("an agent on one pool's nodes tolerates its taint and its vendor's GPU taint", () => {
+      expect(pools.h100.nodeAgentTolerations).toEqual([taint('h100'), NVIDIA]);
+      expect(pools.mi300.nodeAgentTolerations).toEqual([taint('mi300'), AMD]);
+      // MIG changes the resource, not the taints.
+      expect(pools.mig.nodeAgentTolerations).toEqual([taint('mig'), NVIDIA]);
+    });
+
+    test("the cluster's list holds every pool's taint, in pool order, and each vendor's GPU taint once", () => {
+      expect(GpuNodePool.nodeAgentTolerations([pools.h100, pools.h200, pools.mi300, pools.mig])).toEqual([
+        taint('h100'),
+        NVIDIA,
+        taint('h200'),
+        taint('mi300'),
+        AMD,
+        taint('mig'),
+      ]);
+    });
+
+    test('a cluster without pools needs no toleration', () => {
+      expect(GpuNodePool.nodeAgentTolerations([])).toEqual([]);
+    });
+  });
+
   describe('validation', () => {
     let stack: TerraformStack;
     let target: ClusterTarget;

@@ -3,13 +3,19 @@ import { parse } from 'yaml';
 import { GpuNodePool, type GpuNodePoolProps } from '../../../constructs/gpu/gpu-node-pool';
 import {
   AMD_DEVICE_PLUGIN_IMAGE,
+  AMD_NFD_WORKER_TOLERATIONS,
   AMD_NODE_LABELLER_IMAGE,
   DEVICE_PLUGIN_CONFIG,
+  GPU_OPERATOR_NFD_WORKER_TOLERATIONS,
   GpuPlatform,
   NVIDIA_DRIVER_VERSION,
+  withTolerations,
   type GpuPlatformProps,
 } from '../../../constructs/gpu/gpu-platform';
+import type { Toleration } from '../../../constructs/charts/common-values';
+import type { ChartId } from '../../../constructs/charts/registry';
 import { releaseValues, resourceCounts, resources, siteSpec, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../../helpers';
+import { unknownChartKeys } from '../charts/chart-keys';
 
 type Release = { name: string; chart: string; version: string; repository: string; namespace: string; values: string[]; depends_on?: string[] };
 
@@ -32,6 +38,19 @@ function releaseNamespace(json: SynthJson, release: Release): string {
   const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(release.namespace);
   if (!ref) return release.namespace;
   return (json.resource.kubernetes_namespace_v1[ref[1]].metadata as { name: string }).name;
+}
+
+/** The pool taint of each pool, as a toleration, and the vendor GPU taints. */
+const POOL_H100: Toleration = { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' };
+const NVIDIA_GPU: Toleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+const AMD_GPU: Toleration = { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+const CONTROL_PLANE: Toleration = { key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: '', effect: 'NoSchedule' };
+const poolTaint = (pool: string): Toleration => ({ ...POOL_H100, value: pool });
+
+/** Every release's values are real keys of its pinned chart. */
+function expectRealKeys(json: SynthJson) {
+  const ids: Record<string, ChartId> = { 'gpu-operator': 'gpu-operator', 'amd-gpu-operator': 'amd-gpu-operator', 'network-operator': 'network-operator' };
+  for (const r of Object.values(releases(json))) expect([r.name, unknownChartKeys(ids[r.name], parse(r.values[0]) as object)]).toEqual([r.name, []]);
 }
 
 const nicClusterPolicies = (json: SynthJson) =>
@@ -117,6 +136,23 @@ describe('GpuPlatform', () => {
         expect([r.name, r.depends_on?.filter((d) => d.startsWith('kubernetes_namespace_v1.')).length]).toEqual([r.name, 1]);
       }
     });
+
+    test("every operand DaemonSet tolerates the pool's taint and the NVIDIA GPU taint", () => {
+      expect(releaseValues(json, 'gpu-operator').daemonsets).toEqual({ tolerations: [POOL_H100, NVIDIA_GPU] });
+    });
+
+    test("the NFD worker keeps the chart's tolerations (control plane, NVIDIA GPUs) and adds the pool's", () => {
+      expect(releaseValues(json, 'gpu-operator')['node-feature-discovery']).toEqual({ worker: { tolerations: [CONTROL_PLANE, NVIDIA_GPU, POOL_H100] } });
+    });
+
+    test("the Network Operator's own values run no node agent: its NFD and SR-IOV operator are off (the NicClusterPolicy runs them)", () => {
+      const network = releaseValues(json, 'network-operator');
+      expect([network.nfd?.enabled, network.sriovNetworkOperator?.enabled, network.maintenanceOperator?.enabled ?? false]).toEqual([false, false, false]);
+    });
+
+    test('every value is a real key of its chart', () => {
+      expectRealKeys(json);
+    });
   });
 
   describe('props: serviceMonitors, nvidiaDriverVersion and mirror', () => {
@@ -179,6 +215,18 @@ describe('GpuPlatform', () => {
       expect(releaseValues(json, 'gpu-operator').migManager).toEqual({ enabled: true });
     });
 
+    test('node agents tolerate the taint of every pool, and the shared NVIDIA GPU taint once', () => {
+      const agents = [POOL_H100, NVIDIA_GPU, poolTaint('shared'), poolTaint('mig')];
+      expect(releaseValues(json, 'gpu-operator').daemonsets?.tolerations).toEqual(agents);
+      expect(releaseValues(json, 'gpu-operator')['node-feature-discovery']?.worker?.tolerations).toEqual([
+        CONTROL_PLANE,
+        NVIDIA_GPU,
+        POOL_H100,
+        poolTaint('shared'),
+        poolTaint('mig'),
+      ]);
+    });
+
     test('one InfiniBand pool among them is enough for RDMA and the Network Operator', () => {
       expect(releaseValues(json, 'gpu-operator').driver?.rdma).toEqual({ enabled: true, useHostMofed: true });
       expect(Object.keys(releases(json)).sort()).toEqual(['gpu-operator', 'network-operator']);
@@ -212,13 +260,13 @@ describe('GpuPlatform', () => {
       expect(releases(json)['gpu-operator']).toBeUndefined();
       const amd = releases(json)['amd-gpu-operator'];
       expect([amd.chart, releaseNamespace(json, amd)]).toEqual(['gpu-operator-charts', 'kube-amd-gpu']);
-      expect(releaseValues(json, 'amd-gpu-operator')['node-feature-discovery']).toEqual({ enabled: true });
+      expect(releaseValues(json, 'amd-gpu-operator')['node-feature-discovery']?.enabled).toBe(true);
       expect(namespaceLevels(json)).toEqual({ 'kube-amd-gpu': 'privileged', 'nvidia-network-operator': 'privileged' });
     });
 
     test('the device plugin and node labeller run pinned images, the kernel driver comes with the node image', () => {
       const values = releaseValues(json, 'amd-gpu-operator');
-      expect(values.deviceConfig?.spec?.devicePlugin).toEqual({
+      expect(values.deviceConfig?.spec?.devicePlugin).toMatchObject({
         enableDevicePlugin: true,
         devicePluginImage: AMD_DEVICE_PLUGIN_IMAGE,
         enableNodeLabeller: true,
@@ -226,6 +274,27 @@ describe('GpuPlatform', () => {
       });
       expect(values.deviceConfig?.spec?.driver).toEqual({ enable: false });
       expect([values.kmm, values.remediation]).toEqual([{ enabled: false }, { enabled: false }]);
+    });
+
+    test("the device plugin, node labeller and metrics exporter tolerate the pool's taint and the AMD GPU taint", () => {
+      const spec = releaseValues(json, 'amd-gpu-operator').deviceConfig?.spec;
+      const agents = [poolTaint('mi300x'), AMD_GPU];
+      expect([spec?.devicePlugin?.devicePluginTolerations, spec?.devicePlugin?.nodeLabellerTolerations, spec?.metricsExporter?.tolerations]).toEqual([
+        agents,
+        agents,
+        agents,
+      ]);
+    });
+
+    test("the AMD chart's own NFD worker keeps its tolerations and adds the pool's", () => {
+      expect(releaseValues(json, 'amd-gpu-operator')['node-feature-discovery']).toEqual({
+        enabled: true,
+        worker: { tolerations: [...AMD_NFD_WORKER_TOLERATIONS, poolTaint('mi300x'), AMD_GPU] },
+      });
+    });
+
+    test('every value is a real key of its chart', () => {
+      expectRealKeys(json);
     });
   });
 
@@ -239,6 +308,30 @@ describe('GpuPlatform', () => {
       expect(Object.keys(releases(json)).sort()).toEqual(['amd-gpu-operator', 'gpu-operator', 'network-operator']);
       expect(releaseValues(json, 'amd-gpu-operator')['node-feature-discovery']).toEqual({ enabled: false });
       expect(releaseValues(json, 'gpu-operator').nfd).toEqual({ enabled: true });
+    });
+
+    test("the GPU Operator's NFD worker labels the AMD pool's nodes too, and both operators tolerate both pools", () => {
+      const agents = [POOL_H100, NVIDIA_GPU, poolTaint('mi300'), AMD_GPU];
+      expect(releaseValues(json, 'gpu-operator')['node-feature-discovery']?.worker?.tolerations).toEqual(
+        withTolerations(GPU_OPERATOR_NFD_WORKER_TOLERATIONS, agents),
+      );
+      expect(releaseValues(json, 'gpu-operator').daemonsets?.tolerations).toEqual(agents);
+      expect(releaseValues(json, 'amd-gpu-operator').deviceConfig?.spec?.devicePlugin?.devicePluginTolerations).toEqual(agents);
+    });
+
+    test('every value is a real key of its chart', () => {
+      expectRealKeys(json);
+    });
+  });
+
+  describe('withTolerations', () => {
+    test("keeps the chart's defaults first and adds only what they lack", () => {
+      expect(withTolerations([CONTROL_PLANE, NVIDIA_GPU], [POOL_H100, NVIDIA_GPU])).toEqual([CONTROL_PLANE, NVIDIA_GPU, POOL_H100]);
+    });
+
+    test('an omitted operator is Equal and an omitted value is empty, as Kubernetes reads them', () => {
+      expect(withTolerations([{ key: 'k', effect: 'NoSchedule' }], [{ key: 'k', operator: 'Equal', value: '', effect: 'NoSchedule' }])).toHaveLength(1);
+      expect(withTolerations([{ key: 'k', effect: 'NoSchedule' }], [{ key: 'k', effect: 'NoExecute' }])).toHaveLength(2);
     });
   });
 
@@ -292,6 +385,11 @@ describe('GPU platform in a site (stack wiring)', () => {
         repository: 'nvcr.io/nvidia/mellanox',
         version: 'network-operator-v26.4.1',
       });
+    });
+
+    test("the site's pool reaches every node agent: the GPU Operator's operands and the NicClusterPolicy's DaemonSets", () => {
+      expect(releaseValues(platform, 'gpu-operator').daemonsets?.tolerations).toEqual([POOL_H100, NVIDIA_GPU]);
+      expect((nicClusterPolicies(workloads)[0].manifest as { spec: { tolerations: unknown } }).spec.tolerations).toEqual([POOL_H100, NVIDIA_GPU]);
     });
 
     test('operator namespaces declare the privileged Pod Security level they need', () => {

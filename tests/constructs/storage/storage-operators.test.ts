@@ -1,4 +1,4 @@
-import { StorageOperators } from '../../../constructs/storage/storage-operators';
+import { NFS_NODE_TOLERATIONS, StorageOperators } from '../../../constructs/storage/storage-operators';
 import { builtOnce, resourceCounts, resources, synthJson, type SynthJson } from '../../helpers';
 import { unknownChartKeys } from '../charts/chart-keys';
 import { meta, newStack, releases, valuesOf } from './storage-fixtures';
@@ -33,13 +33,29 @@ describe('StorageOperators', () => {
       expect(resourceCounts(json)).toEqual({ helm_release: 1 });
       const release = releases(json)['kube-system/csi-driver-nfs'];
       expect([release.chart, release.version]).toEqual(['csi-driver-nfs', '4.13.4']);
-      expect(valuesOf(release)).toEqual({ controller: { replicas: 2 }, driver: { name: 'nfs.csi.k8s.io' }, storageClass: { create: false } });
+      expect(valuesOf(release)).toEqual({
+        controller: { replicas: 2 },
+        node: { tolerations: [{ operator: 'Exists' }] },
+        driver: { name: 'nfs.csi.k8s.io' },
+        storageClass: { create: false },
+      });
       expect(construct.nfsProvisioner).toBe('nfs.csi.k8s.io');
+    });
+
+    test('the node plugin tolerates every taint, so pods on pool nodes can mount NFS volumes', () => {
+      const node = valuesOf(releases(fixture().json)['kube-system/csi-driver-nfs']).node as { tolerations: unknown[] };
+      // An empty key with Exists matches every taint, of every effect.
+      expect(node.tolerations).toEqual([{ operator: 'Exists' }]);
+      expect(node.tolerations).toEqual(NFS_NODE_TOLERATIONS);
     });
   });
 
   describe('Rook', () => {
     const fixture = operatorsOnce({ rookCeph: true });
+
+    test('the operator chart runs no node agent: its discovery daemon stays off (v1.20 leaves the ceph-csi node plugins to the ceph-csi-drivers chart)', () => {
+      expect(valuesOf(releases(fixture().json)['rook-ceph/rook-ceph']).enableDiscoveryDaemon ?? false).toBe(false);
+    });
 
     test('the operator with its CRDs and ServiceMonitors in a privileged rook-ceph namespace', () => {
       const { json } = fixture();

@@ -251,6 +251,42 @@ describe('SlurmCluster', () => {
     });
   });
 
+  describe('two pools of two vendors, one of them outside Slurm', () => {
+    let json: SynthJson;
+    beforeAll(() => {
+      const mi300 = { ...H100, poolName: 'mi300', accelerator: 'amd-mi300x', fabric: undefined };
+      const notebooks = { ...H100, poolName: 'notebooks', fabric: undefined };
+      const input: SlurmRenderInput = {
+        ...INPUT,
+        pools: [
+          ...INPUT.pools,
+          { name: 'mi300', nodes: 4, gpusPerNode: 8, vendor: 'amd', gresType: 'mi300x', cpusPerNode: 112, memoryMiBPerNode: 2048 * 1024 },
+        ],
+        partitions: [...INPUT.partitions, { name: 'amd', pools: ['mi300'], default: false, maxTimeHours: 48 }],
+      };
+      ({ json } = slurmCluster(renderSlurm(input), {}, [H100, mi300, notebooks]));
+    });
+
+    test("each NodeSet selects its own pool's nodes and tolerates that pool's taint and its vendor's GPU taint, no other pool's", () => {
+      const nodesets = releaseValues(json, 'slurm').nodesets ?? {};
+      expect(Object.keys(nodesets).sort()).toEqual(['h100', 'mi300']);
+      expect(nodesets.h100.podSpec).toEqual({
+        nodeSelector: { 'ai-factory.eu/pool': 'h100' },
+        tolerations: [
+          { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' },
+          { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        ],
+      });
+      expect(nodesets.mi300.podSpec).toEqual({
+        nodeSelector: { 'ai-factory.eu/pool': 'mi300' },
+        tolerations: [
+          { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'mi300', effect: 'NoSchedule' },
+          { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        ],
+      });
+    });
+  });
+
   describe('validation', () => {
     test('every NodeSet of the rendering needs its pool', () => {
       const { stack, target } = testStack();
