@@ -34,28 +34,14 @@ export interface KnownDefect {
  * Known defects by check id prefix. Remove an entry with the fix: the check then passes as
  * a plain pass, and an entry left behind fails the run as an unexpected pass.
  */
-export const KNOWN_DEFECTS: Readonly<Record<string, KnownDefect>> = {
-  'node-agents': { issue: 11, what: 'node agents (GPU Operator operands) do not tolerate the pool taint, so no device plugin runs on a pool node' },
-  'cpu-pod-off-gpu-nodes': { issue: 11, what: 'the default LocalQueue sends CPU-only pods to the first flavor with CPU quota, a GPU pool' },
-  'kueue-admits-rdma': { issue: 11, what: 'no ClusterQueue covers the RDMA resource and the Kueue configuration does not exclude it' },
-};
-
-/**
- * A tenant can borrow only what other tenants are guaranteed: no Cohort holds a pool's
- * unguaranteed capacity. Known defect of `kueue-admits-max` when a tenant's job is larger
- * than the guarantees of all tenants on the pool together.
- */
-export const UNGUARANTEED_CAPACITY_DEFECT: KnownDefect = {
-  issue: 11,
-  what: "a pool's capacity that no tenant is guaranteed is in no Cohort's quota, so no tenant can reach a max above the sum of guarantees",
-};
+export const KNOWN_DEFECTS: Readonly<Record<string, KnownDefect>> = {};
 
 /** The known defect of a check id, by the longest matching prefix. */
-export function knownDefectOf(id: string): KnownDefect | undefined {
-  const key = Object.keys(KNOWN_DEFECTS)
+export function knownDefectOf(id: string, defects: Readonly<Record<string, KnownDefect>> = KNOWN_DEFECTS): KnownDefect | undefined {
+  const key = Object.keys(defects)
     .filter((k) => id === k || id.startsWith(`${k}/`))
     .sort((a, b) => b.length - a.length)[0];
-  return key === undefined ? undefined : KNOWN_DEFECTS[key];
+  return key === undefined ? undefined : defects[key];
 }
 
 /** How a result counts: a pass, an expected failure, or a failure (including an unexpected pass). */
@@ -266,16 +252,11 @@ export async function checkKueue(ctx: CheckContext, localQueue: string): Promise
       const pods = Math.ceil(units / unitsPerNode);
       const perPod = Math.ceil(units / pods);
       const id = `kueue-admits-max/${tenant.name}/${pool.name}`;
-      const guaranteedOnPool = Object.values(site.tenants)
-        .flatMap((t) => t.gpuQuotas)
-        .filter((q) => q.pool === pool.name)
-        .reduce((sum, q) => sum + q.guaranteed, 0);
-      const defect = units > guaranteedOnPool ? UNGUARANTEED_CAPACITY_DEFECT : undefined;
       const name = `probe-${pool.name}`.slice(0, 50);
       const job = probeJob(name, namespace, localQueue, resourceName, pods, perPod);
       const created = kube.create(job);
       if (!created.ok) {
-        results.push(result(ctx, id, false, `the job was rejected: ${created.error}`, defect));
+        results.push(result(ctx, id, false, `the job was rejected: ${created.error}`));
         continue;
       }
       let detail = '';
@@ -298,7 +279,7 @@ export async function checkKueue(ctx: CheckContext, localQueue: string): Promise
       } catch (e) {
         detail = `${(e as Error).message}: ${workloadConditions(kube, namespace, name)}`;
       }
-      results.push(result(ctx, id, passed, detail, defect));
+      results.push(result(ctx, id, passed, detail));
       kube.delete('job', name, namespace);
       await kube
         .waitFor(

@@ -96,6 +96,23 @@ function outOfClusterConfig(config: Obj, ports: { webhook: number; health: numbe
   };
 }
 
+/**
+ * Namespace labels that a label selector (the Configuration's `managedJobsNamespaceSelector`)
+ * matches: its `matchLabels`, the first value of each `In` and a value for each `Exists`.
+ * `NotIn` and `DoesNotExist` are met by leaving the key out. No selector: no labels.
+ */
+export function labelsMatching(selector: unknown): Record<string, string> {
+  if (!isObj(selector)) return {};
+  const labels: Record<string, string> = {};
+  if (isObj(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) labels[k] = String(v);
+  for (const e of Array.isArray(selector.matchExpressions) ? (selector.matchExpressions as unknown[]) : []) {
+    if (!isObj(e) || typeof e.key !== 'string') continue;
+    if (e.operator === 'Exists') labels[e.key] = 'aif-rehearsal';
+    else if (e.operator === 'In' && Array.isArray(e.values) && e.values.length > 0) labels[e.key] = String(e.values[0]);
+  }
+  return labels;
+}
+
 /** Makes sure Kueue's hard-coded metrics certificate files exist. */
 function ensureMetricsCert(source: { certFile: string; keyFile: string }): void {
   const crt = path.join(KUEUE_METRICS_CERT_DIR, 'tls.crt');
@@ -295,10 +312,21 @@ export async function startKueue(cp: ControlPlane, options: KueueOptions): Promi
     // The API server loads webhook configurations asynchronously; wait until Kueue's Job
     // webhook suspends a queued Job in a server-side dry run.
     if (webhooks.includes('mjob.kb.io')) {
+      // The chart scopes the Job webhook to the Configuration's managedJobsNamespaceSelector:
+      // probe in a namespace it matches.
+      const probeNamespace = 'aif-rehearsal-kueue-probe';
+      kubectlOk(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: probeNamespace, labels: labelsMatching(config.managedJobsNamespaceSelector) },
+        }),
+      );
       const probeJob = {
         apiVersion: 'batch/v1',
         kind: 'Job',
-        metadata: { name: 'aif-rehearsal-webhook-probe', namespace: 'default', labels: { 'kueue.x-k8s.io/queue-name': 'aif-rehearsal-probe' } },
+        metadata: { name: 'aif-rehearsal-webhook-probe', namespace: probeNamespace, labels: { 'kueue.x-k8s.io/queue-name': 'aif-rehearsal-probe' } },
         spec: { suspend: false, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
       };
       await waitFor(

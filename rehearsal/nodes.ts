@@ -4,6 +4,7 @@
  * capacity the site file's hardware implies; plus a few untainted CPU nodes for system
  * workloads. kwok keeps them Ready and runs the pods bound to them.
  */
+import { CPU_NODE_LABELS } from '../constructs/scheduling/kueue/kueue-queues';
 import type { PoolModel, SiteModel } from '../site-model/resolve';
 import { KWOK_NODE_ANNOTATION } from './control-plane';
 
@@ -99,10 +100,13 @@ export function poolNodes(pool: PoolModel, descriptor: PoolDescriptor, options: 
   return { pool: pool.name, resourceName: descriptor.resourceName, unitsPerNode, rdma, nodes, total: descriptor.nodes };
 }
 
-/** Untainted CPU-only nodes, where system pods and CPU-only tenant pods belong. */
+/**
+ * Untainted CPU-only nodes, where system pods and CPU-only tenant pods belong. They carry the
+ * CPU-node labels that Kueue's `cpu` flavor selects, as a site's CPU nodes must.
+ */
 export function cpuNodes(count = 2): Json[] {
   return Array.from({ length: count }, (_, i) =>
-    node(`cpu-${i}`, { [CPU_NODE_LABEL]: 'true' }, [], { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '1Ti' }),
+    node(`cpu-${i}`, { ...CPU_NODE_LABELS, [CPU_NODE_LABEL]: 'true' }, [], { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '1Ti' }),
   );
 }
 

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { KUEUE_CHART } from '../../constructs/charts/kueue/chart';
 import { kueueConfiguration } from '../../constructs/scheduling/kueue/kueue-queues';
+import { ISOLATION_LABEL } from '../../constructs/tenancy/isolated-namespace';
 import { KWOK_NODE_ANNOTATION, startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
 import { describeWithRehearsal } from './with-rehearsal';
 import { startKueue, type KueueRunner } from '../../rehearsal/kueue-runner';
@@ -193,7 +194,8 @@ describeWithRehearsal('rehearsal control plane', () => {
     it('admits a queued Job within quota, unsuspends it and runs its pods on kwok nodes; holds the next one', async () => {
       apply([
         gpuNode('gpu-node-1', 8, { 'aif.example/pool': 'h100' }),
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+        // A tenant namespace: Kueue manages Jobs only where its managedJobsNamespaceSelector matches.
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { [ISOLATION_LABEL]: 'tenant-team-a' } } },
         { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', metadata: { name: 'h100' }, spec: { nodeLabels: { 'aif.example/pool': 'h100' } } },
         {
           apiVersion: 'kueue.x-k8s.io/v1beta2',

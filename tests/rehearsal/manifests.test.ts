@@ -757,6 +757,7 @@ describe('stackObjects: order', () => {
 /** Scopes of the custom resources the project writes; a new kind must be added here. */
 const CUSTOM_SCOPES: Readonly<Record<string, 'Namespaced' | 'Cluster'>> = {
   'kueue.x-k8s.io/ClusterQueue': 'Cluster',
+  'kueue.x-k8s.io/Cohort': 'Cluster',
   'kueue.x-k8s.io/LocalQueue': 'Namespaced',
   'kueue.x-k8s.io/ResourceFlavor': 'Cluster',
   'kueue.x-k8s.io/Topology': 'Cluster',

@@ -20,9 +20,13 @@ export interface KueueControllerProps {
 }
 
 /**
- * The Kueue controller and its CRDs, in the platform stack. Queues, flavors and topologies
- * are custom resources and live in the workloads stack ({@link KueueQueues}).
+ * The Kueue controller and its CRDs, in the platform stack, running {@link kueueConfiguration}.
+ * The chart gives every job and pod webhook the Configuration's
+ * `managedJobsNamespaceSelector` as its namespaceSelector, so the pod webhook, which fails
+ * closed, only sees tenant and lab namespaces. Queues, flavors and topologies are custom
+ * resources and live in the workloads stack ({@link KueueQueues}).
  * @see https://kueue.sigs.k8s.io/docs/installation/
+ * @see https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/charts/kueue/templates/webhook/manifests.yaml
  */
 export class KueueController extends Construct {
   readonly chart: PinnedChart;

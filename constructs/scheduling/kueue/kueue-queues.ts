@@ -2,9 +2,10 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterTarget } from '../../core/cluster-target';
-import type { GpuNodePool } from '../../gpu/gpu-node-pool';
-import { siteLabels, TENANT_LABEL } from '../../core/labels';
+import { FABRIC_LABELS, type GpuNodePool } from '../../gpu/gpu-node-pool';
+import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../../core/labels';
 import { dnsLabel } from '../../core/names';
+import { ISOLATION_LABEL } from '../../tenancy/isolated-namespace';
 import type { Tenant } from '../../tenancy/tenant';
 
 /** API version of the Kueue objects written (Kueue 0.19 serves v1beta2). */
@@ -13,15 +14,79 @@ export const KUEUE_API = 'kueue.x-k8s.io/v1beta2';
 /** Name of the LocalQueue created in every tenant namespace. */
 export const LOCAL_QUEUE_NAME = 'default';
 
+/**
+ * Node label that says what a node is for. CPU-only worker nodes must carry
+ * {@link CPU_NODE_LABELS} (`ai-factory.eu/node-class=cpu`): the `cpu` ResourceFlavor selects
+ * them, so tenants' CPU-only pods run there. Nodes get it from node provisioning (kubelet
+ * `--node-labels`, the node group's labels) or `kubectl label node`.
+ * @see https://kueue.sigs.k8s.io/docs/concepts/resource_flavor/
+ */
+export const NODE_CLASS_LABEL = `${LABEL_PREFIX}/node-class`;
+
+/** Labels of a CPU-only worker node; see {@link NODE_CLASS_LABEL}. */
+export const CPU_NODE_LABELS: Readonly<Record<string, string>> = { [NODE_CLASS_LABEL]: 'cpu' };
+
+/**
+ * Name of the ResourceFlavor of CPU-only nodes. Kueue tries a ClusterQueue's flavors in
+ * order and takes the first that fits; this one comes first in every ClusterQueue, so a
+ * workload that asks for no GPU is given it rather than a GPU pool, and a workload that asks
+ * for GPUs does not fit it (it has no GPU quota) and goes on to its pools.
+ * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/#flavorfungibility
+ */
+export const CPU_FLAVOR_NAME = 'cpu';
+
+/**
+ * Name of the CPU flavor for ClusterQueues whose pools all use topology-aware scheduling
+ * (pools with a `fabric`). Kueue gives a workload that asks for no topology a TAS flavor only
+ * when every flavor of its ClusterQueue is one ("TAS-only" ClusterQueues); a plain CPU flavor
+ * beside them would leave such a tenant's GPU jobs no flavor at all. So those ClusterQueues
+ * get this one: the same nodes, with a Topology of one level, the host.
+ * @see https://kueue.sigs.k8s.io/docs/concepts/topology_aware_scheduling/
+ */
+export const CPU_TOPOLOGY_FLAVOR_NAME = 'cpu-topology';
+
+/**
+ * Prefixes of device resources that Kueue does not schedule by quota (its Configuration's
+ * `resources.excludeResourcePrefixes`): `rdma/`, which the NicClusterPolicy's RDMA shared
+ * device plugin advertises (`rdma/rdma_shared_device_a`, 63 pods per NIC). Every other
+ * resource a tenant pod may ask for (CPU, memory, each pool's GPU resource) is covered by
+ * the ClusterQueues.
+ * @see https://kueue.sigs.k8s.io/docs/reference/kueue-config.v1beta2/#Resources
+ */
+export const UNQUOTED_RESOURCE_PREFIXES: readonly string[] = ['rdma/'];
+
+/**
+ * Namespaces whose Jobs and pods Kueue manages (`managedJobsNamespaceSelector`): those with
+ * the isolation-group label, which every tenant and data-lab namespace carries and no system
+ * namespace does. Pod-based integrations (pod, deployment, statefulset, leaderworkerset) act
+ * only there, and the chart scopes every job and pod webhook to it, so Kueue's fail-closed
+ * pod webhook never gates operators, storage or monitoring. A label selector cannot say
+ * "tenant or lab" with two keys, hence the label both share.
+ * @see https://kueue.sigs.k8s.io/docs/tasks/manage/enforce_job_management/opt_in_namespace_management/
+ */
+export const MANAGED_NAMESPACE_SELECTOR = { matchExpressions: [{ key: ISOLATION_LABEL, operator: 'Exists' }] } as const;
+
+/**
+ * CPU and memory a tenant namespace's ResourceQuota allows besides what its GPUs bring (room
+ * for notebooks and data loaders; see Tenant). With the CPU and memory of the tenant's GPUs
+ * at their maximum, they make the CPU flavor's quota: all the namespace may ask for.
+ */
+export const CPU_ONLY_ROOM = { cpus: 16, memoryGiB: 64 } as const;
+
 /** Props of {@link KueueQueues}. */
 export interface KueueQueuesProps {
+  /** Cluster the objects are written to. */
   readonly target: ClusterTarget;
+  /** Site id, for labels. */
   readonly siteId: string;
   /** GPU pools of the cluster; each becomes a ResourceFlavor. */
   readonly pools: readonly GpuNodePool[];
   /** Tenants of the cluster; each gets a ClusterQueue and a LocalQueue. */
   readonly tenants: readonly Tenant[];
-  /** Cohort in which tenants lend idle quota to each other. */
+  /**
+   * Cohort in which tenants lend idle quota to each other. A Cohort object of that name holds
+   * each pool's capacity that no tenant is guaranteed, for every tenant to borrow.
+   */
   readonly cohort: string;
   /**
    * Preempt by fair share when reclaiming lent quota. Needs `fairSharing` in the Kueue
@@ -35,22 +100,82 @@ export interface KueueQueuesProps {
 
 type Json = Record<string, unknown>;
 
+/** Topology of the CPU flavor for TAS-only ClusterQueues: hosts only. */
+const CPU_TOPOLOGY_NAME = 'cpu-nodes';
+
+/** One pool's flavor quantities in whole base units: GPU units, CPU millicores, memory MiB. */
+interface Amounts {
+  readonly units: number;
+  readonly milliCpus: number;
+  readonly memoryMiB: number;
+}
+
 /**
- * Kueue queueing for a cluster: a ResourceFlavor per GPU pool (with a Topology when the pool
- * describes its fabric), a ClusterQueue per tenant with its guaranteed quota as nominal quota
- * and the rest up to its maximum as borrowing limit inside one cohort, so idle GPUs are lent
- * and reclaimed, and a LocalQueue `default` in each tenant namespace.
+ * What a flavor holds: the pool's units and every node's CPU and memory.
+ * Kubernetes reserves some of each node for itself; Kueue's quota is the pool's share of the
+ * site file's figures, as the tenants' ResourceQuotas are.
+ */
+function flavorCapacity(pool: GpuNodePool): Amounts {
+  return { units: pool.schedulableUnits, milliCpus: pool.nodes * pool.cpusPerNode * 1000, memoryMiB: pool.nodes * pool.memoryGiBPerNode * 1024 };
+}
+
+/**
+ * `units` of a pool with the CPU and memory that come with them, rounded down (`floor`, for a
+ * nominal quota, so that guarantees never add up to more than the pool) or up (for a limit).
+ */
+function amountsOf(pool: GpuNodePool, units: number, round: (n: number) => number): Amounts {
+  const unitsPerNode = pool.schedulableUnits / pool.nodes;
+  return {
+    units,
+    milliCpus: round((units * pool.cpusPerNode * 1000) / unitsPerNode),
+    memoryMiB: round((units * pool.memoryGiBPerNode * 1024) / unitsPerNode),
+  };
+}
+
+const cpuQuantity = (milli: number): string => (milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`);
+const memoryQuantity = (mib: number): string => (mib === 0 ? '0' : mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
+
+/** A flavor's quota of each covered resource, `resource` being the pool's GPU resource (none for CPU). */
+function flavorResources(covered: readonly string[], gpuResource: string | undefined, amounts: Amounts, limit?: Amounts): Json[] {
+  const quantity = (a: Amounts, resource: string) =>
+    resource === 'cpu' ? cpuQuantity(a.milliCpus) : resource === 'memory' ? memoryQuantity(a.memoryMiB) : String(resource === gpuResource ? a.units : 0);
+  return covered.map((name) => ({ name, nominalQuota: quantity(amounts, name), ...(limit ? { borrowingLimit: quantity(limit, name) } : {}) }));
+}
+
+/**
+ * Kueue queueing for a cluster:
+ * - a ResourceFlavor per GPU pool (with a Topology when the pool describes its fabric), and
+ *   one, `cpu`, for CPU-only nodes ({@link CPU_NODE_LABELS});
+ * - a ClusterQueue per tenant, whose flavors are `cpu` first, then the pools it has quota in:
+ *   each pool's guaranteed units (and the CPU and memory that come with them) as nominal
+ *   quota, the rest up to its maximum as borrowing limit. On `cpu`, the CPU and memory its
+ *   namespace's ResourceQuota allows, not lent or borrowed, so a workload that asks for no
+ *   GPU is given `cpu` and not a GPU pool;
+ * - a Cohort all the ClusterQueues join, whose own quota is each pool's capacity that no
+ *   tenant is guaranteed, so every tenant can reach its maximum by borrowing, and idle
+ *   guarantees are lent and reclaimed (with fair sharing by default);
+ * - a LocalQueue `default` in each tenant namespace.
  *
  * These are custom resources, so they belong in the workloads stack, after the Kueue chart.
  * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/
+ * @see https://kueue.sigs.k8s.io/docs/concepts/cohort/
  */
 export class KueueQueues extends Construct {
   /** ClusterQueue name per tenant name. */
   readonly clusterQueues: Readonly<Record<string, string>>;
+  /** Name of the Cohort the ClusterQueues join. */
+  readonly cohortName: string;
 
   constructor(scope: Construct, id: string, props: KueueQueuesProps) {
     super(scope, id);
+    const clashes = props.pools.filter((p) => p.poolName === CPU_FLAVOR_NAME || p.poolName === CPU_TOPOLOGY_FLAVOR_NAME);
+    if (clashes.length > 0) {
+      throw new Error(
+        `KueueQueues ${this.node.path}: ${clashes.map((p) => `pool "${p.poolName}"`).join(', ')} has the name of a ResourceFlavor of CPU-only nodes; rename the pool`,
+      );
+    }
     const labels = siteLabels(props.siteId);
+    const fairSharing = props.fairSharing ?? true;
     const manifest = (childId: string, body: Json, dependsOn: ITerraformDependable[] = props.dependsOn ?? []) =>
       new Manifest(this, childId, { provider: props.target.kubernetes, manifest: body, dependsOn });
 
@@ -77,16 +202,86 @@ export class KueueQueues extends Construct {
         },
       });
     }
+    // The CPU flavors, created when a ClusterQueue uses them. Untainted nodes need no
+    // toleration; the label keeps CPU work off any untainted GPU node.
+    const cpuFlavors: Record<string, Manifest> = {};
+    const cpuFlavor = (withTopology: boolean): Manifest => {
+      const name = withTopology ? CPU_TOPOLOGY_FLAVOR_NAME : CPU_FLAVOR_NAME;
+      if (!cpuFlavors[name]) {
+        if (withTopology) {
+          manifest('Topology-cpu', {
+            apiVersion: KUEUE_API,
+            kind: 'Topology',
+            metadata: { name: CPU_TOPOLOGY_NAME, labels },
+            spec: { levels: [{ nodeLabel: FABRIC_LABELS.host }] },
+          });
+        }
+        cpuFlavors[name] = manifest(`Flavor-${name}`, {
+          apiVersion: KUEUE_API,
+          kind: 'ResourceFlavor',
+          metadata: { name, labels },
+          spec: { nodeLabels: { ...CPU_NODE_LABELS }, ...(withTopology ? { topologyName: CPU_TOPOLOGY_NAME } : {}) },
+        });
+      }
+      return cpuFlavors[name];
+    };
 
     // One resource group covers CPU, memory and every GPU resource of the cluster, because a
-    // resource may appear in only one group; flavors list 0 for GPU kinds they do not have.
+    // resource may appear in only one group and a pod's CPU must come from its GPUs' flavor;
+    // flavors list 0 for GPU kinds they do not have.
     const gpuResources = [...new Set(props.pools.map((p) => p.resourceName))].sort();
     const covered = ['cpu', 'memory', ...gpuResources];
+
+    // The Cohort's own quota: what is left of each pool once every guarantee is taken out.
+    // Oversubscribed guarantees (oversubscription.gpu) leave nothing, rather than less.
+    const guaranteedOn = (pool: GpuNodePool): Amounts =>
+      props.tenants
+        .flatMap((t) => t.gpuQuotas.filter((q) => q.pool === pool))
+        .map((q) => amountsOf(pool, q.guaranteed, Math.floor))
+        .reduce((a, b) => ({ units: a.units + b.units, milliCpus: a.milliCpus + b.milliCpus, memoryMiB: a.memoryMiB + b.memoryMiB }), {
+          units: 0,
+          milliCpus: 0,
+          memoryMiB: 0,
+        });
+    const unguaranteed = props.pools.map((pool) => {
+      const capacity = flavorCapacity(pool);
+      const taken = guaranteedOn(pool);
+      const left: Amounts = {
+        units: Math.max(0, capacity.units - taken.units),
+        milliCpus: Math.max(0, capacity.milliCpus - taken.milliCpus),
+        memoryMiB: Math.max(0, capacity.memoryMiB - taken.memoryMiB),
+      };
+      return { name: pool.poolName, resources: flavorResources(covered, pool.resourceName, left) };
+    });
+    this.cohortName = dnsLabel(props.cohort);
+    const cohort = manifest(
+      'Cohort',
+      {
+        apiVersion: KUEUE_API,
+        kind: 'Cohort',
+        metadata: { name: this.cohortName, labels },
+        spec: unguaranteed.length === 0 ? {} : { resourceGroups: [{ coveredResources: covered, flavors: unguaranteed }] },
+      },
+      [...(props.dependsOn ?? []), ...Object.values(flavors)],
+    );
+
     const names: Record<string, string> = {};
     for (const tenant of props.tenants) {
       const queueName = dnsLabel(`tenant-${tenant.tenantName}`);
       names[tenant.tenantName] = queueName;
       const quotas = tenant.gpuQuotas.filter((q) => props.pools.includes(q.pool));
+      const topologyOnly = quotas.length > 0 && quotas.every((q) => q.pool.topologyLevels.length > 0);
+      const cpu = cpuFlavor(topologyOnly);
+      // The CPU and memory the namespace's ResourceQuota allows in all (see Tenant), so that
+      // a CPU-only workload whose pods the namespace can hold fits here and does not fall
+      // through to a GPU flavor. It is the namespace's quota, not the CPU nodes' capacity
+      // (which the site file does not describe), so it is neither lent nor borrowed.
+      const ceiling: Amounts = {
+        units: 0,
+        milliCpus: (Math.ceil(tenant.gpuQuotas.reduce((sum, q) => sum + q.max * q.pool.cpusPerUnit, 0)) + CPU_ONLY_ROOM.cpus) * 1000,
+        memoryMiB: (Math.ceil(tenant.gpuQuotas.reduce((sum, q) => sum + q.max * q.pool.memoryGiBPerUnit, 0)) + CPU_ONLY_ROOM.memoryGiB) * 1024,
+      };
+      const none: Amounts = { units: 0, milliCpus: 0, memoryMiB: 0 };
       const cq = manifest(
         `ClusterQueue-${tenant.tenantName}`,
         {
@@ -95,40 +290,35 @@ export class KueueQueues extends Construct {
           metadata: { name: queueName, labels: { ...labels, [TENANT_LABEL]: tenant.tenantName } },
           spec: {
             namespaceSelector: { matchLabels: { [TENANT_LABEL]: tenant.tenantName } },
-            cohortName: props.cohort,
+            cohortName: this.cohortName,
             queueingStrategy: 'BestEffortFIFO',
-            ...((props.fairSharing ?? true) ? { fairSharing: { weight: '1' } } : {}),
+            ...(fairSharing ? { fairSharing: { weight: '1' } } : {}),
             preemption: {
               reclaimWithinCohort: 'Any',
-              borrowWithinCohort: { policy: 'LowerPriority' },
+              // Kueue ignores borrowWithinCohort under fair sharing, whose strategies decide instead.
+              ...(fairSharing ? {} : { borrowWithinCohort: { policy: 'LowerPriority' } }),
               withinClusterQueue: 'LowerPriority',
             },
-            resourceGroups:
-              quotas.length === 0
-                ? []
-                : [
-                    {
-                      coveredResources: covered,
-                      flavors: quotas.map((q) => ({
-                        name: q.pool.poolName,
-                        resources: covered.map((resource) => {
-                          const perUnit =
-                            resource === 'cpu'
-                              ? q.pool.cpusPerUnit
-                              : resource === 'memory'
-                                ? q.pool.memoryGiBPerUnit
-                                : resource === q.pool.resourceName
-                                  ? 1
-                                  : 0;
-                          const amount = (n: number) => (resource === 'memory' ? `${Math.ceil(n * perUnit)}Gi` : String(Math.ceil(n * perUnit)));
-                          return { name: resource, nominalQuota: amount(q.guaranteed), borrowingLimit: amount(q.max - q.guaranteed) };
-                        }),
-                      })),
-                    },
-                  ],
+            resourceGroups: [
+              {
+                coveredResources: covered,
+                flavors: [
+                  { name: topologyOnly ? CPU_TOPOLOGY_FLAVOR_NAME : CPU_FLAVOR_NAME, resources: flavorResources(covered, undefined, ceiling, none) },
+                  ...quotas.map((q) => ({
+                    name: q.pool.poolName,
+                    resources: flavorResources(
+                      covered,
+                      q.pool.resourceName,
+                      amountsOf(q.pool, q.guaranteed, Math.floor),
+                      amountsOf(q.pool, q.max - q.guaranteed, Math.ceil),
+                    ),
+                  })),
+                ],
+              },
+            ],
           },
         },
-        [...(props.dependsOn ?? []), ...quotas.map((q) => flavors[q.pool.poolName])],
+        [...(props.dependsOn ?? []), cpu, ...quotas.map((q) => flavors[q.pool.poolName]), cohort],
       );
       manifest(
         `LocalQueue-${tenant.tenantName}`,
@@ -147,8 +337,13 @@ export class KueueQueues extends Construct {
 
 /**
  * The Kueue Configuration the chart runs with (`managerConfig.controllerManagerConfigYaml`),
- * as an object for a YAML library to serialize. Keeps the chart's defaults and switches on
- * fair sharing and waiting for all pods of a job to be ready before admitting more.
+ * as an object for a YAML library to serialize. Keeps the chart's defaults and:
+ * - manages Jobs and pods only in tenant and data-lab namespaces
+ *   ({@link MANAGED_NAMESPACE_SELECTOR}); the chart gives the same selector to its webhooks;
+ * - leaves device resources that no quota schedules ({@link UNQUOTED_RESOURCE_PREFIXES}) out
+ *   of admission, so a job asking for RDMA is admitted on its GPUs;
+ * - waits for all pods of a job to be ready before admitting more;
+ * - switches on fair sharing when asked.
  * @see https://kueue.sigs.k8s.io/docs/reference/kueue-config.v1beta2/
  */
 export function kueueConfiguration(options: { fairSharing: boolean }): Json {
@@ -159,6 +354,7 @@ export function kueueConfiguration(options: { fairSharing: boolean }): Json {
     metrics: { bindAddress: ':8443' },
     webhook: { port: 9443 },
     leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+    managedJobsNamespaceSelector: { matchExpressions: MANAGED_NAMESPACE_SELECTOR.matchExpressions.map((e) => ({ ...e })) },
     integrations: {
       frameworks: [
         'batch/job',
@@ -175,6 +371,7 @@ export function kueueConfiguration(options: { fairSharing: boolean }): Json {
     },
     // Distributed training needs every worker at once; admitting partial gangs deadlocks GPUs.
     waitForPodsReady: { timeout: '10m', blockAdmission: true },
+    resources: { excludeResourcePrefixes: [...UNQUOTED_RESOURCE_PREFIXES] },
     ...(options.fairSharing ? { fairSharing: { preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] } } : {}),
   };
 }

@@ -1,9 +1,18 @@
 import { parse } from 'yaml';
 import { GpuNodePool, type GpuNodePoolProps } from '../../../../constructs/gpu/gpu-node-pool';
 import { KueueController } from '../../../../constructs/scheduling/kueue/kueue-controller';
-import { KUEUE_API, kueueConfiguration, KueueQueues, type KueueQueuesProps } from '../../../../constructs/scheduling/kueue/kueue-queues';
+import {
+  CPU_FLAVOR_NAME,
+  CPU_NODE_LABELS,
+  KUEUE_API,
+  kueueConfiguration,
+  KueueQueues,
+  MANAGED_NAMESPACE_SELECTOR,
+  UNQUOTED_RESOURCE_PREFIXES,
+  type KueueQueuesProps,
+} from '../../../../constructs/scheduling/kueue/kueue-queues';
 import { Tenant, type TenantGpuQuota } from '../../../../constructs/tenancy/tenant';
-import { releaseValues, resourceCounts, resources, siteSpec, synthJson, synthSite, testStack, type SynthJson } from '../../../helpers';
+import { releaseValues, resourceCounts, resources, siteSpec, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../../../helpers';
 
 type Manifest = {
   apiVersion: string;
@@ -11,8 +20,36 @@ type Manifest = {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   spec: Record<string, unknown>;
 };
-type FlavorQuota = { name: string; resources: { name: string; nominalQuota: string; borrowingLimit: string }[] };
+type FlavorQuota = { name: string; resources: { name: string; nominalQuota: string; borrowingLimit?: string }[] };
 type ResourceGroup = { coveredResources: string[]; flavors: FlavorQuota[] };
+type Selector = {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
+};
+
+/** A quantity Kueue is given, in whole base units: CPU in millicores, memory in MiB, GPUs as counted. */
+function baseUnits(resource: string, quantity: string): number {
+  const m = /^(\d+)(m|Mi|Gi)?$/.exec(quantity);
+  if (!m) throw new Error(`unexpected quantity ${quantity}`);
+  const n = Number(m[1]);
+  if (resource === 'cpu' && (m[2] === undefined || m[2] === 'm')) return m[2] === 'm' ? n : n * 1000;
+  if (resource === 'memory' && (m[2] === 'Gi' || m[2] === 'Mi')) return m[2] === 'Gi' ? n * 1024 : n;
+  if (m[2] === undefined) return n;
+  throw new Error(`unexpected quantity ${quantity} for ${resource}`);
+}
+
+/** Whether a label selector matches a set of labels, as Kubernetes evaluates it. */
+function selects(selector: Selector, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
+    if (e.operator === 'Exists') return e.key in labels;
+    if (e.operator === 'DoesNotExist') return !(e.key in labels);
+    if (e.operator === 'In') return e.key in labels && (e.values ?? []).includes(labels[e.key]);
+    if (e.operator === 'NotIn') return !(e.key in labels) || !(e.values ?? []).includes(labels[e.key]);
+    throw new Error(`unknown operator ${e.operator}`);
+  });
+  return byLabels && byExpressions;
+}
 
 function manifests(json: SynthJson, kind: string): Manifest[] {
   return resources(json, 'kubernetes_manifest')
@@ -69,6 +106,23 @@ function kueueQueues(options: QueuesOptions = {}) {
   return { queues, json: synthJson(stack) };
 }
 
+/** Flavor quotas of a ClusterQueue's (single) resource group. */
+function flavorsOf(cq: Manifest): FlavorQuota[] {
+  return (cq.spec.resourceGroups as ResourceGroup[])[0].flavors;
+}
+
+/** The CPU flavor's quotas for a tenant whose namespace allows `cpus` CPUs and `memoryGiB` GiB, and no GPU of `gpuResources`. */
+function cpuFlavor(cpus: number, memoryGiB: number, gpuResources: string[]): FlavorQuota {
+  return {
+    name: 'cpu',
+    resources: [
+      { name: 'cpu', nominalQuota: String(cpus), borrowingLimit: '0' },
+      { name: 'memory', nominalQuota: `${memoryGiB}Gi`, borrowingLimit: '0' },
+      ...gpuResources.map((name) => ({ name, nominalQuota: '0', borrowingLimit: '0' })),
+    ],
+  };
+}
+
 describe('KueueQueues', () => {
   describe('defaults: one pool, one tenant', () => {
     let json: SynthJson;
@@ -77,22 +131,30 @@ describe('KueueQueues', () => {
       ({ json, queues } = kueueQueues());
     });
 
-    test('exactly a ResourceFlavor, a ClusterQueue and a LocalQueue', () => {
-      expect(resourceCounts(json).kubernetes_manifest).toBe(3);
+    test('exactly two ResourceFlavors (the pool and CPU nodes), a Cohort, a ClusterQueue and a LocalQueue', () => {
+      expect(resourceCounts(json).kubernetes_manifest).toBe(5);
       expect(
         resources(json, 'kubernetes_manifest')
           .map((r) => [(r.manifest as Manifest).apiVersion, (r.manifest as Manifest).kind])
           .sort(),
       ).toEqual([
         [KUEUE_API, 'ClusterQueue'],
+        [KUEUE_API, 'Cohort'],
         [KUEUE_API, 'LocalQueue'],
+        [KUEUE_API, 'ResourceFlavor'],
         [KUEUE_API, 'ResourceFlavor'],
       ]);
       expect(KUEUE_API).toBe('kueue.x-k8s.io/v1beta2');
     });
 
-    test('one ResourceFlavor per pool, selecting and tolerating its nodes', () => {
+    test('one ResourceFlavor per pool, selecting and tolerating its nodes, and one selecting CPU nodes', () => {
       expect(manifests(json, 'ResourceFlavor')).toEqual([
+        {
+          apiVersion: 'kueue.x-k8s.io/v1beta2',
+          kind: 'ResourceFlavor',
+          metadata: { name: 'cpu', labels },
+          spec: { nodeLabels: { 'ai-factory.eu/node-class': 'cpu' } },
+        },
         {
           apiVersion: 'kueue.x-k8s.io/v1beta2',
           kind: 'ResourceFlavor',
@@ -106,9 +168,10 @@ describe('KueueQueues', () => {
           },
         },
       ]);
+      expect([CPU_FLAVOR_NAME, CPU_NODE_LABELS]).toEqual(['cpu', { 'ai-factory.eu/node-class': 'cpu' }]);
     });
 
-    test('a ClusterQueue per tenant: guaranteed as nominal quota, the rest up to max as borrowing limit', () => {
+    test('a ClusterQueue per tenant: the CPU flavor first, then guaranteed as nominal quota and the rest up to max as borrowing limit', () => {
       const [cq] = manifests(json, 'ClusterQueue');
       expect(cq.metadata).toEqual({ name: 'tenant-acme', labels: { ...labels, 'ai-factory.eu/tenant': 'acme' } });
       expect(cq.spec).toEqual({
@@ -116,11 +179,14 @@ describe('KueueQueues', () => {
         cohortName: 'xx-test',
         queueingStrategy: 'BestEffortFIFO',
         fairSharing: { weight: '1' },
-        preemption: { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'LowerPriority' }, withinClusterQueue: 'LowerPriority' },
+        // No borrowWithinCohort: Kueue ignores it under fair sharing.
+        preemption: { reclaimWithinCohort: 'Any', withinClusterQueue: 'LowerPriority' },
         resourceGroups: [
           {
             coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'],
             flavors: [
+              // The namespace's ResourceQuota: 16 GPUs' CPU and memory plus 16 CPUs and 64 GiB.
+              cpuFlavor(16 * 14 + 16, 16 * 256 + 64, ['nvidia.com/gpu']),
               {
                 name: 'h100',
                 resources: [
@@ -136,16 +202,56 @@ describe('KueueQueues', () => {
       expect(queues.clusterQueues).toEqual({ acme: 'tenant-acme' });
     });
 
+    test("the Cohort's own quota is what no tenant is guaranteed: 24 of 32 GPUs, with their CPU and memory", () => {
+      expect(manifests(json, 'Cohort')).toEqual([
+        {
+          apiVersion: KUEUE_API,
+          kind: 'Cohort',
+          metadata: { name: 'xx-test', labels },
+          spec: {
+            resourceGroups: [
+              {
+                coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'],
+                flavors: [
+                  {
+                    name: 'h100',
+                    resources: [
+                      { name: 'cpu', nominalQuota: String(4 * 112 - 8 * 14) },
+                      { name: 'memory', nominalQuota: `${4 * 2048 - 8 * 256}Gi` },
+                      { name: 'nvidia.com/gpu', nominalQuota: '24' },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ]);
+      expect(queues.cohortName).toBe('xx-test');
+    });
+
+    test("the CPU flavor's quota is the CPU and memory the tenant's ResourceQuota allows", () => {
+      const hard = resources(json, 'kubernetes_resource_quota_v1').map((r) => (r.spec as { hard: Record<string, string> }).hard);
+      expect(hard).toHaveLength(1);
+      const cpu = flavorsOf(manifests(json, 'ClusterQueue')[0]).find((f) => f.name === 'cpu');
+      expect(cpu?.resources.slice(0, 2).map((r) => r.nominalQuota)).toEqual([hard[0]['requests.cpu'], hard[0]['requests.memory']]);
+    });
+
     test('a LocalQueue in each tenant namespace points at its ClusterQueue', () => {
       expect(manifests(json, 'LocalQueue').map((m) => [m.metadata.namespace, m.metadata.name, m.spec])).toEqual([
         ['tenant-acme', 'default', { clusterQueue: 'tenant-acme' }],
       ]);
     });
 
-    test('the ClusterQueue waits for its flavors, the LocalQueue for the namespace and the ClusterQueue', () => {
-      expect(manifestResource(json, 'ClusterQueue', 'tenant-acme').depends_on).toEqual([expect.stringMatching(/^kubernetes_manifest\./)]);
-      const local = manifestResource(json, 'LocalQueue', 'default').depends_on ?? [];
-      expect(local.map((d) => d.split('.')[0]).sort()).toEqual(['kubernetes_manifest', 'kubernetes_namespace_v1']);
+    test('the Cohort waits for the flavors, the ClusterQueue for its flavors and the Cohort, the LocalQueue for the namespace and the ClusterQueue', () => {
+      const kinds = (deps: string[] | undefined) => (deps ?? []).map((d) => d.split('.')[0]).sort();
+      expect(kinds(manifestResource(json, 'Cohort', 'xx-test').depends_on)).toEqual(['kubernetes_manifest']);
+      expect(kinds(manifestResource(json, 'ClusterQueue', 'tenant-acme').depends_on)).toEqual([
+        'kubernetes_manifest',
+        'kubernetes_manifest',
+        'kubernetes_manifest',
+      ]);
+      expect(kinds(manifestResource(json, 'LocalQueue', 'default').depends_on)).toEqual(['kubernetes_manifest', 'kubernetes_namespace_v1']);
     });
   });
 
@@ -158,18 +264,20 @@ describe('KueueQueues', () => {
       }));
     });
 
-    test('one ResourceFlavor per pool, each with its own nodes', () => {
+    test('one ResourceFlavor per pool, each with its own nodes, and the CPU flavor', () => {
       expect(manifests(json, 'ResourceFlavor').map((m) => [m.metadata.name, m.spec.nodeLabels])).toEqual([
+        ['cpu', { 'ai-factory.eu/node-class': 'cpu' }],
         ['h100', { 'ai-factory.eu/pool': 'h100' }],
         ['mig', { 'ai-factory.eu/pool': 'mig' }],
       ]);
     });
 
     test('MIG and whole-GPU pools share one resource group, each flavor quoting only its own GPU kind', () => {
-      const byName = Object.fromEntries(manifests(json, 'ClusterQueue').map((m) => [m.metadata.name, m.spec]));
-      const [group] = byName['tenant-acme'].resourceGroups as ResourceGroup[];
+      const byName = Object.fromEntries(manifests(json, 'ClusterQueue').map((m) => [m.metadata.name, m]));
+      const [group] = byName['tenant-acme'].spec.resourceGroups as ResourceGroup[];
       expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu', 'nvidia.com/mig-1g.10gb']);
       expect(group.flavors).toEqual([
+        cpuFlavor(16 * 14 + 28 * 2 + 16, 16 * 256 + 28 * (2048 / 56) + 64, ['nvidia.com/gpu', 'nvidia.com/mig-1g.10gb']),
         {
           name: 'h100',
           resources: [
@@ -184,7 +292,7 @@ describe('KueueQueues', () => {
           resources: [
             // 7 instances per GPU: each 1g.10gb instance comes with 1/56 of the node.
             { name: 'cpu', nominalQuota: '28', borrowingLimit: '28' },
-            { name: 'memory', nominalQuota: `${Math.ceil(14 * (2048 / 56))}Gi`, borrowingLimit: `${Math.ceil(14 * (2048 / 56))}Gi` },
+            { name: 'memory', nominalQuota: '512Gi', borrowingLimit: '512Gi' },
             { name: 'nvidia.com/gpu', nominalQuota: '0', borrowingLimit: '0' },
             { name: 'nvidia.com/mig-1g.10gb', nominalQuota: '14', borrowingLimit: '14' },
           ],
@@ -192,10 +300,10 @@ describe('KueueQueues', () => {
       ]);
     });
 
-    test("a tenant's flavors are the pools it has quota in", () => {
-      const byName = Object.fromEntries(manifests(json, 'ClusterQueue').map((m) => [m.metadata.name, m.spec]));
-      expect((byName['tenant-uni'].resourceGroups as ResourceGroup[])[0].flavors.map((f) => f.name)).toEqual(['h100']);
-      expect((byName['tenant-uni'].resourceGroups as ResourceGroup[])[0].flavors[0].resources.find((r) => r.name === 'nvidia.com/gpu')).toEqual({
+    test("a tenant's flavors are the CPU flavor and the pools it has quota in", () => {
+      const uni = manifests(json, 'ClusterQueue').find((m) => m.metadata.name === 'tenant-uni');
+      expect(flavorsOf(uni!).map((f) => f.name)).toEqual(['cpu', 'h100']);
+      expect(flavorsOf(uni!)[1].resources.find((r) => r.name === 'nvidia.com/gpu')).toEqual({
         name: 'nvidia.com/gpu',
         nominalQuota: '8',
         borrowingLimit: '24',
@@ -209,6 +317,93 @@ describe('KueueQueues', () => {
         ['tenant-uni', 'tenant-uni'],
       ]);
     });
+
+    test("the Cohort holds each pool's unguaranteed units: 16 of 32 H100s and 98 of 112 MIG instances", () => {
+      const [cohort] = manifests(json, 'Cohort');
+      const units = (cohort.spec.resourceGroups as ResourceGroup[])[0].flavors.map((f) => [
+        f.name,
+        f.resources.filter((r) => r.name.startsWith('nvidia.com/')).map((r) => r.nominalQuota),
+      ]);
+      expect(units).toEqual([
+        ['h100', ['16', '0']],
+        ['mig', ['0', '98']],
+      ]);
+    });
+  });
+
+  describe('quotas add up', () => {
+    // 5 of 56 MIG instances per node: CPU and memory that do not divide evenly.
+    const tenants = {
+      acme: { h100: { guaranteed: 8, max: 16 }, mig: { guaranteed: 5, max: 10 } },
+      uni: { h100: { guaranteed: 12, max: 32 }, mig: { guaranteed: 33, max: 112 } },
+      lab: { h100: { guaranteed: 0, max: 4 } },
+    };
+    let json: SynthJson;
+    beforeAll(() => {
+      ({ json } = kueueQueues({ pools: [H100, MIG], tenants }));
+    });
+
+    test("for every pool and resource, the ClusterQueues' nominal quotas and the Cohort's own add up to the pool's capacity", () => {
+      const capacity: Record<string, Record<string, number>> = {
+        h100: { cpu: 4 * 112 * 1000, memory: 4 * 2048 * 1024, 'nvidia.com/gpu': 32, 'nvidia.com/mig-1g.10gb': 0 },
+        mig: { cpu: 2 * 112 * 1000, memory: 2 * 2048 * 1024, 'nvidia.com/gpu': 0, 'nvidia.com/mig-1g.10gb': 112 },
+      };
+      const sum: Record<string, Record<string, number>> = { h100: {}, mig: {} };
+      const add = (flavors: FlavorQuota[]) => {
+        for (const f of flavors.filter((x) => x.name !== 'cpu')) {
+          for (const r of f.resources) sum[f.name][r.name] = (sum[f.name][r.name] ?? 0) + baseUnits(r.name, r.nominalQuota);
+        }
+      };
+      manifests(json, 'ClusterQueue').forEach((cq) => add(flavorsOf(cq)));
+      add((manifests(json, 'Cohort')[0].spec.resourceGroups as ResourceGroup[])[0].flavors);
+      expect(sum).toEqual(capacity);
+    });
+
+    test('CPU and memory that do not divide evenly are rounded down in nominal quotas and up in borrowing limits', () => {
+      const acme = flavorsOf(manifests(json, 'ClusterQueue').find((m) => m.metadata.name === 'tenant-acme')!).find((f) => f.name === 'mig');
+      // 5/56 of a node of 112 CPUs and 2048 GiB: 10 CPUs and 187,245.7 MiB.
+      expect(acme?.resources.slice(0, 2)).toEqual([
+        { name: 'cpu', nominalQuota: '10', borrowingLimit: '10' },
+        { name: 'memory', nominalQuota: '187245Mi', borrowingLimit: '187246Mi' },
+      ]);
+    });
+
+    test("every tenant can reach its max: its borrowing limit fits in the Cohort's quota and the others' guarantees", () => {
+      const cqs = manifests(json, 'ClusterQueue');
+      const cohort = (manifests(json, 'Cohort')[0].spec.resourceGroups as ResourceGroup[])[0].flavors;
+      for (const cq of cqs) {
+        for (const f of flavorsOf(cq).filter((x) => x.name !== 'cpu')) {
+          for (const r of f.resources) {
+            const lendable =
+              baseUnits(r.name, cohort.find((c) => c.name === f.name)!.resources.find((c) => c.name === r.name)!.nominalQuota) +
+              cqs
+                .filter((other) => other !== cq)
+                .flatMap((other) => flavorsOf(other).filter((o) => o.name === f.name))
+                .reduce((total, o) => total + baseUnits(r.name, o.resources.find((c) => c.name === r.name)!.nominalQuota), 0);
+            expect([cq.metadata.name, f.name, r.name, baseUnits(r.name, r.borrowingLimit!) <= lendable]).toEqual([cq.metadata.name, f.name, r.name, true]);
+          }
+        }
+        const tenant = cq.metadata.name.slice('tenant-'.length) as keyof typeof tenants;
+        for (const [pool, q] of Object.entries(tenants[tenant])) {
+          const gpu = flavorsOf(cq)
+            .find((f) => f.name === pool)!
+            .resources.find((r) => r.name === (pool === 'mig' ? 'nvidia.com/mig-1g.10gb' : 'nvidia.com/gpu'))!;
+          expect(Number(gpu.nominalQuota) + Number(gpu.borrowingLimit)).toBe(q.max);
+        }
+      }
+    });
+  });
+
+  describe('guarantees above capacity (oversubscription.gpu)', () => {
+    let json: SynthJson;
+    beforeAll(() => {
+      ({ json } = kueueQueues({ tenants: { acme: { h100: { guaranteed: 20, max: 32 } }, uni: { h100: { guaranteed: 20, max: 32 } } } }));
+    });
+
+    test('leave the Cohort no quota of the pool, rather than a negative one', () => {
+      const [flavor] = (manifests(json, 'Cohort')[0].spec.resourceGroups as ResourceGroup[])[0].flavors;
+      expect(flavor.resources.map((r) => r.nominalQuota)).toEqual(['0', '0', '0']);
+    });
   });
 
   describe('props: cohort and fairSharing, a tenant without GPU quota', () => {
@@ -217,15 +412,24 @@ describe('KueueQueues', () => {
       ({ json } = kueueQueues({ tenants: { acme: { h100: { guaranteed: 8, max: 16 } }, idle: {} }, props: { cohort: 'eu-shared', fairSharing: false } }));
     });
 
-    test("the cohort names the ClusterQueues' cohort, and without fair sharing they carry no weight", () => {
+    test('the cohort names the Cohort and the ClusterQueues join it', () => {
+      expect(manifests(json, 'Cohort').map((m) => m.metadata.name)).toEqual(['eu-shared']);
+      expect(manifests(json, 'ClusterQueue').map((cq) => cq.spec.cohortName)).toEqual(['eu-shared', 'eu-shared']);
+    });
+
+    test('without fair sharing, ClusterQueues carry no weight and preempt lower priorities to borrow', () => {
       for (const cq of manifests(json, 'ClusterQueue')) {
-        expect([cq.metadata.name, cq.spec.cohortName, cq.spec.fairSharing]).toEqual([cq.metadata.name, 'eu-shared', undefined]);
+        expect([cq.metadata.name, cq.spec.fairSharing, cq.spec.preemption]).toEqual([
+          cq.metadata.name,
+          undefined,
+          { reclaimWithinCohort: 'Any', borrowWithinCohort: { policy: 'LowerPriority' }, withinClusterQueue: 'LowerPriority' },
+        ]);
       }
     });
 
-    test('a tenant without GPU quota still gets queues, with no resource groups', () => {
+    test('a tenant without GPU quota still gets queues, and the CPU flavor for its CPU-only pods', () => {
       const idle = manifests(json, 'ClusterQueue').find((m) => m.metadata.name === 'tenant-idle');
-      expect(idle?.spec.resourceGroups).toEqual([]);
+      expect(idle?.spec.resourceGroups).toEqual([{ coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'], flavors: [cpuFlavor(16, 64, ['nvidia.com/gpu'])] }]);
       expect(manifests(json, 'LocalQueue').map((m) => m.metadata.namespace)).toEqual(['tenant-acme', 'tenant-idle']);
     });
   });
@@ -238,6 +442,7 @@ describe('KueueQueues', () => {
 
     test('gets a Topology of its fabric levels, and its flavor uses it', () => {
       expect(manifests(json, 'Topology').map((m) => [m.metadata.name, m.spec])).toEqual([
+        ['cpu-nodes', { levels: [{ nodeLabel: 'kubernetes.io/hostname' }] }],
         [
           'h100-fabric',
           {
@@ -250,13 +455,65 @@ describe('KueueQueues', () => {
           },
         ],
       ]);
-      expect(manifests(json, 'ResourceFlavor')[0].spec.topologyName).toBe('h100-fabric');
-      expect(resourceCounts(json).kubernetes_manifest).toBe(4);
+      expect(resourceCounts(json).kubernetes_manifest).toBe(7);
+    });
+
+    test('the ClusterQueue stays topology-only: its CPU flavor has a Topology of hosts, on the same nodes', () => {
+      expect(manifests(json, 'ResourceFlavor').map((m) => [m.metadata.name, m.spec.nodeLabels, m.spec.topologyName])).toEqual([
+        ['cpu-topology', { 'ai-factory.eu/node-class': 'cpu' }, 'cpu-nodes'],
+        ['h100', { 'ai-factory.eu/pool': 'h100' }, 'h100-fabric'],
+      ]);
+      expect(flavorsOf(manifests(json, 'ClusterQueue')[0]).map((f) => f.name)).toEqual(['cpu-topology', 'h100']);
+    });
+  });
+
+  describe('a pool with a fabric beside one without', () => {
+    let json: SynthJson;
+    beforeAll(() => {
+      ({ json } = kueueQueues({
+        pools: [{ ...H100, fabric: { nodesPerLeafSwitch: 2 } }, MIG],
+        tenants: { acme: { h100: { guaranteed: 8, max: 16 } }, uni: { h100: { guaranteed: 8, max: 16 }, mig: { guaranteed: 7, max: 14 } }, idle: {} },
+      }));
+    });
+
+    test('a ClusterQueue whose pools all have a topology gets the CPU flavor with one; any other, the plain one', () => {
+      expect(manifests(json, 'ClusterQueue').map((cq) => [cq.metadata.name, flavorsOf(cq).map((f) => f.name)])).toEqual([
+        ['tenant-acme', ['cpu-topology', 'h100']],
+        ['tenant-idle', ['cpu']],
+        ['tenant-uni', ['cpu', 'h100', 'mig']],
+      ]);
+      expect(
+        manifests(json, 'ResourceFlavor')
+          .map((m) => m.metadata.name)
+          .sort(),
+      ).toEqual(['cpu', 'cpu-topology', 'h100', 'mig']);
+    });
+  });
+
+  describe('validation', () => {
+    test('a pool named like a CPU flavor is rejected', () => {
+      expect(thrownBy(() => kueueQueues({ pools: [{ ...H100, poolName: 'cpu' }], tenants: { acme: { cpu: { guaranteed: 8, max: 16 } } } }))).toMatch(
+        /^KueueQueues .*: pool "cpu" has the name of a ResourceFlavor of CPU-only nodes; rename the pool$/,
+      );
+      expect(thrownBy(() => kueueQueues({ pools: [{ ...H100, poolName: 'cpu-topology' }], tenants: {} }))).toMatch(/: pool "cpu-topology" has the name of/);
     });
   });
 });
 
 describe('kueueConfiguration', () => {
+  test('manages Jobs and pods only in namespaces with the isolation-group label, that is tenant and lab namespaces', () => {
+    const config = kueueConfiguration({ fairSharing: true });
+    expect(config.managedJobsNamespaceSelector).toEqual({ matchExpressions: [{ key: 'ai-factory.eu/isolation-group', operator: 'Exists' }] });
+    expect(config.managedJobsNamespaceSelector).toEqual(MANAGED_NAMESPACE_SELECTOR);
+    // Kueue refuses a selector that matches kube-system or its own namespace.
+    expect([selects(MANAGED_NAMESPACE_SELECTOR, { 'kubernetes.io/metadata.name': 'kube-system' })]).toEqual([false]);
+  });
+
+  test('leaves RDMA devices out of quota', () => {
+    expect(kueueConfiguration({ fairSharing: true }).resources).toEqual({ excludeResourcePrefixes: ['rdma/'] });
+    expect(UNQUOTED_RESOURCE_PREFIXES).toEqual(['rdma/']);
+  });
+
   test('keeps the chart defaults, waits for whole gangs, and adds fair-sharing preemption only when asked', () => {
     const on = kueueConfiguration({ fairSharing: true });
     expect(on.fairSharing).toEqual({ preemptionStrategies: ['LessThanOrEqualToFinalShare', 'LessThanInitialShare'] });
@@ -314,7 +571,8 @@ describe('Kueue in a site (stack wiring)', () => {
     });
 
     test('queues go to the workloads stack, in the cohort named after the site, with fair sharing', () => {
-      expect(manifests(workloads, 'ResourceFlavor').map((m) => m.metadata.name)).toEqual(['h100']);
+      expect(manifests(workloads, 'ResourceFlavor').map((m) => m.metadata.name)).toEqual(['cpu', 'h100']);
+      expect(manifests(workloads, 'Cohort').map((m) => m.metadata.name)).toEqual(['xx-minimal']);
       expect(manifests(workloads, 'ClusterQueue').map((m) => [m.metadata.name, m.spec.cohortName, m.spec.fairSharing])).toEqual([
         ['tenant-acme', 'xx-minimal', { weight: '1' }],
       ]);
@@ -342,6 +600,53 @@ describe('Kueue in a site (stack wiring)', () => {
       expect(cq.spec.fairSharing).toBeUndefined();
       const config = parse(releaseValues(platform, 'kueue').managerConfig?.controllerManagerConfigYaml ?? '') as Record<string, unknown>;
       expect(config.fairSharing).toBeUndefined();
+    });
+  });
+
+  describe('a site with a data lab, on an InfiniBand pool', () => {
+    let platform: SynthJson;
+    let workloads: SynthJson;
+    let resourceNames: string[];
+    beforeAll(() => {
+      let stacks: ReturnType<typeof synthSite>['stacks'];
+      ({ platform, workloads, stacks } = synthSite(
+        siteSpec({
+          storageTiers: { object: { role: 'object', capacityTiB: 50, backend: { type: 'rook-ceph', service: 'object' } } },
+          dataLabs: { lab: { tenants: ['acme'], pools: ['h100'], objectTier: 'object' } },
+          identity: { oidcIssuerUrl: 'https://login.example.eu/realms/aif' },
+        }),
+      ));
+      resourceNames = Object.values(stacks.platform.pools).map((p) => p.resourceName);
+    });
+
+    test("Kueue manages Jobs and pods in the tenant and lab namespaces only, never in the platform's or Kubernetes' own", () => {
+      const config = parse(releaseValues(platform, 'kueue').managerConfig?.controllerManagerConfigYaml ?? '') as { managedJobsNamespaceSelector: Selector };
+      type Meta = { name: string; labels?: Record<string, string> };
+      const created = [platform, workloads].flatMap((json) => resources(json, 'kubernetes_namespace_v1').map((r) => r.metadata as Meta));
+      // Namespaces Helm creates or installs into carry no label of the project.
+      const byHelm = [platform, workloads]
+        .flatMap((json) => resources(json, 'helm_release').map((r) => String(r.namespace)))
+        .filter((n) => !n.startsWith('${') && !created.some((c) => c.name === n));
+      const kubernetes = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+      const all = [...created, ...[...new Set([...byHelm, ...kubernetes])].map((name) => ({ name, labels: {} }))];
+      expect(all.length).toBeGreaterThan(10);
+      const managed = all.filter((n) => selects(config.managedJobsNamespaceSelector, { ...n.labels, 'kubernetes.io/metadata.name': n.name }));
+      expect(managed.map((n) => n.name).sort()).toEqual(['lab-lab', 'tenant-acme']);
+    });
+
+    test('every device resource a tenant pod can ask for is covered by every ClusterQueue or left out of quota', () => {
+      const [nic] = manifests(workloads, 'NicClusterPolicy');
+      const plugin = (nic.spec.rdmaSharedDevicePlugin as { config: string }).config;
+      // The RDMA shared device plugin advertises rdma/<resourceName>.
+      const rdma = (JSON.parse(plugin) as { configList: { resourceName: string }[] }).configList.map((c) => `rdma/${c.resourceName}`);
+      expect(rdma).toEqual(['rdma/rdma_shared_device_a']);
+      const cqs = manifests(workloads, 'ClusterQueue');
+      const unscheduled = [...resourceNames, ...rdma].filter(
+        (r) =>
+          !UNQUOTED_RESOURCE_PREFIXES.some((prefix) => r.startsWith(prefix)) &&
+          !cqs.every((cq) => (cq.spec.resourceGroups as ResourceGroup[]).some((g) => g.coveredResources.includes(r))),
+      );
+      expect(unscheduled).toEqual([]);
     });
   });
 
