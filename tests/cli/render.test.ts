@@ -80,8 +80,16 @@ describe('npm run render', () => {
       fixtureText({
         scheduler: { slurm: { partitions: { gpu: { pools: ['h100', 'hgx'], default: true, maxTimeHours: 24 } } } },
         gpuPools: {
-          h100: { nodes: 5, fabric: { nodesPerNvlinkDomain: 2 } },
-          hgx: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'infiniband' },
+          h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 } },
+          hgx: {
+            accelerator: 'nvidia-h100-sxm',
+            nodes: 8,
+            acceleratorsPerNode: 8,
+            cpusPerNode: 112,
+            memoryGiBPerNode: 2048,
+            interconnect: 'infiniband',
+            fabric: { nodesPerNvlinkDomain: 4, nodesPerLeafSwitch: 2 },
+          },
         },
       }),
     );
@@ -92,12 +100,15 @@ describe('npm run render', () => {
       fs
         .readFileSync(file, 'utf8')
         .split('\n')
-        .findIndex((l) => l.includes('nodesPerNvlinkDomain')) + 1;
+        .findIndex((l) => l.includes('nodesPerLeafSwitch')) + 1;
     expect(line).toBeGreaterThan(1);
-    expect(report.text).toMatch(new RegExp(`^${file}:${line} gpuPools\\.h100\\.fabric\\.nodesPerNvlinkDomain: 5 nodes leave a last NVLink domain of 1 nodes`));
     expect(report.text).toMatch(
-      /\n\S+xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.gpu\.pools: mixes pools with NVLink domains \(h100\) and without \(hgx\)/,
+      new RegExp(
+        `^${file}:${line} gpuPools\\.h100\\.fabric\\.nodesPerLeafSwitch: splits NVLink domains of 2 nodes over two leaf switches; a switch tree needs each domain under one leaf, got 3; make nodesPerLeafSwitch a multiple of nodesPerNvlinkDomain \\(2\\)$`,
+        'm',
+      ),
     );
+    expect(report.text).toMatch(/\n\S+xx-minimal\.yaml:\d+ gpuPools\.hgx\.fabric\.nodesPerLeafSwitch: splits NVLink domains of 4 nodes over two leaf switches/);
     expect(report.text).toMatch(/\n\n2 problem\(s\) in site files$/);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });

@@ -289,11 +289,12 @@ describe('site file loader', () => {
         scheduler: { slurm: { partitions: { all: { pools: ['h100', 'edge'], default: true, maxTimeHours: 24 } } } },
       };
       expect(problemsOf(twoClusters)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.all\.pools: .*cluster/)]);
+      // A leaf switch must hold whole NVLink domains: 3 nodes per leaf, 2 per domain do not nest.
       const blocks = {
-        gpuPools: { h100: { nodes: 5, fabric: { nodesPerNvlinkDomain: 2 } } },
+        gpuPools: { h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 } } },
         scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
       };
-      expect(problemsOf(blocks)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100\.\S+: .*, got .*; .+$/)]);
+      expect(problemsOf(blocks)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100\.fabric\.nodesPerLeafSwitch: .*, got .*; .+$/)]);
     });
 
     test('data labs reference tenants, pools and an object tier', () => {

@@ -4,6 +4,7 @@ import {
   expandBrackets,
   gresDeviceFiles,
   logProblems,
+  lookupFailures,
   parseKeyValueLine,
   parseOneLineRecords,
   slurmVersion,
@@ -60,6 +61,17 @@ describe('slurm harness parsing (no Slurm needed)', () => {
     expect(() => checkCallerSlurmConf('AccountingStorageTRES=gres/gpu')).toThrow(/AccountingStorageTRES/);
     // NodeName attributes are not global keys
     expect(() => checkCallerSlurmConf('NodeName=a CPUs=1 Port=6818\nTopologyPlugin=topology/tree')).not.toThrow();
+  });
+
+  it('names the nodes slurmctld failed to look up, once each', () => {
+    const log = [
+      'slurmctld: error: _find_node_record: lookup failure for node "dyn-1"',
+      'slurmctld: error: _find_node_record: lookup failure for node "dyn-0"',
+      'slurmctld: error: _find_node_record: lookup failure for node "dyn-1", alias "dyn-1"',
+      'slurmctld: warning: Invalid hostnames in switch configuration: dyn-[0-1]',
+    ].join('\n');
+    expect(lookupFailures(log)).toEqual(['dyn-1', 'dyn-0']);
+    expect(lookupFailures('')).toEqual([]);
   });
 
   it('classifies slurmctld log lines', () => {
@@ -182,6 +194,30 @@ describeWithSlurm('real slurmctld (Debian Slurm in the harness chroot)', () => {
       topologyConf: 'SwitchName=leaf0 Nodes=h100-[0-3]\nSwitchName=spine Switches=leaf[0-1]\n',
     };
     await expect(withSlurmctld(files, () => undefined)).rejects.toThrow(/exited[\s\S]*fatal: Switch configuration spine has invalid child \(leaf1\)/);
+  });
+
+  it('reconfigures: a dynamic node joins the switch that names it, and the log reads on from a mark', async () => {
+    const files = {
+      slurmConf: `${twoPartitions.slurmConf}\nMaxNodeCount=16\nTopologyPlugin=topology/tree`,
+      gresConf: twoPartitions.gresConf,
+      topologyConf: 'SwitchName=leaf0 Nodes=h100-[0-3]\nSwitchName=leaf1 Nodes=dyn-0\nSwitchName=spine Switches=leaf[0-1]\n',
+    };
+    await withSlurmctld(
+      files,
+      async (ctl) => {
+        expect(lookupFailures(ctl.log())).toEqual(['dyn-0']);
+        const spine = () => ctl.topologyRecords().find((r) => r.SwitchName === 'spine')?.Nodes;
+        expect(spine()).toBe('h100-[0-3]');
+        ctl.run(['create', 'NodeName=dyn-0', 'CPUs=1', 'State=CLOUD']);
+        const mark = ctl.logOffset();
+        await ctl.reconfigure();
+        expect(ctl.log().slice(mark)).toMatch(/Running as primary controller/);
+        expect(lookupFailures(ctl.log().slice(mark))).toEqual([]);
+        expect(ctl.logProblems(mark)).toEqual([]);
+        expect(spine()).toBe('dyn-0,h100-[0-3]');
+      },
+      { allowLog: [/lookup failure for node "dyn-0"/, /Invalid hostnames in switch configuration: dyn-0/] },
+    );
   });
 
   it('starts a 100,000-GPU configuration (12,500 nodes, tree topology)', async () => {

@@ -1,39 +1,42 @@
 /**
- * topology.conf from the regular fabric of each pool (see {@link PoolFabric}): node `i` under
- * leaf switch `floor(i / nodesPerLeafSwitch)`, that leaf under spine
- * `floor(leaf / leafSwitchesPerSpine)`, and in NVLink domain `floor(i / nodesPerNvlinkDomain)`.
+ * topology.conf from the regular fabric of each pool (see {@link PoolFabric}) as one switch
+ * tree (`topology/tree`): node `i` sits in NVLink domain `floor(i / nodesPerNvlinkDomain)`,
+ * under leaf switch `floor(i / nodesPerLeafSwitch)`, that leaf under spine
+ * `floor(leaf / leafSwitchesPerSpine)`. Each level a pool describes is one level of switches,
+ * NVLink domains lowest, so Slurm packs a job into the smallest group that holds it: one NVLink
+ * domain, then one leaf, then one spine.
  *
- * Slurm 24.11 runs one topology plugin per cluster and reads one topology.conf (several
- * topologies, in topology.yaml, came with 25.05). The plugin is chosen per cluster:
- * - `topology/block` when any pool has NVLink domains: one block per domain. Pools without
- *   NVLink domains are left out of the blocks; Slurm schedules their partitions without
- *   topology (it only applies block placement when a job's candidate nodes include block
- *   nodes), so a partition must not mix both kinds of pool.
- * - `topology/tree` when pools have leaf switches but none has NVLink domains. Every node
- *   must sit under a switch (jobs only span nodes joined by the switch tree), so a pool
- *   without a switch tree gets one switch named after the pool, and several pools are
- *   joined under a switch named `root`.
- * - no plugin (Slurm's default, topology/flat) when no pool describes a fabric.
+ * Why a tree and never `topology/block`, although blocks model NVLink domains: Slinky's nodes
+ * are dynamic, so none exists when slurmctld starts, and the two plugins treat that differently.
+ * - Slurm 24.11 `topology/block` counts a block's nodes when it reads topology.conf and exits
+ *   when a block has fewer than the base block size (`fatal: Block configuration (x) children
+ *   count lower than bblock_node_cnt`, or `Block not contains any nodes`); 24.11 has no other
+ *   way to put a dynamic node into a block, so a block topology cannot start with Slinky.
+ * - `topology/tree` starts with switches whose nodes do not exist yet: slurmctld logs one
+ *   `lookup failure for node` error per missing node and
+ *   `Invalid hostnames in switch configuration`, and keeps running. A dynamic node that
+ *   registers later joins the switches that name it at the next `scontrol reconfigure` (24.11),
+ *   or at once when it registers with `Topology=default:<lowest switch>` (25.05 and newer: the
+ *   Slinky slurmd image adds it from the node annotation, see {@link topologyUnitOf}).
+ *
+ * Every node must sit under a switch (Slurm only spans a job over nodes joined by the tree), so a
+ * pool without a fabric in a cluster that has one gets one switch named after the pool, and
+ * several pools are joined under a switch named `root`.
  *
  * @see https://slurm.schedmd.com/topology.conf.html
- * @see https://slurm.schedmd.com/topology.html
+ * @see https://slurm.schedmd.com/topology.html#dynamic_topo
+ * @see https://github.com/SchedMD/slurm/blob/slurm-24-11-5-1/src/plugins/topology/block/block_record.c (block_record_validate)
+ * @see https://github.com/SchedMD/slurm/blob/slurm-24-11-5-1/src/plugins/topology/tree/switch_record.c (switch_record_validate)
  */
 import type { PoolFabric } from '../../gpu/gpu-node-pool';
 import { bracketRange, nodeRange, poolNodes } from './hostlist';
-import type { SlurmInputProblem, SlurmPartitionInput, SlurmPoolInput } from './input';
+import type { SlurmInputProblem, SlurmPoolInput } from './input';
 
 /** Topology plugins this project renders. */
-export type TopologyPlugin = 'topology/tree' | 'topology/block';
+export type TopologyPlugin = 'topology/tree';
 
 /** Name of the switch that joins the pools of a tree topology. */
 export const ROOT_SWITCH = 'root';
-
-/**
- * Aggregation levels of topology/block, as multiples of the base block size. Slurm's
- * default when `BlockSizes` is absent is the same five levels, but based on the node count of
- * the first block; writing them out bases them on the smallest NVLink domain instead.
- */
-export const BLOCK_LEVELS = [1, 2, 4, 8, 16] as const;
 
 /** The topology of one Slurm cluster. */
 export interface TopologyPlan {
@@ -47,138 +50,106 @@ export interface TopologyPlan {
   readonly problems: readonly SlurmInputProblem[];
 }
 
-const leafSize = (f?: PoolFabric) => f?.nodesPerLeafSwitch;
-const domainSize = (f?: PoolFabric) => f?.nodesPerNvlinkDomain;
+/** One level of a pool's switch tree: switches `<prefix><k>`, each over `span` nodes. */
+interface Level {
+  readonly prefix: string;
+  readonly span: number;
+}
 
-/** The topology plugin a cluster with these pools uses, if any. */
+/** The switch levels of a pool, lowest first; empty without a fabric. */
+function levelsOf(pool: SlurmPoolInput): Level[] {
+  const f: PoolFabric | undefined = pool.fabric;
+  const levels: Level[] = [];
+  if (f?.nodesPerNvlinkDomain !== undefined) levels.push({ prefix: `${pool.name}-nvl`, span: f.nodesPerNvlinkDomain });
+  if (f?.nodesPerLeafSwitch !== undefined) {
+    levels.push({ prefix: `${pool.name}-leaf`, span: f.nodesPerLeafSwitch });
+    if (f.leafSwitchesPerSpine !== undefined) levels.push({ prefix: `${pool.name}-spine`, span: f.nodesPerLeafSwitch * f.leafSwitchesPerSpine });
+  }
+  return levels;
+}
+
+/** The plugin for a set of pools: topology/tree when any describes a fabric. */
 export function topologyPluginFor(pools: readonly SlurmPoolInput[]): TopologyPlugin | undefined {
-  if (pools.some((p) => domainSize(p.fabric) !== undefined)) return 'topology/block';
-  if (pools.some((p) => leafSize(p.fabric) !== undefined)) return 'topology/tree';
-  return undefined;
+  return pools.some((p) => levelsOf(p).length > 0) ? 'topology/tree' : undefined;
 }
 
 /**
- * The topology unit of node `index` of `pool`: its leaf switch (tree), its block (block), or
- * undefined when the pool takes no part in the cluster's topology. With Slurm 25.05 or newer
- * this is the `<unit>` of a dynamic node's `Topology=default:<unit>`.
+ * The lowest switch of node `index` of `pool`: its NVLink domain, else its leaf switch, else the
+ * pool's own switch; undefined when the cluster has no topology. It is the `<unit>` of the
+ * node's `Topology=default:<unit>` (`default` is the name Slurm gives the topology read from
+ * topology.conf), which Slurm 25.05 and newer accept only for a lowest-level switch.
  *
  * @see https://slurm.schedmd.com/topology.html#dynamic_topo
  */
 export function topologyUnitOf(plugin: TopologyPlugin | undefined, pool: SlurmPoolInput, index: number): string | undefined {
-  const f = pool.fabric;
-  if (plugin === 'topology/block') {
-    const d = domainSize(f);
-    return d === undefined ? undefined : `${pool.name}-nvl${Math.floor(index / d)}`;
-  }
-  if (plugin === 'topology/tree') {
-    const l = leafSize(f);
-    return l === undefined ? pool.name : `${pool.name}-leaf${Math.floor(index / l)}`;
-  }
-  return undefined;
+  if (plugin === undefined) return undefined;
+  const lowest = levelsOf(pool)[0];
+  return lowest === undefined ? pool.name : `${lowest.prefix}${Math.floor(index / lowest.span)}`;
 }
 
 /** Renders the topology of a cluster (pools are assumed to have passed the input checks). */
-export function planTopology(pools: readonly SlurmPoolInput[], partitions: readonly SlurmPartitionInput[]): TopologyPlan {
-  const plugin = topologyPluginFor(pools);
-  if (plugin === 'topology/block') return blockPlan(pools, partitions);
-  if (plugin === 'topology/tree') return treePlan(pools);
-  return { lines: [], notes: [], problems: [] };
-}
-
-function treePlan(pools: readonly SlurmPoolInput[]): TopologyPlan {
+export function planTopology(pools: readonly SlurmPoolInput[]): TopologyPlan {
+  if (topologyPluginFor(pools) === undefined) return { lines: [], notes: [], problems: [] };
   const lines: string[] = [];
   const tops: string[] = [];
+  const problems: SlurmInputProblem[] = [];
   for (const pool of pools) {
     const p = pool.name;
-    const l = leafSize(pool.fabric);
-    if (l === undefined) {
-      // No switch tree known: one switch over the whole pool keeps its nodes schedulable.
+    const f = pool.fabric;
+    if (f?.nodesPerNvlinkDomain !== undefined && f.nodesPerLeafSwitch !== undefined && f.nodesPerLeafSwitch % f.nodesPerNvlinkDomain !== 0) {
+      problems.push({
+        path: ['pools', p, 'fabric', 'nodesPerLeafSwitch'],
+        problem: `splits NVLink domains of ${f.nodesPerNvlinkDomain} nodes over two leaf switches; a switch tree needs each domain under one leaf`,
+        got: f.nodesPerLeafSwitch,
+        fix: `make nodesPerLeafSwitch a multiple of nodesPerNvlinkDomain (${f.nodesPerNvlinkDomain})`,
+      });
+      continue;
+    }
+    const levels = levelsOf(pool);
+    if (levels.length === 0) {
+      // No fabric known: one switch over the whole pool keeps its nodes schedulable.
       lines.push(`SwitchName=${p} Nodes=${poolNodes(p, pool.nodes)}`);
       tops.push(p);
       continue;
     }
-    const leaves = Math.ceil(pool.nodes / l);
-    for (let k = 0; k < leaves; k++) {
-      lines.push(`SwitchName=${p}-leaf${k} Nodes=${nodeRange(p, k * l, Math.min(pool.nodes, (k + 1) * l) - 1)}`);
-    }
-    let top = { prefix: `${p}-leaf`, count: leaves };
-    const s = pool.fabric?.leafSwitchesPerSpine;
-    if (s !== undefined) {
-      const spines = Math.ceil(leaves / s);
-      for (let j = 0; j < spines; j++) {
-        lines.push(`SwitchName=${p}-spine${j} Switches=${bracketRange(`${p}-leaf`, j * s, Math.min(leaves, (j + 1) * s) - 1)}`);
+    levels.forEach((level, depth) => {
+      const count = Math.ceil(pool.nodes / level.span);
+      for (let k = 0; k < count; k++) {
+        const first = k * level.span;
+        const last = Math.min(pool.nodes, (k + 1) * level.span) - 1;
+        const below = levels[depth - 1];
+        const children =
+          below === undefined
+            ? `Nodes=${nodeRange(p, first, last)}`
+            : `Switches=${bracketRange(below.prefix, Math.floor(first / below.span), Math.floor(last / below.span))}`;
+        lines.push(`SwitchName=${level.prefix}${k} ${children}`);
       }
-      top = { prefix: `${p}-spine`, count: spines };
-    }
-    if (top.count > 1) {
-      lines.push(`SwitchName=${p} Switches=${bracketRange(top.prefix, 0, top.count - 1)}`);
+    });
+    const top = levels[levels.length - 1];
+    const topCount = Math.ceil(pool.nodes / top.span);
+    if (topCount > 1) {
+      lines.push(`SwitchName=${p} Switches=${bracketRange(top.prefix, 0, topCount - 1)}`);
       tops.push(p);
     } else {
       tops.push(`${top.prefix}0`);
     }
   }
   if (tops.length > 1) lines.push(`SwitchName=${ROOT_SWITCH} Switches=${tops.join(',')}`);
-  return { plugin: 'topology/tree', lines, notes: [], problems: duplicateNames(lines, 'SwitchName') };
+  return { plugin: 'topology/tree', lines, notes: [], problems: [...problems, ...duplicateNames(lines)] };
 }
 
-function blockPlan(pools: readonly SlurmPoolInput[], partitions: readonly SlurmPartitionInput[]): TopologyPlan {
-  const lines: string[] = [];
-  const notes: string[] = [];
-  const problems: SlurmInputProblem[] = [];
-  const blockPools = pools.filter((p) => domainSize(p.fabric) !== undefined);
-  const base = Math.min(...blockPools.map((p) => domainSize(p.fabric)!));
-  for (const pool of pools) {
-    const d = domainSize(pool.fabric);
-    if (d === undefined) {
-      if (leafSize(pool.fabric) !== undefined) {
-        notes.push(
-          `pool ${pool.name}: its switch tree is not used; the cluster runs topology/block for the NVLink domains of ${blockPools.map((p) => p.name).join(', ')}, and Slurm 24.11 runs one topology plugin per cluster`,
-        );
-      }
-      continue;
-    }
-    const blocks = Math.ceil(pool.nodes / d);
-    const last = pool.nodes - (blocks - 1) * d;
-    if (last < base) {
-      problems.push({
-        path: ['pools', pool.name, 'fabric', 'nodesPerNvlinkDomain'],
-        problem: `${pool.nodes} nodes leave a last NVLink domain of ${last} nodes, fewer than the base block size ${base} (topology/block refuses a block smaller than BlockSizes[0])`,
-        got: d,
-        fix: `make the node count a multiple of ${d}`,
-      });
-    }
-    for (let k = 0; k < blocks; k++) {
-      lines.push(`BlockName=${pool.name}-nvl${k} Nodes=${nodeRange(pool.name, k * d, Math.min(pool.nodes, (k + 1) * d) - 1)}`);
-    }
-  }
-  lines.push(`BlockSizes=${BLOCK_LEVELS.map((m) => m * base).join(',')}`);
-  for (const part of partitions) {
-    const inBlocks = part.pools.filter((n) => blockPools.some((p) => p.name === n));
-    if (inBlocks.length > 0 && inBlocks.length < part.pools.length) {
-      const outside = part.pools.filter((n) => !inBlocks.includes(n));
-      problems.push({
-        path: ['partitions', part.name, 'pools'],
-        problem: `mixes pools with NVLink domains (${inBlocks.join(', ')}) and without (${outside.join(', ')}); topology/block would only place its jobs on the block nodes`,
-        got: part.pools,
-        fix: `split the partition or give ${outside.join(', ')} an NVLink fabric`,
-      });
-    }
-  }
-  return { plugin: 'topology/block', lines, notes, problems: [...problems, ...duplicateNames(lines, 'BlockName')] };
-}
-
-function duplicateNames(lines: readonly string[], key: 'SwitchName' | 'BlockName'): SlurmInputProblem[] {
+function duplicateNames(lines: readonly string[]): SlurmInputProblem[] {
   const seen = new Set<string>();
   const problems: SlurmInputProblem[] = [];
   for (const line of lines) {
-    const name = new RegExp(`^${key}=(\\S+)`).exec(line)?.[1];
+    const name = /^SwitchName=(\S+)/.exec(line)?.[1];
     if (name === undefined) continue;
     if (seen.has(name)) {
       problems.push({
         path: ['pools'],
-        problem: `two ${key === 'SwitchName' ? 'switches' : 'blocks'} would be named ${name}`,
+        problem: `two switches would be named ${name}`,
         got: name,
-        fix: `rename the pool whose name ends like a switch or block name (${ROOT_SWITCH}, <pool>-leaf<k>, <pool>-spine<k>, <pool>-nvl<k>)`,
+        fix: `rename the pool whose name ends like a switch name (${ROOT_SWITCH}, <pool>-nvl<k>, <pool>-leaf<k>, <pool>-spine<k>)`,
       });
     }
     seen.add(name);

@@ -5,6 +5,8 @@ import {
   renderSlurm,
   slinkyChartValues,
   slinkyNodeAnnotations,
+  slinkySlurmConf,
+  slinkySlurmdConf,
   slurmDuration,
   slurmFiles,
   SlurmInputError,
@@ -82,15 +84,6 @@ describe('renderSlurm: a small site, line by line', () => {
     });
   });
 
-  test('registered nodes: the NodeSet lines Slinky writes and one NodeName range per pool', () => {
-    expect(lines(r.registeredNodesConf)).toEqual([
-      'NodeSet=h100 Feature=h100',
-      'NodeName=h100-[0-3] Features=h100 Gres=gpu:h100:8 CPUs=112 RealMemory=2097152',
-      'NodeSet=mig Feature=mig',
-      'NodeName=mig-[0-1] Features=mig Gres=gpu:1g.10gb:56 CPUs=112 RealMemory=2097152',
-    ]);
-  });
-
   test('accounts: one account per tenant under root, typed GPU limits plus the total', () => {
     expect(r.accounts).toBe(
       [
@@ -137,7 +130,7 @@ describe('renderSlurm: props that change the output', () => {
   test('a one-node pool and a one-GPU node are written without brackets', () => {
     const r = renderSlurm(onePool(1, { gpusPerNode: 1 }));
     expect(lines(r.gresConf)).toEqual(['NodeName=h100-0 Name=gpu Type=h100 File=/dev/nvidia0']);
-    expect(lines(r.registeredNodesConf)[1]).toBe('NodeName=h100-0 Features=h100 Gres=gpu:h100:1 CPUs=112 RealMemory=2097152');
+    expect(r.nodeSets.h100?.extraConfMap.Gres).toEqual(['gpu:h100:1']);
   });
 
   test('AMD and Intel pools name their render and accel devices', () => {
@@ -249,10 +242,12 @@ describe('renderSlurm: tree topology', () => {
           { ...h100, name: 'a', nodes: 2, fabric: { nodesPerLeafSwitch: 1 } },
           { ...h100, name: 'a-leaf1', nodes: 1 },
           { ...h100, name: 'root', nodes: 1 },
+          { ...h100, name: 'b', nodes: 2, fabric: { nodesPerNvlinkDomain: 1 } },
+          { ...h100, name: 'b-nvl0', nodes: 1 },
         ],
         partitions: [{ name: 'a', pools: ['a'], default: true, maxTimeHours: 1 }],
       }),
-    ).toThrow(/two switches would be named a-leaf1[\s\S]*two switches would be named root/);
+    ).toThrow(/two switches would be named a-leaf1[\s\S]*two switches would be named b-nvl0[\s\S]*two switches would be named root/);
   });
 });
 
@@ -267,46 +262,62 @@ function treeInput(): SlurmRenderInput {
   };
 }
 
-describe('renderSlurm: block topology', () => {
+describe('renderSlurm: NVLink domains as the lowest switches of the tree', () => {
   const input: SlurmRenderInput = {
     clusterName: 'xx-nvl',
     pools: [
-      { ...h100, name: 'gb300', gresType: 'gb300', gpusPerNode: 4, nodes: 36, fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 72 } },
+      { ...h100, name: 'gb300', gresType: 'gb300', gpusPerNode: 4, nodes: 40, fabric: { nodesPerNvlinkDomain: 18 } },
+      {
+        ...h100,
+        name: 'nvl',
+        gresType: 'gb300',
+        gpusPerNode: 4,
+        nodes: 180,
+        fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 72, leafSwitchesPerSpine: 2 },
+      },
       { ...h100, name: 'hgx', nodes: 8, fabric: { nodesPerLeafSwitch: 4 } },
     ],
     partitions: [
-      { name: 'train', pools: ['gb300'], default: true, maxTimeHours: 48 },
+      { name: 'train', pools: ['gb300', 'nvl'], default: true, maxTimeHours: 48 },
       { name: 'infer', pools: ['hgx'], default: false, maxTimeHours: 4 },
     ],
   };
   const r = renderSlurm(input);
 
-  test('one block per NVLink domain and the block sizes from the smallest domain', () => {
-    expect(r.slurmConf).toMatch(/^TopologyPlugin=topology\/block$/m);
+  test('a domain switch per NVLink domain (the last one partial), under leaves and spines when the pool has them, pools joined under root', () => {
+    expect(r.slurmConf).toMatch(/^TopologyPlugin=topology\/tree$/m);
+    expect(r.topologyPlugin).toBe('topology/tree');
     expect(lines(r.topologyConf)).toEqual([
-      'BlockName=gb300-nvl0 Nodes=gb300-[0-17]',
-      'BlockName=gb300-nvl1 Nodes=gb300-[18-35]',
-      'BlockSizes=18,36,72,144,288',
+      'SwitchName=gb300-nvl0 Nodes=gb300-[0-17]',
+      'SwitchName=gb300-nvl1 Nodes=gb300-[18-35]',
+      'SwitchName=gb300-nvl2 Nodes=gb300-[36-39]',
+      'SwitchName=gb300 Switches=gb300-nvl[0-2]',
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => `SwitchName=nvl-nvl${k} Nodes=nvl-[${k * 18}-${k * 18 + 17}]`),
+      'SwitchName=nvl-leaf0 Switches=nvl-nvl[0-3]',
+      'SwitchName=nvl-leaf1 Switches=nvl-nvl[4-7]',
+      'SwitchName=nvl-leaf2 Switches=nvl-nvl[8-9]',
+      'SwitchName=nvl-spine0 Switches=nvl-leaf[0-1]',
+      'SwitchName=nvl-spine1 Switches=nvl-leaf2',
+      'SwitchName=nvl Switches=nvl-spine[0-1]',
+      'SwitchName=hgx-leaf0 Nodes=hgx-[0-3]',
+      'SwitchName=hgx-leaf1 Nodes=hgx-[4-7]',
+      'SwitchName=hgx Switches=hgx-leaf[0-1]',
+      'SwitchName=root Switches=gb300,nvl,hgx',
     ]);
+    expect(r.notes).toEqual([]);
   });
 
-  test('a pool with only a switch tree is left out of the blocks, with a note', () => {
-    expect(r.notes).toEqual([
-      'pool hgx: its switch tree is not used; the cluster runs topology/block for the NVLink domains of gb300, and Slurm 24.11 runs one topology plugin per cluster',
-    ]);
+  test('Slinky node annotations name the lowest switch of the node', () => {
     expect(slinkyNodeAnnotations(input, 'gb300', 20)['topology.slinky.slurm.net/spec']).toBe('default:gb300-nvl1');
-    expect(slinkyNodeAnnotations(input, 'hgx', 0)['topology.slinky.slurm.net/spec']).toBeUndefined();
+    expect(slinkyNodeAnnotations(input, 'nvl', 179)['topology.slinky.slurm.net/spec']).toBe('default:nvl-nvl9');
+    expect(slinkyNodeAnnotations(input, 'hgx', 0)['topology.slinky.slurm.net/spec']).toBe('default:hgx-leaf0');
   });
 
-  test('a last NVLink domain smaller than the base block size is refused', () => {
-    expect(() => renderSlurm({ ...input, pools: [{ ...input.pools[0], nodes: 40 }, input.pools[1]] })).toThrow(
-      'pools.gb300.fabric.nodesPerNvlinkDomain: 40 nodes leave a last NVLink domain of 4 nodes, fewer than the base block size 18 (topology/block refuses a block smaller than BlockSizes[0]), got 18; make the node count a multiple of 18',
-    );
-  });
-
-  test('a partition mixing block and non-block pools is refused', () => {
-    expect(() => renderSlurm({ ...input, partitions: [{ name: 'all', pools: ['gb300', 'hgx'], default: true, maxTimeHours: 1 }] })).toThrow(
-      /partitions\.all\.pools: mixes pools with NVLink domains \(gb300\) and without \(hgx\).*; split the partition or give hgx an NVLink fabric/,
+  test('a leaf switch that splits NVLink domains is refused', () => {
+    expect(() =>
+      renderSlurm({ ...input, pools: [{ ...input.pools[1], fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 64 } }], partitions: [] }),
+    ).toThrow(
+      'pools.nvl.fabric.nodesPerLeafSwitch: splits NVLink domains of 18 nodes over two leaf switches; a switch tree needs each domain under one leaf, got 64; make nodesPerLeafSwitch a multiple of nodesPerNvlinkDomain (18)',
     );
   });
 });
@@ -366,7 +377,6 @@ describe('compactness at 100,000 GPUs', () => {
     expect(many['slurm.conf']?.lines).toBe(few['slurm.conf'].lines + 1); // + MaxNodeCount
     expect(many['gres.conf']?.lines).toBe(few['gres.conf']?.lines);
     expect(many['accounts.cfg']?.lines).toBe(few['accounts.cfg']?.lines);
-    expect(lines(renderSlurm(onePool(12_500)).registeredNodesConf)).toHaveLength(lines(renderSlurm(onePool(64)).registeredNodesConf).length);
     // topology.conf holds one line per switch: 391 leaves, 13 spines and the pool switch.
     expect(many['topology.conf']?.lines).toBe(391 + 13 + 1);
     expect(many['slurm.conf'].bytes).toBeLessThan(400);
@@ -375,12 +385,127 @@ describe('compactness at 100,000 GPUs', () => {
     process.stdout.write(`[slurm render] 12,500 x 8 H100, tree: ${JSON.stringify(many)}\n`);
   });
 
-  test('23,976 GB300 NVL72 nodes (95,904 GPUs) as 1,332 blocks', () => {
+  test('23,976 GB300 NVL72 nodes (95,904 GPUs) as 1,332 NVLink-domain switches under one pool switch', () => {
     const s = sizes(onePool(23_976, { gresType: 'gb300', gpusPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } }));
     expect(s['topology.conf']?.lines).toBe(1332 + 1);
     expect(s['topology.conf'].bytes).toBeLessThan(64_000);
     expect(s['gres.conf'].lines).toBe(1);
     process.stdout.write(`[slurm render] 23,976 x 4 GB300, block: ${JSON.stringify(s)}\n`);
+  });
+});
+
+describe('slinkySlurmConf and slinkySlurmdConf: what Slinky 1.2.1 makes of the chart values', () => {
+  const release = { releaseName: 'slurm', namespace: 'slurm' };
+
+  test('the chart defaults: the sections of buildSlurmConf, MaxNodeCount=1024, no NodeSet', () => {
+    expect(slinkySlurmConf(release, {})).toBe(
+      [
+        '#',
+        '### GENERAL ###',
+        'ClusterName=slurm_slurm',
+        'SlurmUser=slurm',
+        'SlurmctldHost=slurm-controller-0(slurm-controller.slurm)',
+        'SlurmctldPort=6817',
+        'StateSaveLocation=/var/spool/slurmctld/slurm_slurm',
+        'SlurmdUser=root',
+        'SlurmdPort=6818',
+        'SlurmdSpoolDir=/var/spool/slurmd',
+        'MaxNodeCount=1024',
+        '#',
+        '### LOGGING ###',
+        'SlurmctldLogFile=/var/log/slurm/slurmctld.log',
+        'SlurmSchedLogFile=/var/log/slurm/slurmctld.log',
+        'SlurmdLogFile=/var/log/slurm/slurmd.log',
+        '#',
+        '### PLUGINS & PARAMETERS ###',
+        'AuthType=auth/slurm',
+        'CredType=cred/slurm',
+        'AuthAltTypes=auth/jwt',
+        'AuthAltParameters=jwt_key=/etc/slurm/jwt.key',
+        'AuthInfo=use_client_ids',
+        'SlurmctldParameters=enable_configless,reconfig_on_restart',
+        '#',
+        '### ACCOUNTING ###',
+        'AccountingStorageType=accounting_storage/none',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('the values this project sets: cluster name, metrics, DCGM scripts, NodeSets sorted, extraConf last', () => {
+    const r = renderSlurm(small);
+    const conf = slinkySlurmConf(
+      { releaseName: 'hpc', namespace: 'batch' },
+      {
+        clusterName: 'xx-small',
+        controller: { extraConf: r.slurmConf, metrics: { enabled: true } },
+        nodesets: { mig: { extraConfMap: r.nodeSets.mig?.extraConfMap }, h100: { extraConfMap: r.nodeSets.h100?.extraConfMap }, off: { enabled: false } },
+        vendor: { nvidia: { dcgm: { enabled: true } } },
+      },
+    );
+    expect(conf).toContain('ClusterName=xx-small\nSlurmUser=slurm\nSlurmctldHost=hpc-slurm-controller-0(hpc-slurm-controller.batch)\n');
+    expect(conf).toContain('SlurmctldParameters=enable_configless,reconfig_on_restart\nMetricsType=metrics/openmetrics\n');
+    expect(conf.slice(conf.indexOf('### ACCOUNTING ###'))).toBe(
+      [
+        '### ACCOUNTING ###',
+        'AccountingStorageType=accounting_storage/none',
+        '#',
+        '### PROLOG & EPILOG ###',
+        'Prolog=prolog-90-dcgm.sh',
+        'Epilog=epilog-90-dcgm.sh',
+        '#',
+        '### NODESET & PARTITION ###',
+        'NodeSet=h100 Feature=h100',
+        'NodeSet=mig Feature=mig',
+        '#',
+        '### EXTRA CONFIG ###',
+        ...r.slurmConf.trimEnd().split('\n'),
+        '',
+      ].join('\n'),
+    );
+    expect(conf).not.toMatch(/^NodeName=/m);
+  });
+
+  test('accounting, NodeSet and chart partitions, and the merged SlurmctldParameters', () => {
+    const conf = slinkySlurmConf(release, {
+      accounting: { enabled: true },
+      controller: { extraConf: 'SlurmctldParameters=enable_stepmgr\nMinJobAge=2\n' },
+      nodesets: { a: { partition: { enabled: true, configMap: { MaxTime: 'UNLIMITED', State: 'UP' } } }, b: {} },
+      partitions: { all: { enabled: true }, gpu: { enabled: true, nodesets: ['b', 'a'], config: 'MaxTime=1:00:00' } },
+    });
+    expect(conf).toContain('AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=slurm-accounting\nAccountingStoragePort=6819\n');
+    expect(conf.slice(conf.indexOf('### NODESET & PARTITION ###'))).toBe(
+      [
+        '### NODESET & PARTITION ###',
+        'NodeSet=a Feature=a',
+        'PartitionName=a Nodes=a MaxTime=UNLIMITED State=UP',
+        'NodeSet=b Feature=b',
+        '#',
+        '### EXTRA CONFIG ###',
+        'SlurmctldParameters=enable_stepmgr',
+        'MinJobAge=2',
+        // The chart splits extraConf on line breaks, so its final one leaves an empty line before the partitions.
+        '',
+        'PartitionName=all Nodes=ALL Default=YES MaxTime=UNLIMITED',
+        'PartitionName=gpu Nodes=a,b MaxTime=1:00:00',
+        '#',
+        '### MERGED CONFIG ###',
+        'SlurmctldParameters=enable_configless,enable_stepmgr,reconfig_on_restart',
+        '',
+      ].join('\n'),
+    );
+    expect(() => slinkySlurmConf(release, { partitions: { gpu: { enabled: true, nodesets: ['ghost'] } } })).toThrow(
+      'partition `gpu` is referencing nodeset `ghost` that does not exist or is disabled.',
+    );
+  });
+
+  test("slurmd's --conf: Features=<nodeset>, then the NodeSet's items, title-cased and sorted", () => {
+    const r = renderSlurm({ ...small, pools: [h100, { ...h100, name: 'shared', sharing: { mode: 'shard', sharesPerGpu: 4 } }], partitions: [], tenants: [] });
+    const values = { nodesets: { h100: { extraConfMap: r.nodeSets.h100?.extraConfMap }, shared: { extraConfMap: r.nodeSets.shared?.extraConfMap } } };
+    expect(slinkySlurmdConf(values, 'h100')).toBe('Features=h100 Gres=gpu:h100:8');
+    expect(slinkySlurmdConf(values, 'shared')).toBe('Features=shared Gres=gpu:h100:8,shard:32');
+    expect(slinkySlurmdConf({ nodesets: { x: { extraConf: 'weight=5 feature=nvl gres=gpu:4' } } }, 'x')).toBe('Features=x,nvl Gres=gpu:4 Weight=5');
+    expect(() => slinkySlurmdConf({ nodesets: { x: { enabled: false } } }, 'x')).toThrow('the slurm chart values enable no NodeSet x');
   });
 });
 
