@@ -8,6 +8,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import type { GpuNodePoolProps } from '../constructs/gpu/gpu-node-pool';
 import type { ChartId } from '../constructs/charts/registry';
 import type { ChartValues } from '../constructs/charts/values';
 import type { ClusterTarget } from '../constructs/core/cluster-target';
@@ -151,3 +152,15 @@ export function builtOnce<T>(build: () => T): () => T {
     return built.value;
   };
 }
+
+/** Required props of a 4-node H100 pool on InfiniBand, for construct tests; override what a test exercises. */
+export const H100_POOL: Omit<GpuNodePoolProps, 'target'> = {
+  siteId: 'xx-test',
+  poolName: 'h100',
+  accelerator: 'nvidia-h100-sxm',
+  nodes: 4,
+  acceleratorsPerNode: 8,
+  cpusPerNode: 112,
+  memoryGiBPerNode: 2048,
+  interconnect: 'infiniband',
+};

@@ -2,23 +2,14 @@ import type { TerraformStack } from 'cdktf';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
 import { ACCELERATOR_IDS, ACCELERATORS, type AcceleratorModel } from '../../../constructs/gpu/accelerators';
 import { GpuNodePool, type GpuNodePoolProps, type PoolCapacity } from '../../../constructs/gpu/gpu-node-pool';
-import { resourceCounts, resourceNamed, synthJson, testStack, thrownBy, type SynthJson } from '../../helpers';
+import { H100_POOL, resourceCounts, resourceNamed, synthJson, type SynthJson, testStack, thrownBy } from '../../helpers';
 
 const POOL = 'ai-factory.eu/pool';
 const H100 = ACCELERATORS['nvidia-h100-sxm'];
 const MI250X = ACCELERATORS['amd-mi250x'];
 
 /** Required props of an H100 pool; tests override what they exercise. */
-const BASE: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+const BASE = H100_POOL;
 
 /** What the descriptor ConfigMap `pool-<name>` says, parsed. */
 interface Descriptor {

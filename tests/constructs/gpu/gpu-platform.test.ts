@@ -14,7 +14,7 @@ import {
 } from '../../../constructs/gpu/gpu-platform';
 import type { Toleration } from '../../../constructs/charts/common-values';
 import type { ChartId } from '../../../constructs/charts/registry';
-import { releaseValues, resourceCounts, resources, siteSpec, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../../helpers';
+import { H100_POOL, releaseValues, resourceCounts, resources, siteSpec, synthJson, type SynthJson, synthSite, testStack, thrownBy } from '../../helpers';
 import { unknownChartKeys } from '../charts/chart-keys';
 
 type Release = { name: string; chart: string; version: string; repository: string; namespace: string; values: string[]; depends_on?: string[] };
@@ -56,16 +56,8 @@ function expectRealKeys(json: SynthJson) {
 const nicClusterPolicies = (json: SynthJson) =>
   resources(json, 'kubernetes_manifest').filter((m) => (m.manifest as { kind: string }).kind === 'NicClusterPolicy');
 
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+/** Required props of an H100 pool; tests override what they exercise. */
+const H100 = H100_POOL;
 
 /**
  * A stack with the given pools (over the H100 pool's props), a ConfigMap standing in for the

@@ -1,17 +1,9 @@
 import { GpuNodePool, type GpuNodePoolProps } from '../../../constructs/gpu/gpu-node-pool';
 import { NicClusterPolicy, type NicClusterPolicyProps } from '../../../constructs/gpu/nic-cluster-policy';
-import { builtOnce, resourceCounts, resources, synthJson, testStack } from '../../helpers';
+import { builtOnce, H100_POOL, resourceCounts, resources, synthJson, testStack } from '../../helpers';
 
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+/** Required props of an H100 pool; tests override what they exercise. */
+const H100 = H100_POOL;
 
 interface PolicyManifest {
   readonly apiVersion: string;

@@ -1,19 +1,11 @@
 import { Construct } from 'constructs';
-import { GpuNodePool, type GpuNodePoolProps } from '../../../constructs/gpu/gpu-node-pool';
+import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
 import { addLabQuota, labQuotaHard } from '../../../constructs/labs/lab-quota';
 import { IsolatedNamespace } from '../../../constructs/tenancy/isolated-namespace';
-import { resourceCounts, resourceNamed, synthJson, testStack, type SynthJson } from '../../helpers';
+import { H100_POOL, resourceCounts, resourceNamed, type SynthJson, synthJson, testStack } from '../../helpers';
 
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+/** Required props of an H100 pool; tests override what they exercise. */
+const H100 = H100_POOL;
 
 type LimitRange = { spec: { limit: { type: string; default_request: Record<string, string>; default: Record<string, string> }[] } };
 

@@ -12,7 +12,7 @@ import {
   type KueueQueuesProps,
 } from '../../../../constructs/scheduling/kueue/kueue-queues';
 import { Tenant, type TenantGpuQuota } from '../../../../constructs/tenancy/tenant';
-import { releaseValues, resourceCounts, resources, siteSpec, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../../../helpers';
+import { H100_POOL, releaseValues, resourceCounts, resources, siteSpec, synthJson, type SynthJson, synthSite, testStack, thrownBy } from '../../../helpers';
 
 type Manifest = {
   apiVersion: string;
@@ -67,16 +67,8 @@ function manifestResource(json: SynthJson, kind: string, name: string): { depend
   return found[0];
 }
 
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+/** Required props of an H100 pool; tests override what they exercise. */
+const H100 = H100_POOL;
 const MIG: Omit<GpuNodePoolProps, 'target'> = { ...H100, poolName: 'mig', nodes: 2, interconnect: 'ethernet', sharing: { mode: 'mig', profile: '1g.10gb' } };
 const labels = { 'app.kubernetes.io/managed-by': 'ai-factory-cdk', 'ai-factory.eu/site': 'xx-test' };
 
