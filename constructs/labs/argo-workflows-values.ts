@@ -21,7 +21,7 @@ export interface ArgoWorkflowsLabValuesProps {
 /**
  * The lab's Argo Workflows values: one namespace, no CRDs or cluster-wide roles (the
  * platform's {@link ArgoWorkflowsCrds} owns them), Pod Security `restricted` controller,
- * server and workflow pods, client-token authentication so Kubernetes RBAC applies, and the
+ * server and workflow pods (pod, step and executor containers), client-token authentication so Kubernetes RBAC applies, and the
  * artifacts bucket as artifact repository.
  *
  * @see https://argo-workflows.readthedocs.io/en/latest/configure-artifact-repository/
@@ -36,9 +36,19 @@ export function labArgoWorkflowsValues(props: ArgoWorkflowsLabValuesProps): Argo
     controller: {
       podSecurityContext: RESTRICTED_POD,
       clusterWorkflowTemplates: { enabled: false },
-      // Workflow pods run in a restricted namespace: non-root with seccomp by default.
-      workflowDefaults: { spec: { serviceAccountName: 'argo-workflow', securityContext: RESTRICTED_POD } },
+      workflowDefaults: {
+        spec: {
+          serviceAccountName: 'argo-workflow',
+          // Workflow pods run in a restricted namespace: non-root with seccomp by default.
+          securityContext: RESTRICTED_POD,
+          // Pod Security `restricted` also checks every container: no privilege escalation and
+          // no capabilities, which a pod-level context cannot say. The template defaults reach
+          // each step's `main` container; a step may still set its own.
+          templateDefaults: { container: { securityContext: RESTRICTED_CONTAINER } },
+        },
+      },
     },
+    // The executor's `init` and `wait` containers in every workflow pod.
     executor: { securityContext: RESTRICTED_CONTAINER },
     server: {
       enabled: true,

@@ -1,20 +1,20 @@
 /**
- * Who and what a data lab lets in and out beyond its namespace's defaults: RoleBindings for
- * the owning tenants' OIDC groups, and egress to the Kubernetes API server and the OIDC
+ * Who and what a data lab lets in and out beyond its namespace's defaults: namespaced Roles
+ * and RoleBindings for the owning tenants' OIDC groups, and egress to the Kubernetes API server and the OIDC
  * issuer for the pods that need them.
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { NetworkPolicyV1, type NetworkPolicyV1SpecPodSelector } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
+import { grantNamespaceAccess } from '../tenancy/namespace-roles';
 import type { TenantGroups } from '../tenancy/tenant';
 
 /**
- * What a lab's RoleBindings are made from.
+ * What a lab's Roles and RoleBindings are made from.
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
  */
@@ -23,7 +23,7 @@ export interface LabGroupBindingsProps {
   readonly target: ClusterTarget;
   /** The lab's namespace. */
   readonly namespace: IsolatedNamespace;
-  /** Labels of the RoleBindings. */
+  /** Labels of the Roles and RoleBindings. */
   readonly labels: Readonly<Record<string, string>>;
   /** OIDC groups of the owning tenants. */
   readonly groups: TenantGroups;
@@ -32,28 +32,25 @@ export interface LabGroupBindingsProps {
 }
 
 /**
- * Binds the owning tenants' admin, member and viewer groups to the `admin`, `edit` and
- * `view` ClusterRoles in the lab namespace (`Admins`, `Members`, `Viewers` in `scope`, the
- * lab); a role with no group gets no binding.
+ * Gives the owning tenants' admin, member and viewer groups the lab's namespaced Roles
+ * `lab-admin`, `lab-edit` and `lab-view` ({@link accessRules} with Argo Workflows objects;
+ * `AdminRole`, `MemberRole`, `ViewerRole` and the bindings `Admins`, `Members`, `Viewers` in
+ * `scope`, the lab); a level with no group gets no binding. No level may write the lab's
+ * NetworkPolicies, quota, LimitRange, Roles or RoleBindings.
  *
- * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding
  */
 export function bindLabGroups(scope: Construct, props: LabGroupBindingsProps): void {
-  const bindings: [string, string, readonly string[]][] = [
-    ['Admins', 'admin', props.groups.admins],
-    ['Members', 'edit', props.groups.members],
-    ['Viewers', 'view', props.groups.viewers],
-  ];
-  for (const [bindingId, role, groups] of bindings) {
-    if (groups.length === 0) continue;
-    new RoleBindingV1(scope, bindingId, {
-      provider: props.target.kubernetes,
-      metadata: { name: `lab-${role}`, namespace: props.namespace.name, labels: props.labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-      subject: groups.map((g) => ({ kind: 'Group', name: `${props.groupPrefix}${g}`, apiGroup: 'rbac.authorization.k8s.io' })),
-      dependsOn: [props.namespace.namespace],
-    });
-  }
+  grantNamespaceAccess(scope, {
+    target: props.target,
+    namespace: props.namespace.name,
+    dependsOn: [props.namespace.namespace],
+    labels: props.labels,
+    groups: props.groups,
+    groupPrefix: props.groupPrefix,
+    namePrefix: 'lab',
+    argo: true,
+  });
 }
 
 /**

@@ -1,11 +1,11 @@
 import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
-import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { Construct } from 'constructs';
 import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
+import { grantNamespaceAccess } from './namespace-roles';
 import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../core/labels';
 
 /** Kinds of organisation a tenant can be. */
@@ -126,13 +126,18 @@ export interface TenantStorageQuota {
   readonly tib: number;
 }
 
-/** OIDC groups bound inside the tenant's namespaces. */
+/**
+ * OIDC groups bound inside the tenant's namespaces, each to the namespaced Role of its level
+ * ({@link accessRules}).
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+ */
 export interface TenantGroups {
-  /** Bound to the `admin` ClusterRole. */
+  /** Bound to the Role `tenant-admin` (`lab-admin` in a lab): members' rights, bulk deletes, service accounts, reading bindings. */
   readonly admins: readonly string[];
-  /** Bound to the `edit` ClusterRole. */
+  /** Bound to the Role `tenant-edit` (`lab-edit`): workloads, jobs, services, ConfigMaps, Secrets, PVCs, exec and port-forward. */
   readonly members: readonly string[];
-  /** Bound to the `view` ClusterRole. */
+  /** Bound to the Role `tenant-view` (`lab-view`): reading workloads, logs, events, quotas and Kueue queues; no Secrets. */
   readonly viewers: readonly string[];
 }
 
@@ -167,8 +172,9 @@ export interface TenantProps {
  * A tenant of an AI factory: an isolated namespace with Pod Security `restricted`, a
  * ResourceQuota (GPUs per extended resource, CPU and memory that come with them, storage
  * per class, object counts), a LimitRange whose defaults fit GPU work
- * ({@link gpuContainerDefaults}), default-deny NetworkPolicies, and RoleBindings from OIDC
- * groups to admin, edit and view inside the namespace only.
+ * ({@link gpuContainerDefaults}), default-deny NetworkPolicies, and namespaced Roles for
+ * admins, members and viewers bound to OIDC groups ({@link grantNamespaceAccess}): none of them
+ * may write the NetworkPolicies, quota, LimitRange or bindings that isolate the tenant.
  *
  * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
  */
@@ -236,22 +242,16 @@ export class Tenant extends Construct {
       dependsOn: after,
     });
 
-    const prefix = props.groupPrefix ?? 'oidc:';
-    const bindings: [string, string, readonly string[]][] = [
-      ['Admins', 'admin', props.groups.admins],
-      ['Members', 'edit', props.groups.members],
-      ['Viewers', 'view', props.groups.viewers],
-    ];
-    for (const [bindingId, role, groups] of bindings) {
-      if (groups.length === 0) continue;
-      new RoleBindingV1(this, bindingId, {
-        provider: props.target.kubernetes,
-        metadata: { name: `tenant-${role}`, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subject: groups.map((g) => ({ kind: 'Group', name: `${prefix}${g}`, apiGroup: 'rbac.authorization.k8s.io' })),
-        dependsOn: after,
-      });
-    }
+    grantNamespaceAccess(this, {
+      target: props.target,
+      namespace: ns,
+      dependsOn: after,
+      labels,
+      groups: props.groups,
+      groupPrefix: props.groupPrefix ?? 'oidc:',
+      namePrefix: 'tenant',
+      argo: false,
+    });
 
     (props.sharedServices ?? []).forEach((service) => this.namespace.allowEgressTo(`To${pascal(service)}`, service));
     (props.trustedSources ?? []).forEach((source) => this.namespace.allowIngressFrom(`From${pascal(source)}`, source));

@@ -128,6 +128,17 @@ const roleBinding: KindMapping = {
   },
 };
 
+/** `kubernetes_role_v1`: `rule` blocks become `rules`. */
+const role: KindMapping = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'Role',
+  namespaced: true,
+  fields: {
+    metadata: block(metadataFields('Namespaced')),
+    rule: blocks({ api_groups: strings(), resources: strings(), resource_names: strings(), verbs: strings() }, { to: 'rules' }),
+  },
+};
+
 /** `kubernetes_service_v1`: `spec.port` blocks become `spec.ports`, `target_port` is an int-or-string. */
 const service: KindMapping = {
   apiVersion: 'v1',
@@ -223,6 +234,7 @@ export const KIND_MAPPINGS: Readonly<Record<string, KindMapping>> = {
   kubernetes_resource_quota_v1: resourceQuota,
   kubernetes_network_policy_v1: networkPolicy,
   kubernetes_role_binding_v1: roleBinding,
+  kubernetes_role_v1: role,
   kubernetes_service_v1: service,
   kubernetes_stateful_set_v1: statefulSet,
   kubernetes_storage_class_v1: storageClass,

@@ -7,6 +7,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
@@ -132,6 +133,14 @@ describe('stackObjects: one mapping per typed resource', () => {
       subject: [
         { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:acme-editors' },
         { apiGroup: '', kind: 'ServiceAccount', name: 'runner', namespace: 'lab-a' },
+      ],
+    });
+    new RoleV1(stack, 'Role', {
+      provider: kubernetes,
+      metadata: { name: 'lab-edit', namespace, labels: SITE_LABELS },
+      rule: [
+        { apiGroups: [''], resources: ['pods', 'pods/exec'], verbs: ['get', 'create'] },
+        { apiGroups: ['apps', 'batch'], resources: ['deployments', 'jobs'], resourceNames: ['train'], verbs: ['patch'] },
       ],
     });
     new ServiceV1(stack, 'Service', {
@@ -263,7 +272,7 @@ describe('stackObjects: one mapping per typed resource', () => {
     const { json, result } = built();
     const kubernetes = Object.entries(json.resource).filter(([type]) => type.startsWith('kubernetes_'));
     expect(result.manifests).toHaveLength(kubernetes.reduce((n, [, byName]) => n + Object.keys(byName).length, 0));
-    expect(result.manifests).toHaveLength(14);
+    expect(result.manifests).toHaveLength(15);
     expect(result.helmReleases).toHaveLength(1);
     expect(result.ignored).toEqual([]);
     expect(result.stack).toBe('xx-test');
@@ -376,6 +385,18 @@ describe('stackObjects: one mapping per typed resource', () => {
       subjects: [
         { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:acme-editors', namespace: 'default' },
         { kind: 'ServiceAccount', name: 'runner', namespace: 'lab-a' },
+      ],
+    });
+  });
+
+  test('kubernetes_role_v1: rule blocks become rules, the core group kept as an empty string', () => {
+    expect(objectNamed(built().result, 'Role', 'lab-edit')).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'lab-edit', namespace: 'lab-a', labels: SITE_LABELS },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'pods/exec'], verbs: ['get', 'create'] },
+        { apiGroups: ['apps', 'batch'], resources: ['deployments', 'jobs'], resourceNames: ['train'], verbs: ['patch'] },
       ],
     });
   });

@@ -31,6 +31,29 @@ export interface ArgoS3ArtifactRepository {
 }
 
 /**
+ * Defaults the workflow controller merges into every Workflow it runs (the chart's
+ * `controller.workflowDefaults`); a Workflow's own values win.
+ *
+ * @see https://argo-workflows.readthedocs.io/en/latest/default-workflow-specs/
+ * @see https://argo-workflows.readthedocs.io/en/latest/template-defaults/
+ */
+export interface ArgoWorkflowDefaults {
+  /** @default - none */
+  readonly spec?: {
+    /** Service account of workflow pods. @default - the namespace's `default` */
+    readonly serviceAccountName?: string;
+    /** Pod-level security context of every workflow pod. @default - none */
+    readonly securityContext?: KubernetesObject;
+    /**
+     * Defaults of every template, merged by strategic merge patch; `container` reaches the
+     * `main` container of container templates.
+     * @default - none
+     */
+    readonly templateDefaults?: { readonly container?: { readonly securityContext?: KubernetesObject } };
+  };
+}
+
+/**
  * Values of the `argo-workflows` chart that the project sets.
  *
  * @see https://argo-workflows.readthedocs.io/en/latest/installation/
@@ -61,8 +84,8 @@ export interface ArgoWorkflowsValues {
     readonly metricsConfig?: { readonly enabled?: boolean };
     /** @default - the chart's default */
     readonly serviceMonitor?: { readonly enabled?: boolean };
-    /** @default - the chart's default */
-    readonly workflowDefaults?: KubernetesObject;
+    /** Defaults of every Workflow. @default - none */
+    readonly workflowDefaults?: ArgoWorkflowDefaults;
     /** @default - the chart's default */
     readonly nodeSelector?: NodeSelector;
     /** @default - the chart's default */

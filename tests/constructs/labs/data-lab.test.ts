@@ -149,6 +149,7 @@ describe('DataLab', () => {
           kubernetes_network_policy_v1: 10,
           kubernetes_resource_quota_v1: 1,
           kubernetes_limit_range_v1: 1,
+          kubernetes_role_v1: 3,
           kubernetes_role_binding_v1: 2,
           // The landing, curated and artifacts ObjectBucketClaims.
           kubernetes_manifest: 3,
@@ -202,10 +203,12 @@ describe('DataLab', () => {
       test("the owning tenants' groups are bound in the lab namespace", () => {
         const { json } = fixture();
         const bindings = resources(json, 'kubernetes_role_binding_v1').filter((b) => meta(b).namespace === 'lab-demo');
-        expect(bindings.map((b) => [at(b, 'role_ref.name'), at(b, 'subject.0.name')]).sort()).toEqual([
-          ['admin', 'oidc:acme-admins'],
-          ['edit', 'oidc:acme-ml'],
+        expect(bindings.map((b) => [at(b, 'role_ref.kind'), at(b, 'role_ref.name'), at(b, 'subject.0.name')]).sort()).toEqual([
+          ['Role', 'lab-admin', 'oidc:acme-admins'],
+          ['Role', 'lab-edit', 'oidc:acme-ml'],
         ]);
+        const roles = resources(json, 'kubernetes_role_v1').filter((r) => meta(r).namespace === 'lab-demo');
+        expect(roles.map((r) => meta(r).name)).toEqual(['lab-admin', 'lab-edit', 'lab-view']);
       });
 
       test('buckets for landing, curated data and artifacts, and the Secrets the site must create', () => {
@@ -326,6 +329,14 @@ describe('DataLab', () => {
           secretKeySecret: { name: 'artifacts', key: 'AWS_SECRET_ACCESS_KEY' },
         });
         expect(at(values, 'server.authModes')).toEqual(['client']);
+      });
+
+      test('workflow steps meet Pod Security restricted: pod, step (template defaults) and executor containers', () => {
+        const values = valuesOf(releases(fixture().json)['lab-demo/argo-demo']);
+        const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+        expect(at(values, 'controller.workflowDefaults.spec.securityContext')).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(at(values, 'controller.workflowDefaults.spec.templateDefaults')).toEqual({ container: { securityContext: restricted } });
+        expect(at(values, 'executor.securityContext')).toEqual(restricted);
       });
 
       test('PostgreSQL runs in the namespace as non-root, from an existing Secret', () => {

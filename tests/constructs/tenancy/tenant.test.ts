@@ -48,12 +48,13 @@ describe('Tenant', () => {
       json = synthJson(stack);
     });
 
-    test('exact resources: namespace, quota, limits, default-deny policies and bindings (and the pool descriptor)', () => {
+    test('exact resources: namespace, quota, limits, default-deny policies, a Role per level and bindings (and the pool descriptor)', () => {
       expect(resourceCounts(json)).toEqual({
         kubernetes_namespace_v1: 1,
         kubernetes_resource_quota_v1: 1,
         kubernetes_limit_range_v1: 1,
         kubernetes_network_policy_v1: 4,
+        kubernetes_role_v1: 3,
         kubernetes_role_binding_v1: 2,
         kubernetes_config_map_v1: 1,
       });
@@ -109,11 +110,24 @@ describe('Tenant', () => {
       expect(acme.containerDefaults).toEqual({ request: { cpu: '500m', memory: '1Gi' }, limit: { cpu: '112', memory: '2048Gi' } });
     });
 
-    test('admins and members are bound with the oidc: prefix; no viewers, no view binding', () => {
-      const bindings = resources(json, 'kubernetes_role_binding_v1') as { metadata: Meta; role_ref: { name: string }; subject: { name: string }[] }[];
-      expect(bindings.map((b) => [b.metadata.name, b.role_ref.name, b.subject.map((s) => s.name)])).toEqual([
-        ['tenant-admin', 'admin', ['oidc:acme-admins']],
-        ['tenant-edit', 'edit', ['oidc:acme-ml', 'oidc:acme-data']],
+    test('admins and members are bound with the oidc: prefix to the namespace Roles; no viewers, no view binding', () => {
+      const bindings = resources(json, 'kubernetes_role_binding_v1') as {
+        metadata: Meta;
+        role_ref: { kind: string; name: string };
+        subject: { name: string }[];
+      }[];
+      expect(bindings.map((b) => [b.metadata.name, b.role_ref.kind, b.role_ref.name, b.subject.map((s) => s.name)])).toEqual([
+        ['tenant-admin', 'Role', 'tenant-admin', ['oidc:acme-admins']],
+        ['tenant-edit', 'Role', 'tenant-edit', ['oidc:acme-ml', 'oidc:acme-data']],
+      ]);
+    });
+
+    test('one Role per level in the namespace, whether or not a group holds it', () => {
+      const roles = resources(json, 'kubernetes_role_v1') as { metadata: Meta }[];
+      expect(roles.map((r) => [r.metadata.namespace, r.metadata.name])).toEqual([
+        ['tenant-acme', 'tenant-admin'],
+        ['tenant-acme', 'tenant-edit'],
+        ['tenant-acme', 'tenant-view'],
       ]);
     });
   });
@@ -251,7 +265,7 @@ describe('Tenant', () => {
       expect(policyNames(json, 'closed')).toEqual(['allow-dns', 'allow-isolation-group', 'default-deny']);
     });
 
-    test('groups and groupPrefix: RBAC binds OIDC groups to admin, edit and view inside the namespace only', () => {
+    test('groups and groupPrefix: RBAC binds OIDC groups to the admin, edit and view Roles inside the namespace only', () => {
       const bindings = ofNamespace(json, 'kubernetes_role_binding_v1', 'tenant-rbac') as {
         metadata: Meta;
         role_ref: { kind: string; name: string };
@@ -260,11 +274,12 @@ describe('Tenant', () => {
       expect(
         bindings.map((b) => [b.metadata.namespace, b.metadata.name, b.role_ref.kind, b.role_ref.name, b.subject.map((s) => `${s.kind}:${s.name}`)]),
       ).toEqual([
-        ['tenant-rbac', 'tenant-admin', 'ClusterRole', 'admin', ['Group:sso:a']],
-        ['tenant-rbac', 'tenant-edit', 'ClusterRole', 'edit', ['Group:sso:m1', 'Group:sso:m2']],
-        ['tenant-rbac', 'tenant-view', 'ClusterRole', 'view', ['Group:sso:v']],
+        ['tenant-rbac', 'tenant-admin', 'Role', 'tenant-admin', ['Group:sso:a']],
+        ['tenant-rbac', 'tenant-edit', 'Role', 'tenant-edit', ['Group:sso:m1', 'Group:sso:m2']],
+        ['tenant-rbac', 'tenant-view', 'Role', 'tenant-view', ['Group:sso:v']],
       ]);
       expect(json.resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
+      expect(json.resource.kubernetes_cluster_role_v1).toBeUndefined();
     });
 
     test('sharedServices and trustedSources open named paths only', () => {

@@ -1,0 +1,126 @@
+/**
+ * Members can't weaken isolation, proved against a real kube-apiserver's RBAC authorizer: a
+ * tenant's and a lab's Roles and RoleBindings, as the stacks write them, let members and admins
+ * run pods and jobs but not change the NetworkPolicies, quota, LimitRange or bindings that
+ * isolate their namespace (`kubectl auth can-i` as a user of the OIDC group).
+ */
+import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bindLabGroups } from '../../constructs/labs/lab-access';
+import { IsolatedNamespace } from '../../constructs/tenancy/isolated-namespace';
+import { Tenant } from '../../constructs/tenancy/tenant';
+import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
+import { Kube } from '../../rehearsal/kube';
+import { stackObjects } from '../../rehearsal/manifests';
+import { testStack } from '../helpers';
+import { describeWithRehearsal } from './with-rehearsal';
+
+jest.setTimeout(120_000);
+
+const PREFIX = 'oidc:';
+const GROUPS = { admins: ['acme-admins'], members: ['acme-ml'], viewers: ['acme-view'] };
+
+/** A tenant `acme` and a lab namespace `lab-demo` with the lab's bindings, as the provider would send them. */
+function objects() {
+  const { stack, target } = testStack();
+  new Tenant(stack, 'Tenant', { target, siteId: 'xx-test', tenantName: 'acme', kind: 'startup', groups: GROUPS, groupPrefix: PREFIX });
+  const lab = new IsolatedNamespace(stack, 'Lab', { target, name: 'lab-demo', isolationGroup: 'lab-demo', internetEgress: false });
+  bindLabGroups(stack, { target, namespace: lab, labels: { 'ai-factory.eu/data-lab': 'demo' }, groups: GROUPS, groupPrefix: PREFIX });
+  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test').manifests.map((o) => o.manifest);
+}
+
+/** What members and admins must be able to do, and what nobody may. */
+const MAY = [
+  ['create', 'pods'],
+  ['create', 'jobs.batch'],
+  ['create', 'pods/exec'],
+  ['create', 'secrets'],
+] as const;
+const MAY_NOT = [
+  ['delete', 'networkpolicies.networking.k8s.io'],
+  ['patch', 'networkpolicies.networking.k8s.io'],
+  ['create', 'networkpolicies.networking.k8s.io'],
+  ['delete', 'resourcequotas'],
+  ['patch', 'resourcequotas'],
+  ['delete', 'limitranges'],
+  ['patch', 'limitranges'],
+  ['delete', 'rolebindings.rbac.authorization.k8s.io'],
+  ['patch', 'rolebindings.rbac.authorization.k8s.io'],
+  ['create', 'rolebindings.rbac.authorization.k8s.io'],
+  ['patch', 'roles.rbac.authorization.k8s.io'],
+  ['escalate', 'roles.rbac.authorization.k8s.io'],
+  ['bind', 'roles.rbac.authorization.k8s.io'],
+] as const;
+
+describeWithRehearsal('tenant and lab RBAC on the API server', () => {
+  let cp: ControlPlane;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-rbac-'));
+    cp = await startControlPlane({ workDir: dir });
+    const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
+    const failed = objects()
+      .map((o) => ({ o, result: kube.apply(o as unknown as Record<string, unknown>) }))
+      .filter((r) => !r.result.ok);
+    expect(failed).toEqual([]);
+  });
+  afterAll(async () => {
+    await cp?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `yes` or `no`, as `kubectl auth can-i` answers for a user of `group`. */
+  function canI(group: string, verb: string, resource: string, namespace: string): string {
+    const run = cp.kubectl(['auth', 'can-i', verb, resource, '-n', namespace, '--as=someone@example.eu', `--as-group=${PREFIX}${group}`]);
+    const answer = run.stdout.trim();
+    if (answer !== 'yes' && answer !== 'no') throw new Error(`kubectl auth can-i ${verb} ${resource}: ${run.stderr.trim()}`);
+    return answer;
+  }
+
+  const cases = (['tenant-acme', 'lab-demo'] as const).flatMap((namespace) =>
+    (['acme-admins', 'acme-ml'] as const).map((group): [string, string] => [namespace, group]),
+  );
+
+  test.each(cases)('in %s, %s can create pods and jobs, exec, and hold Secrets', (namespace, group) => {
+    expect(MAY.map(([verb, resource]) => `${verb} ${resource}: ${canI(group, verb, resource, namespace)}`)).toEqual(
+      MAY.map(([verb, resource]) => `${verb} ${resource}: yes`),
+    );
+  });
+
+  test.each(cases)('in %s, %s cannot change NetworkPolicies, quotas, LimitRanges, Roles or RoleBindings', (namespace, group) => {
+    expect(MAY_NOT.map(([verb, resource]) => `${verb} ${resource}: ${canI(group, verb, resource, namespace)}`)).toEqual(
+      MAY_NOT.map(([verb, resource]) => `${verb} ${resource}: no`),
+    );
+  });
+
+  test('viewers read pods but create nothing and read no Secrets', () => {
+    for (const namespace of ['tenant-acme', 'lab-demo']) {
+      expect([
+        canI('acme-view', 'list', 'pods', namespace),
+        canI('acme-view', 'create', 'pods', namespace),
+        canI('acme-view', 'get', 'secrets', namespace),
+      ]).toEqual(['yes', 'no', 'no']);
+    }
+  });
+
+  test('control: a group bound to the `edit` ClusterRole, as before, could delete the NetworkPolicies (so the checks above can fail)', () => {
+    const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
+    const legacy = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'legacy-edit', namespace: 'tenant-acme' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `${PREFIX}legacy-ml` }],
+    };
+    expect(kube.apply(legacy)).toEqual({ ok: true });
+    expect(canI('legacy-ml', 'delete', 'networkpolicies.networking.k8s.io', 'tenant-acme')).toBe('yes');
+    kube.delete('rolebinding', 'legacy-edit', 'tenant-acme');
+  });
+
+  test("a group's Role does not reach another namespace", () => {
+    expect(canI('acme-ml', 'create', 'pods', 'default')).toBe('no');
+    expect(canI('acme-admins', 'create', 'pods', 'kube-system')).toBe('no');
+  });
+});
