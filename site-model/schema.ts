@@ -63,7 +63,9 @@ export const INTERCONNECTS = ['infiniband', 'roce', 'slingshot', 'ethernet'] as 
 export const FabricSchema = z.strictObject({
   nodesPerLeafSwitch: positiveInt().optional().describe('Nodes under one leaf switch (tree topology, level 1).'),
   leafSwitchesPerSpine: positiveInt().optional().describe('Leaf switches under one spine switch (tree topology, level 2).'),
-  nodesPerNvlinkDomain: positiveInt().optional().describe('Nodes in one NVLink domain, e.g. 18 trays of an NVL72 rack: the lowest switch level of the topology tree.'),
+  nodesPerNvlinkDomain: positiveInt()
+    .optional()
+    .describe('Nodes in one NVLink domain, e.g. 18 trays of an NVL72 rack: the lowest switch level of the topology tree.'),
 });
 
 /**
