@@ -10,21 +10,12 @@ import { DATA_LAB_LABEL } from '../../../constructs/core/labels';
 import { PolicyPack } from '../../../constructs/policies/pack';
 import { StorageTier } from '../../../constructs/storage/storage-tier';
 import { Tenant } from '../../../constructs/tenancy/tenant';
-import { builtOnce, resourceCounts, resources, synthJson, type SynthJson } from '../../helpers';
+import { builtOnce, H100_POOL, resourceCounts, resources, synthJson, type SynthJson } from '../../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../charts/chart-keys';
 import { at, meta, newStack, releases, valuesOf, type Release } from '../storage/storage-fixtures';
 
 const MIRROR = { imageRegistry: 'registry.site.eu/mirror', chartRepository: 'oci://registry.site.eu/charts', pullSecretName: 'mirror-pull' };
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-};
+const H100 = H100_POOL;
 const MIG: Omit<GpuNodePoolProps, 'target'> = { ...H100, poolName: 'h100-mig', sharing: { mode: 'mig', profile: '1g.10gb' } };
 
 interface LabOptions {

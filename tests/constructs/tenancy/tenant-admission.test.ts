@@ -12,7 +12,7 @@ import { Tenant } from '../../../constructs/tenancy/tenant';
 import { startControlPlane, type ControlPlane } from '../../../rehearsal/control-plane';
 import { Kube } from '../../../rehearsal/kube';
 import { stackObjects } from '../../../rehearsal/manifests';
-import { testStack } from '../../helpers';
+import { H100_POOL, testStack } from '../../helpers';
 import { describeWithRehearsal } from '../../rehearsal/with-rehearsal';
 
 jest.setTimeout(120_000);
@@ -22,17 +22,7 @@ const NAMESPACE = 'tenant-acme';
 /** The objects of a tenant with up to 16 H100s on nodes of 8 GPUs, 112 cores and 2048 GiB, as the provider would send them. */
 function tenantObjects(): Record<string, unknown>[] {
   const { stack, target } = testStack();
-  const pool = new GpuNodePool(stack, 'Pool', {
-    target,
-    siteId: 'xx-test',
-    poolName: 'h100',
-    accelerator: 'nvidia-h100-sxm',
-    nodes: 4,
-    acceleratorsPerNode: 8,
-    cpusPerNode: 112,
-    memoryGiBPerNode: 2048,
-    interconnect: 'infiniband',
-  });
+  const pool = new GpuNodePool(stack, 'Pool', { ...H100_POOL, target });
   new Tenant(stack, 'Tenant', {
     target,
     siteId: 'xx-test',

@@ -3,7 +3,7 @@ import { renderSlurm, type SlurmRenderInput, type SlurmRendering } from '../../.
 import { ACCOUNTS_CONFIG_MAP, SLURM_LOGIN_IMAGE, SlurmCluster, type SlurmClusterProps } from '../../../../constructs/scheduling/slurm/slurm-cluster';
 import { SlurmOperator } from '../../../../constructs/scheduling/slurm/slurm-operator';
 import type { SiteModel } from '../../../../site-model/resolve';
-import { releaseValues, resourceCounts, resources, siteModel, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../../../helpers';
+import { H100_POOL, releaseValues, resourceCounts, resources, siteModel, synthJson, type SynthJson, synthSite, testStack, thrownBy } from '../../../helpers';
 
 type Release = { name: string; chart: string; version: string; namespace: string; repository: string; values: string[]; depends_on?: string[] };
 const release = (json: SynthJson, name: string) => resources(json, 'helm_release').find((r) => r.name === name) as Release | undefined;
@@ -18,17 +18,7 @@ type ExtraObject = {
   spec?: { template: { spec: { containers: { image: string; command: string[] }[] } } };
 };
 
-const H100: Omit<GpuNodePoolProps, 'target'> = {
-  siteId: 'xx-test',
-  poolName: 'h100',
-  accelerator: 'nvidia-h100-sxm',
-  nodes: 4,
-  acceleratorsPerNode: 8,
-  cpusPerNode: 112,
-  memoryGiBPerNode: 2048,
-  interconnect: 'infiniband',
-  fabric: { nodesPerLeafSwitch: 2 },
-};
+const H100: Omit<GpuNodePoolProps, 'target'> = { ...H100_POOL, fabric: { nodesPerLeafSwitch: 2 } };
 
 /** The renderer's input for the H100 pool above: one partition, one tenant. */
 const INPUT: SlurmRenderInput = {
