@@ -65,10 +65,14 @@ export interface CheckContext {
   readonly log?: (line: string) => void;
 }
 
-const result = (ctx: CheckContext, id: string, passed: boolean, detail: string, defect?: KnownDefect): CheckResult => {
+/** A check's result, marked with its known defect (the one given, else the table's). */
+export function checkResult(cluster: string, id: string, passed: boolean, detail: string, defect?: KnownDefect): CheckResult {
   const knownDefect = defect ?? knownDefectOf(id);
-  return { id, cluster: ctx.cluster, passed, detail, ...(knownDefect ? { knownDefect } : {}) };
-};
+  return { id, cluster, passed, detail, ...(knownDefect ? { knownDefect } : {}) };
+}
+
+const result = (ctx: CheckContext, id: string, passed: boolean, detail: string, defect?: KnownDefect): CheckResult =>
+  checkResult(ctx.cluster, id, passed, detail, defect);
 
 const PROBE_NAMESPACE = 'aif-rehearsal-probe';
 

@@ -3,6 +3,8 @@
  * apply and create objects, read them back, and wait for a condition.
  */
 
+import { waitFor } from './control-plane-support';
+
 type Json = Record<string, unknown>;
 
 /** Runs kubectl with the rehearsal's kubeconfig. */
@@ -55,14 +57,8 @@ export class Kube {
   }
 
   /** Polls `probe` until it returns a value, or throws after `timeoutMs` naming `what`. */
-  async waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
+  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+    return waitFor(what, probe, { timeoutMs, intervalMs });
   }
 
   private write(args: readonly string[], obj: Json): WriteResult {

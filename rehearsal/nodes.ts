@@ -4,6 +4,7 @@
  * capacity the site file's hardware implies; plus a few untainted CPU nodes for system
  * workloads. kwok keeps them Ready and runs the pods bound to them.
  */
+import { FABRIC_LABELS } from '../constructs/gpu/gpu-node-pool';
 import { CPU_NODE_LABELS } from '../constructs/scheduling/kueue/kueue-queues';
 import type { PoolModel, SiteModel } from '../site-model/resolve';
 import { KWOK_NODE_ANNOTATION } from './control-plane';
@@ -31,8 +32,6 @@ export interface PoolDescriptor {
 export interface NodeOptions {
   /** Most nodes per pool; the rest of a large pool is left out. @default - every node */
   readonly maxNodesPerPool?: number;
-  /** Untainted CPU-only nodes for system pods. @default 2 */
-  readonly cpuNodes?: number;
 }
 
 /** Simulated nodes of one pool, and how many of the pool's nodes they stand for. */
@@ -56,7 +55,10 @@ export const RDMA_RESOURCE = 'rdma/rdma_shared_device_a';
 function fabricLabels(pool: string, i: number, fabric: PoolDescriptor['fabric'], levels: readonly string[]): Record<string, string> {
   if (!fabric) return {};
   const out: Record<string, string> = {};
-  const [spineLabel, leafLabel, nvlinkLabel] = ['spine', 'leaf', 'nvlink-domain'].map((l) => levels.find((x) => x.endsWith(`/${l}`)));
+  // Only the levels the deployed descriptor lists, which are the pool's FABRIC_LABELS.
+  const [spineLabel, leafLabel, nvlinkLabel] = [FABRIC_LABELS.spine, FABRIC_LABELS.leaf, FABRIC_LABELS.nvlinkDomain].map((l) =>
+    levels.includes(l) ? l : undefined,
+  );
   if (fabric.nodesPerLeafSwitch !== undefined && leafLabel) {
     const leaf = Math.floor(i / fabric.nodesPerLeafSwitch);
     out[leafLabel] = `${pool}-leaf${leaf}`;

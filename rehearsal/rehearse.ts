@@ -15,7 +15,7 @@ import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
 import { addSiteStacks } from '../stacks/site';
-import { checkCpuPodPlacement, checkKueue, checkNodeAgents, checkProjectPods, checkQuota, knownDefectOf, type CheckResult } from './checks';
+import { checkCpuPodPlacement, checkKueue, checkNodeAgents, checkProjectPods, checkQuota, checkResult, verdict, type CheckResult } from './checks';
 import { rehearsalBinaries, startControlPlane, type ControlPlane } from './control-plane';
 import { Kube, objectName } from './kube';
 import { startKueue, type KueueRunner } from './kueue-runner';
@@ -72,6 +72,8 @@ export interface SkippedRelease {
 export interface ClusterRehearsal {
   readonly cluster: string;
   readonly nodes: readonly { readonly pool: string; readonly simulated: number; readonly total: number }[];
+  /** Untainted CPU-only nodes simulated beside the pools. */
+  readonly cpuNodes: number;
   readonly crds: number;
   readonly applied: readonly AppliedObject[];
   readonly renderedReleases: readonly string[];
@@ -187,10 +189,7 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
   const releases = [...here(platform.helmReleases), ...here(workloads.helmReleases)];
 
   const checks: CheckResult[] = [];
-  const check = (id: string, passed: boolean, detail: string) => {
-    const knownDefect = knownDefectOf(id);
-    checks.push({ id, cluster, passed, detail, ...(knownDefect ? { knownDefect } : {}) });
-  };
+  const check = (id: string, passed: boolean, detail: string) => checks.push(checkResult(cluster, id, passed, detail));
   const gaps = [...namespaceOrderingGaps(stacks.platform), ...namespaceOrderingGaps(stacks.workloads)];
   check(
     'namespace-ordering',
@@ -221,7 +220,8 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
       crdApplied.filter((a) => !a.error).map((a) => a.object.split('/').pop() ?? ''),
     );
 
-    const nodes = [...cpuNodes(), ...pools.flatMap((p) => p.nodes)];
+    const cpu = cpuNodes();
+    const nodes = [...cpu, ...pools.flatMap((p) => p.nodes)];
     say(`creating ${nodes.length} simulated nodes (${pools.map((p) => `${p.pool}: ${p.nodes.length} of ${p.total}`).join(', ')})`);
     for (const n of nodes) {
       const r = kube.apply(n);
@@ -296,6 +296,7 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
     return {
       cluster,
       nodes: pools.map((p) => ({ pool: p.pool, simulated: p.nodes.length, total: p.total })),
+      cpuNodes: cpu.length,
       crds: crds.length,
       applied,
       renderedReleases: rendered,
@@ -326,12 +327,12 @@ export function formatRehearsal(r: SiteRehearsal): string {
   const lines: string[] = [];
   for (const c of r.clusters) {
     lines.push(`${r.site} / cluster ${c.cluster}: ${c.seconds.toFixed(1)} s`);
-    lines.push(`  nodes: ${c.nodes.map((n) => `${n.pool} ${n.simulated} of ${n.total}`).join(', ')}, plus 2 CPU nodes`);
+    lines.push(`  nodes: ${c.nodes.map((n) => `${n.pool} ${n.simulated} of ${n.total}`).join(', ')}, plus ${c.cpuNodes} CPU nodes`);
     lines.push(`  applied: ${c.crds} CRDs, ${c.applied.length - c.crds} objects; charts rendered: ${c.renderedReleases.join(', ') || 'none'}`);
     for (const s of c.skippedReleases) lines.push(`  skipped ${s.release} (${s.chart}): ${s.reason}`);
     const width = Math.max(...c.checks.map((k) => k.id.length));
     for (const k of c.checks) {
-      const v = k.knownDefect ? (k.passed ? 'UNEXPECTED PASS' : `expected failure (issue ${k.knownDefect.issue})`) : k.passed ? 'pass' : 'FAIL';
+      const v = verdict(k) === 'expected failure' ? `expected failure (issue ${k.knownDefect?.issue})` : verdict(k);
       lines.push(`  ${k.id.padEnd(width)}  ${v.padEnd(28)} ${k.detail}`);
     }
   }

@@ -160,18 +160,9 @@ function valueAt(raw: unknown, fieldPath: readonly PathKey[]): unknown {
 }
 
 function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource): SiteProblem[] {
-  const file = source.file;
   const fieldPath = issue.path as PathKey[];
-  const dotted = fieldPath.join('.');
   const got = valueAt(raw, fieldPath);
-  const at = (problem: string, fix: string, p: readonly PathKey[] = fieldPath, value: unknown = got): SiteProblem => ({
-    file,
-    line: source.lineOf(p),
-    path: p.join('.'),
-    problem,
-    got: renderValue(value),
-    fix,
-  });
+  const at = (problem: string, fix: string, p: readonly PathKey[] = fieldPath, value: unknown = got): SiteProblem => source.problem(p, problem, value, fix);
 
   switch (issue.code) {
     case 'invalid_type': {
@@ -185,15 +176,8 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource
       return issue.keys.map((key) => {
         const known = knownKeys(fieldPath, raw);
         const hint = closest(key, known);
-        const keyPath = [...fieldPath, key];
-        return {
-          file,
-          line: source.lineOfKey(keyPath),
-          path: keyPath.join('.'),
-          problem: 'is not a field of this section',
-          got: renderValue(key),
-          fix: hint ? `did you mean ${hint}?` : `remove it; the fields here are ${known.join(', ')}`,
-        };
+        const fix = hint ? `did you mean ${hint}?` : `remove it; the fields here are ${known.join(', ')}`;
+        return source.problem([...fieldPath, key], 'is not a field of this section', key, fix, true);
       });
     case 'invalid_value': {
       const options = issue.values.map(String);
@@ -215,16 +199,7 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource
     }
     case 'invalid_key': {
       const inner = issue.issues[0];
-      return [
-        {
-          file,
-          line: source.lineOfKey(fieldPath),
-          path: dotted,
-          problem: `the name ${inner?.message ?? 'is not allowed'}`,
-          got: renderValue(fieldPath[fieldPath.length - 1]),
-          fix: 'rename the key',
-        },
-      ];
+      return [source.problem(fieldPath, `the name ${inner?.message ?? 'is not allowed'}`, fieldPath[fieldPath.length - 1], 'rename the key', true)];
     }
     case 'too_small':
     case 'too_big': {

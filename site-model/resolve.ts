@@ -12,7 +12,7 @@
 import { ACCELERATORS, type AcceleratorModel } from '../constructs/gpu/accelerators';
 import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import type { RegistryMirror } from '../constructs/charts/pinned-chart';
-import { runsInCluster, servesBuckets, tierStorageClassName } from '../constructs/storage/storage-tier';
+import { runsInCluster, tierStorageClassName } from '../constructs/storage/storage-tier';
 import { renderSlurm, SlurmInputError } from '../constructs/scheduling/slurm/render';
 import type { SlurmRendering } from '../constructs/scheduling/slurm/render';
 import type { SlurmInputProblem, SlurmRenderInput } from '../constructs/scheduling/slurm/input';
@@ -48,16 +48,6 @@ export function poolUnits(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing' | 'n
   return typeof per === 'string' ? per : pool.nodes * pool.acceleratorsPerNode * per;
 }
 
-/** Backends whose service runs inside one Kubernetes cluster (rather than storage the site already runs). */
-export function isInClusterBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
-  return runsInCluster(tier.backend);
-}
-
-/** Whether a tier serves buckets rather than volumes. */
-export function isObjectBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean {
-  return servesBuckets(tier.backend);
-}
-
 /**
  * Clusters that get a tier: the one it names; else every cluster for external backends
  * (csi, nfs), and the only cluster for in-cluster backends (none when the site has several
@@ -65,7 +55,7 @@ export function isObjectBackend(tier: Pick<StorageTierSpec, 'backend'>): boolean
  */
 export function tierClusters(tier: Pick<StorageTierSpec, 'backend' | 'cluster'>, clusters: readonly string[]): string[] {
   if (tier.cluster !== undefined) return clusters.includes(tier.cluster) ? [tier.cluster] : [];
-  if (!isInClusterBackend(tier) || clusters.length === 1) return [...clusters];
+  if (!runsInCluster(tier.backend) || clusters.length === 1) return [...clusters];
   return [];
 }
 
@@ -110,10 +100,6 @@ export interface TierModel {
   readonly clusters: readonly string[];
   /** StorageClass (or bucket class) name of the tier in every cluster. */
   readonly storageClassName: string;
-  /** Whether the tier's service runs inside its cluster (Rook-Ceph, MinIO). */
-  readonly inCluster: boolean;
-  /** Whether the tier serves buckets rather than volumes. */
-  readonly object: boolean;
 }
 
 /** A data lab with the cluster and tiers it uses. */
@@ -183,13 +169,6 @@ export interface SiteModel {
   readonly mirror?: RegistryMirror;
 }
 
-/** The model's cluster named `name`. */
-export function clusterOf(site: SiteModel, name: string): ClusterModel {
-  const found = site.clusters.find((c) => c.name === name);
-  if (!found) throw new Error(`site ${site.spec.id} has no cluster ${name}`);
-  return found;
-}
-
 /** Thrown by {@link resolveSite} for a spec the loader would have rejected. */
 function unresolved(what: string): never {
   throw new Error(`${what}; load site files through the loader, which reports this with file and line`);
@@ -226,8 +205,6 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
       spec: tier,
       clusters: tierClusters(tier, clusterNames),
       storageClassName: tierStorageClassName(name),
-      inCluster: isInClusterBackend(tier),
-      object: isObjectBackend(tier),
     };
   }
 
@@ -303,7 +280,7 @@ function slurmProblem(p: SlurmInputProblem, source: SiteSource): SiteProblem {
 }
 
 /** Site-file path of a path in the Slurm renderer's input. */
-export function sitePathOfSlurmInput(path: readonly PathKey[]): PathKey[] {
+function sitePathOfSlurmInput(path: readonly PathKey[]): PathKey[] {
   const [section, name, field, ...rest] = path;
   switch (section) {
     case 'clusterName':

@@ -28,7 +28,7 @@ export interface SiteSlurmInput {
  * Slurm ClusterName of the Slurm cluster on `kubernetesCluster`: the site id when the site
  * runs one Slurm cluster, `<site id>-<cluster>` when it runs several.
  */
-export function slurmClusterName(spec: SiteSpec, kubernetesCluster: string, slurmClusters: number): string {
+function slurmClusterName(spec: SiteSpec, kubernetesCluster: string, slurmClusters: number): string {
   return slurmClusters === 1 ? spec.id : `${spec.id}-${kubernetesCluster}`;
 }
 

@@ -117,6 +117,6 @@ export class PlatformStack extends SiteStack {
     this.observability = observability;
     this.gpuPlatforms = gpuPlatforms;
     this.kueue = kueue;
-    this.storage = addStoragePlatform(this, site, this.targets, (kind, cluster) => this.clusterScopedId(kind, cluster), observability);
+    this.storage = addStoragePlatform(this, site, observability);
   }
 }

@@ -41,7 +41,7 @@ export abstract class SiteStack extends TerraformStack {
    * {@link clusterScopedId}. Ids of the site's first cluster also record their 0.1 form, so
    * that sites deployed as single-cluster sites upgrade by `moved` blocks.
    */
-  protected clusterScopedId(kind: string, cluster: string, name?: string): string {
+  clusterScopedId(kind: string, cluster: string, name?: string): string {
     const id = clusterScopedId(kind, cluster, name);
     if (cluster === this.site.clusters[0].name) this.legacyIds.set(id, singleClusterIdV01(kind, name));
     return id;
@@ -53,7 +53,7 @@ export abstract class SiteStack extends TerraformStack {
   }
 
   /** The providers of cluster `name`. */
-  protected target(name: string): ClusterTarget {
+  target(name: string): ClusterTarget {
     const found = this.targets.find((t) => t.name === name);
     if (!found) throw new Error(`${this.node.id}: no cluster named ${name}`);
     return found;

@@ -4,10 +4,9 @@
  * clusters, tiers (StorageClasses, MinIO tenants, buckets) and data labs to the workloads
  * stack. Spec fields are mapped to construct props here, explicitly.
  */
-import type { Construct } from 'constructs';
+import type { SiteStack } from './site-stack';
 import { ArgoWorkflowsCrds } from '../constructs/labs/argo-workflows-crds';
 import { CephCluster } from '../constructs/storage/ceph-cluster';
-import type { ClusterTarget } from '../constructs/core/cluster-target';
 import { DataLab } from '../constructs/labs/data-lab';
 import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { MONITORING_NAMESPACE, type Observability } from '../constructs/observability/observability';
@@ -48,39 +47,25 @@ export interface StorageWorkloads {
 }
 
 /**
- * Construct id of a cluster's instance of a kind (see stacks/ids.ts), recorded by the stack so
- * that upgrades keep addresses.
- */
-export type ClusterScopedIds = (kind: string, cluster: string, name?: string) => string;
-
-/**
  * Adds the storage operators (csi-driver-nfs, Rook, MinIO) each cluster's tiers need, and the
  * Argo Workflows CRDs where data labs run, to the platform stack.
  *
  * @param scope the platform stack
  * @param site the resolved site
- * @param targets the stack's providers per cluster
- * @param ids the stack's construct ids per cluster
  * @param observability monitoring per cluster: the operators' ServiceMonitors need its CRDs
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/operator-chart/
  */
-export function addStoragePlatform(
-  scope: Construct,
-  site: SiteModel,
-  targets: readonly ClusterTarget[],
-  ids: ClusterScopedIds,
-  observability: Readonly<Record<string, Observability>> = {},
-): StoragePlatform {
+export function addStoragePlatform(scope: SiteStack, site: SiteModel, observability: Readonly<Record<string, Observability>> = {}): StoragePlatform {
   const { spec, mirror } = site;
   const result: Record<string, StoragePlatformCluster> = {};
   for (const cluster of site.clusters) {
-    const target = targetOf(targets, cluster.name);
+    const target = scope.target(cluster.name);
     const backends = new Set(cluster.tiers.map((tier) => site.tiers[tier].spec.backend.type));
     const monitoring = observability[target.name]?.chart.release;
     const after = monitoring ? [monitoring] : [];
     const operators =
       backends.has('nfs') || backends.has('rook-ceph') || backends.has('minio')
-        ? new StorageOperators(scope, ids('StorageOperators', cluster.name), {
+        ? new StorageOperators(scope, scope.clusterScopedId('StorageOperators', cluster.name), {
             target,
             siteId: spec.id,
             nfs: backends.has('nfs'),
@@ -92,7 +77,9 @@ export function addStoragePlatform(
           })
         : undefined;
     const argoCrds =
-      cluster.labs.length > 0 ? new ArgoWorkflowsCrds(scope, ids('ArgoWorkflowsCrds', cluster.name), { target, siteId: spec.id, mirror }) : undefined;
+      cluster.labs.length > 0
+        ? new ArgoWorkflowsCrds(scope, scope.clusterScopedId('ArgoWorkflowsCrds', cluster.name), { target, siteId: spec.id, mirror })
+        : undefined;
     result[target.name] = { operators, argoCrds };
   }
   return result;
@@ -103,18 +90,14 @@ export function addStoragePlatform(
  *
  * @param scope the workloads stack
  * @param site the resolved site
- * @param targets the stack's providers per cluster
- * @param ids the stack's construct ids per cluster
  * @param pools the platform stack's GPU pools by name
  * @param tenants the workloads stack's tenants per cluster name, then tenant name
  * @param platform what {@link addStoragePlatform} returned
  * @see https://rook.io/docs/rook/v1.20/Helm-Charts/ceph-cluster-chart/
  */
 export function addStorageWorkloads(
-  scope: Construct,
+  scope: SiteStack,
   site: SiteModel,
-  targets: readonly ClusterTarget[],
-  ids: ClusterScopedIds,
   pools: Readonly<Record<string, GpuNodePool>>,
   tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>,
   platform: StoragePlatform,
@@ -123,10 +106,10 @@ export function addStorageWorkloads(
   const ceph: Record<string, CephCluster> = {};
   const tiers: Record<string, Record<string, StorageTier>> = {};
   for (const cluster of site.clusters) {
-    const target = targetOf(targets, cluster.name);
+    const target = scope.target(cluster.name);
     const here = cluster.tiers.map((name) => site.tiers[name]);
     if (here.some((tier) => tier.spec.backend.type === 'rook-ceph')) {
-      ceph[target.name] = new CephCluster(scope, ids('CephCluster', cluster.name), {
+      ceph[target.name] = new CephCluster(scope, scope.clusterScopedId('CephCluster', cluster.name), {
         target,
         operatorNamespace: platform[target.name]?.operators?.rookNamespace,
         mirror,
@@ -134,7 +117,7 @@ export function addStorageWorkloads(
     }
     tiers[target.name] = Object.fromEntries(
       here.map(({ name, spec: tier, storageClassName }) => {
-        const construct = new StorageTier(scope, ids('StorageTier', cluster.name, name), {
+        const construct = new StorageTier(scope, scope.clusterScopedId('StorageTier', cluster.name, name), {
           target,
           siteId: spec.id,
           tierName: name,
@@ -152,7 +135,7 @@ export function addStorageWorkloads(
   const identity = spec.identity;
   const labs = Object.fromEntries(
     Object.values(site.labs).map(({ name, spec: lab, cluster, volumeTier }) => {
-      const target = targetOf(targets, cluster);
+      const target = scope.target(cluster);
       if (identity.oidcIssuerUrl === undefined) {
         // The loader's rules reject this before any stack is built.
         throw new Error(`dataLabs.${name}: identity.oidcIssuerUrl is not set; run the site through the loader first`);
@@ -191,13 +174,6 @@ export function addStorageWorkloads(
     }),
   );
   return { tiers, ceph, labs };
-}
-
-/** The providers of cluster `name`. */
-function targetOf(targets: readonly ClusterTarget[], name: string): ClusterTarget {
-  const found = targets.find((t) => t.name === name);
-  if (!found) throw new Error(`no providers for cluster ${name}`);
-  return found;
 }
 
 /** The construct backend of a tier's spec. */

@@ -108,14 +108,6 @@ export class WorkloadsStack extends SiteStack {
     }
 
     // After the tenants: each lab opens egress inside its tenants' namespaces.
-    this.storage = addStorageWorkloads(
-      this,
-      site,
-      this.targets,
-      (kind, cluster, name) => this.clusterScopedId(kind, cluster, name),
-      platform.pools,
-      this.tenants,
-      platform.storage,
-    );
+    this.storage = addStorageWorkloads(this, site, platform.pools, this.tenants, platform.storage);
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ImageSlot, ImageSwitch } from './chart-definition';
 import { deepMerge, getPath, isJsonArray, isJsonObject, type JsonObject, type JsonValue } from './json';
+import { expand } from './mirror';
 import { CHART_DEFINITIONS, type ChartId } from './registry';
 
 /**
@@ -106,16 +107,6 @@ class Reader {
     this.fromDefaults = 0;
     return o;
   }
-}
-
-/** Concrete paths of a slot path, expanding `*` over the keys of the maps in `values`. */
-function expand(values: JsonObject, path: string): string[] {
-  const star = path.indexOf('*');
-  if (star < 0) return [path];
-  const parent = path.slice(0, star - 1);
-  const map = getPath(values, parent);
-  if (!isJsonObject(map)) return [];
-  return Object.keys(map).flatMap((key) => expand(values, `${parent}.${key}${path.slice(star + 1)}`));
 }
 
 function resolve(slot: ImageSlot, path: string, merged: JsonObject, reader: Reader, hosts: readonly { parent: string; host: string }[]): DeployedImage[] {

@@ -118,7 +118,7 @@ function isSet(v: JsonValue | undefined): boolean {
 }
 
 /** Concrete paths of a slot path, expanding `*` over the keys of maps the caller set. */
-function expand(values: JsonObject, path: string): string[] {
+export function expand(values: JsonObject, path: string): string[] {
   const star = path.indexOf('*');
   if (star < 0) return [path];
   const parent = path.slice(0, star - 1);

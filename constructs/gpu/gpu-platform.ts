@@ -205,9 +205,9 @@ export class GpuPlatform extends Construct {
               devicePluginTolerations: agents,
               nodeLabellerTolerations: agents,
             },
-            // Off. Enabling it means setting image: AMD_METRICS_EXPORTER_IMAGE as well: its
-            // chart default is `latest`, which policy AIF-IMG-1 rejects.
-            metricsExporter: { enable: false, tolerations: agents },
+            // Off, but pinned: its chart default is `latest`, which policy AIF-IMG-1 rejects,
+            // so enabling it is the one switch.
+            metricsExporter: { enable: false, image: AMD_METRICS_EXPORTER_IMAGE, tolerations: agents },
             selector: { 'feature.node.kubernetes.io/amd-gpu': 'true' },
           },
         },

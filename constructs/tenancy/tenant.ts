@@ -5,7 +5,7 @@ import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
-import { grantNamespaceAccess } from './namespace-roles';
+import { grantNamespaceAccess, type AccessGroups } from './namespace-roles';
 import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../core/labels';
 
 /** Kinds of organisation a tenant can be. */
@@ -132,14 +132,7 @@ export interface TenantStorageQuota {
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
-export interface TenantGroups {
-  /** Bound to the Role `tenant-admin` (`lab-admin` in a lab): members' rights, bulk deletes, service accounts, reading bindings. */
-  readonly admins: readonly string[];
-  /** Bound to the Role `tenant-edit` (`lab-edit`): workloads, jobs, services, ConfigMaps, Secrets, PVCs, exec and port-forward. */
-  readonly members: readonly string[];
-  /** Bound to the Role `tenant-view` (`lab-view`): reading workloads, logs, events, quotas and Kueue queues; no Secrets. */
-  readonly viewers: readonly string[];
-}
+export type TenantGroups = AccessGroups;
 
 /** Props of a {@link Tenant}. */
 export interface TenantProps {

@@ -1,5 +1,5 @@
 /** Rules of `storageTiers:`: the backend fits the role, and in-cluster backends know their cluster. */
-import { isInClusterBackend, isObjectBackend } from '../resolve';
+import { runsInCluster, servesBuckets } from '../../constructs/storage/storage-tier';
 import type { RuleContext } from './context';
 
 /** Checks the storage tiers of a site file. */
@@ -7,7 +7,7 @@ export function storageRules(ctx: RuleContext): void {
   const { clusters } = ctx;
   for (const [name, tier] of Object.entries(ctx.spec.storageTiers ?? {})) {
     const at = ['storageTiers', name];
-    if (tier.role === 'object' && !isObjectBackend(tier)) {
+    if (tier.role === 'object' && !servesBuckets(tier.backend)) {
       ctx.add(
         [...at, 'backend', 'type'],
         `role object needs a backend that serves buckets, but ${tier.backend.type} serves volumes`,
@@ -15,7 +15,7 @@ export function storageRules(ctx: RuleContext): void {
         'use rook-ceph with service: object, or minio',
       );
     }
-    if (tier.role !== 'object' && isObjectBackend(tier)) {
+    if (tier.role !== 'object' && servesBuckets(tier.backend)) {
       ctx.add(
         [...at, 'role'],
         'this backend serves buckets only, so the tier must have role object',
@@ -26,7 +26,7 @@ export function storageRules(ctx: RuleContext): void {
     if (tier.cluster !== undefined && !clusters.includes(tier.cluster)) {
       ctx.add([...at, 'cluster'], 'names a cluster that the site does not declare', tier.cluster, `use one of ${ctx.list(clusters)}`);
     }
-    if (tier.cluster === undefined && isInClusterBackend(tier) && clusters.length > 1) {
+    if (tier.cluster === undefined && runsInCluster(tier.backend) && clusters.length > 1) {
       ctx.add(
         at,
         `must name its cluster: a ${tier.backend.type} backend runs inside one cluster and the site has several`,

@@ -6,7 +6,7 @@ import { FABRIC_LABELS, type GpuNodePool } from '../../gpu/gpu-node-pool';
 import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../../core/labels';
 import { dnsLabel } from '../../core/names';
 import { ISOLATION_LABEL } from '../../tenancy/isolated-namespace';
-import type { Tenant } from '../../tenancy/tenant';
+import { quotaCompute, type Tenant } from '../../tenancy/tenant';
 
 /** API version of the Kueue objects written (Kueue 0.19 serves v1beta2). */
 export const KUEUE_API = 'kueue.x-k8s.io/v1beta2';
@@ -65,13 +65,6 @@ export const UNQUOTED_RESOURCE_PREFIXES: readonly string[] = ['rdma/'];
  * @see https://kueue.sigs.k8s.io/docs/tasks/manage/enforce_job_management/opt_in_namespace_management/
  */
 export const MANAGED_NAMESPACE_SELECTOR = { matchExpressions: [{ key: ISOLATION_LABEL, operator: 'Exists' }] } as const;
-
-/**
- * CPU and memory a tenant namespace's ResourceQuota allows besides what its GPUs bring (room
- * for notebooks and data loaders; see Tenant). With the CPU and memory of the tenant's GPUs
- * at their maximum, they make the CPU flavor's quota: all the namespace may ask for.
- */
-export const CPU_ONLY_ROOM = { cpus: 16, memoryGiB: 64 } as const;
 
 /** Props of {@link KueueQueues}. */
 export interface KueueQueuesProps {
@@ -276,11 +269,8 @@ export class KueueQueues extends Construct {
       // a CPU-only workload whose pods the namespace can hold fits here and does not fall
       // through to a GPU flavor. It is the namespace's quota, not the CPU nodes' capacity
       // (which the site file does not describe), so it is neither lent nor borrowed.
-      const ceiling: Amounts = {
-        units: 0,
-        milliCpus: (Math.ceil(tenant.gpuQuotas.reduce((sum, q) => sum + q.max * q.pool.cpusPerUnit, 0)) + CPU_ONLY_ROOM.cpus) * 1000,
-        memoryMiB: (Math.ceil(tenant.gpuQuotas.reduce((sum, q) => sum + q.max * q.pool.memoryGiBPerUnit, 0)) + CPU_ONLY_ROOM.memoryGiB) * 1024,
-      };
+      const compute = quotaCompute(tenant.gpuQuotas.map((q) => ({ pool: q.pool, units: q.max })));
+      const ceiling: Amounts = { units: 0, milliCpus: compute.cpu * 1000, memoryMiB: compute.memoryGiB * 1024 };
       const none: Amounts = { units: 0, milliCpus: 0, memoryMiB: 0 };
       const cq = manifest(
         `ClusterQueue-${tenant.tenantName}`,
