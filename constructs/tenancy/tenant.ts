@@ -148,6 +148,12 @@ export interface TenantProps {
   readonly groupPrefix?: string;
   /** GPU quotas per pool. @default - no GPUs */
   readonly gpuQuotas?: readonly TenantGpuQuota[];
+  /**
+   * Every GPU pool of the cluster. A ResourceQuota limits only the resources it lists, so the
+   * GPU resource of each pool the tenant has no quota on is listed with 0: without it, the
+   * namespace could ask for any number of them. @default - the pools of `gpuQuotas`
+   */
+  readonly clusterPools?: readonly GpuNodePool[];
   /** Storage quotas per storage class. @default - no persistent storage */
   readonly storageQuotas?: readonly TenantStorageQuota[];
   /**
@@ -261,7 +267,7 @@ export class Tenant extends Construct {
   }
 
   private quotaHard(props: TenantProps): Record<string, string> {
-    const byResource = new Map<string, number>();
+    const byResource = new Map<string, number>((props.clusterPools ?? []).map((p) => [p.resourceName, 0]));
     for (const q of this.gpuQuotas) byResource.set(q.pool.resourceName, (byResource.get(q.pool.resourceName) ?? 0) + q.max);
     const compute = quotaCompute(this.poolShares);
     const objects = TENANT_OBJECT_LIMITS[props.kind];
