@@ -164,9 +164,10 @@ interface NodeView {
 }
 
 /**
- * Node ownership in a pool descriptor (issue 11: one scheduler owns each node), read from
- * `pool.json`'s `ownership` when it is there: the label, and how many nodes carry each of its
- * values (e.g. `{ label: 'ai-factory.eu/owner', nodes: { slurm: 4, kubernetes: 4 } }`).
+ * Node ownership in a pool descriptor (one scheduler owns each node), read from `pool.json`'s
+ * `ownership`: the label, and how many nodes carry each of its values (e.g.
+ * `{ label: 'ai-factory.eu/owner', nodes: { slurm: 4, kubernetes: 4 } }`). Descriptors
+ * deployed before ownership existed lack it; the site file's is checked then.
  */
 interface DescriptorOwnership {
   readonly label: string;
@@ -278,6 +279,18 @@ export function minimumKubernetesVersion(site: SiteModel, cluster: string, overr
     return { version: `${stated.major}.${stated.minor}`, source: `clusters.${cluster}.kubernetesVersion in ${site.source.file}` };
   }
   return { version: required.version, source: `the pinned charts need it: ${required.charts.join(', ')}` };
+}
+
+/** Which nodes of a pool get which owner: Slurm's are the first by index (GpuNodePool). */
+function ownerPlan(pool: string, nodes: Readonly<Record<string, number>>): string {
+  const slurm = nodes.slurm ?? 0;
+  const kubernetes = nodes.kubernetes ?? 0;
+  const range = (from: number, count: number) => (count === 1 ? `${pool}-${from}` : `${pool}-${from} to ${pool}-${from + count - 1}`);
+  const parts = [
+    ...(slurm > 0 ? [`slurm on ${slurm} node(s) (${range(0, slurm)} by Slurm name)`] : []),
+    ...(kubernetes > 0 ? [`kubernetes on ${kubernetes} node(s)${slurm > 0 ? ` (${range(slurm, kubernetes)})` : ''}`] : []),
+  ];
+  return `label ${parts.join(' and ')}`;
 }
 
 function ownershipOf(raw: Record<string, unknown> | undefined): DescriptorOwnership | undefined {
@@ -487,14 +500,13 @@ function checkPool(ctx: PoolContext): PoolPreflight {
     for (const [owner, count] of Object.entries(wanted)) {
       const found = labelled.filter((n) => n.labels[label] === owner).length;
       owners[owner] = { ok: found, of: count };
-      if (found !== count) {
+      // With nodes missing or extra, the nodes check says so; the owners cannot add up then.
+      if (found !== count && labelled.length === expectedNodes) {
         add({
           check: 'owner',
           expected: `${count} node(s) labelled ${label}=${owner}`,
           found: `${found}`,
-          fix: `${provisioning}: label the pool's nodes kubectl label node <node> ${label}=<owner> --overwrite, ${Object.entries(wanted)
-            .map(([o, c]) => `${c} ${o}`)
-            .join(', ')}`,
+          fix: `${provisioning}: ${ownerPlan(pool.name, wanted)}; by hand: kubectl label node <node> ${label}=<owner> --overwrite`,
         });
       }
     }
@@ -794,6 +806,8 @@ export function formatPreflight(r: PreflightReport): string {
           ? [
               p.owners
                 ? Object.entries(p.owners)
+                    // An owner with no node to have and none found says nothing.
+                    .filter(([, n]) => n.ok > 0 || n.of > 0)
                     .map(([o, n]) => `${o} ${n.ok}/${n.of}`)
                     .join(', ')
                 : '-',

@@ -100,11 +100,7 @@ interface PodView {
  */
 export async function checkNodeAgents(ctx: CheckContext): Promise<CheckResult> {
   const { kube } = ctx;
-  kube.apply({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: PROBE_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
-  });
+  probeNamespace(kube);
   const created = kube.create({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -153,6 +149,102 @@ export async function checkNodeAgents(ctx: CheckContext): Promise<CheckResult> {
       ? `a node agent pod is bound on each of the ${poolNodes.length} pool nodes`
       : `no node agent pod on ${missing.length} of ${poolNodes.length} pool nodes (e.g. ${missing.slice(0, 3).join(', ')}); tolerations given: ${JSON.stringify(ctx.nodeAgentTolerations)}`,
   );
+}
+
+/** The namespace of the probes that stand in for node agents: outside Kueue, privileged as agents are. */
+function probeNamespace(kube: Kube): void {
+  kube.apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: PROBE_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+  });
+}
+
+/** What the slurm chart's values give one NodeSet's pods: where they run and the GPUs they hold. */
+export interface NodeSetPods {
+  readonly nodeSet: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Json[];
+  /** slurmd's resource limits: every GPU unit of its node. */
+  readonly limits: Readonly<Record<string, string>>;
+}
+
+/**
+ * Slurm's NodeSets hold exactly the nodes Slurm owns: a DaemonSet with each NodeSet's node
+ * selector, tolerations and slurmd's GPU limits (as the Slinky operator makes its pods in
+ * DaemonSet mode) gets a pod bound on every Slurm-owned node of its pool and none elsewhere.
+ * The pods stay, holding those GPUs, while the Kueue checks run: a tenant job up to its
+ * maximum must then still be admitted and bound, on the nodes Kubernetes owns.
+ */
+export async function checkSlurmNodeSets(ctx: CheckContext, nodeSets: readonly NodeSetPods[]): Promise<CheckResult[]> {
+  const { kube } = ctx;
+  probeNamespace(kube);
+  const results: CheckResult[] = [];
+  for (const ns of nodeSets) {
+    const id = `slurm-nodeset-owns-slurm-nodes/${ns.nodeSet}`;
+    const simulated = ctx.pools.find((p) => p.pool === ns.nodeSet);
+    if (!simulated) {
+      results.push(result(ctx, id, false, `no simulated pool ${ns.nodeSet} for the NodeSet`));
+      continue;
+    }
+    const expected = Object.entries(simulated.owners)
+      .filter(([, owner]) => owner === 'slurm')
+      .map(([name]) => name)
+      .sort();
+    const app = `slurmd-${ns.nodeSet}`.slice(0, 63);
+    const created = kube.create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: app, namespace: PROBE_NAMESPACE },
+      spec: {
+        selector: { matchLabels: { app } },
+        template: {
+          metadata: { labels: { app } },
+          spec: {
+            nodeSelector: ns.nodeSelector,
+            tolerations: ns.tolerations,
+            containers: [{ name: 'slurmd', image: 'registry.k8s.io/pause:3.10', resources: { limits: ns.limits } }],
+          },
+        },
+      },
+    });
+    if (!created.ok) {
+      results.push(result(ctx, id, false, `the DaemonSet was rejected: ${created.error}`));
+      continue;
+    }
+    const bound = (): string[] =>
+      kube
+        .list<PodView>('pods', { namespace: PROBE_NAMESPACE, selector: `app=${app}` })
+        .flatMap((p) => (p.spec.nodeName && p.status?.phase === 'Running' ? [p.spec.nodeName] : []))
+        .sort();
+    const seen = await kube
+      .waitFor(
+        `slurmd pods of NodeSet ${ns.nodeSet} to run`,
+        () => (bound().length >= expected.length ? bound() : undefined),
+        (ctx.timeoutSeconds ?? 60) * 1000,
+      )
+      .catch(() => bound());
+    // A pod on a node it should not have is scheduled as fast as the right ones: look once more.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const final = bound();
+    const extra = final.filter((n) => !expected.includes(n));
+    const missing = expected.filter((n) => !final.includes(n));
+    results.push(
+      result(
+        ctx,
+        id,
+        extra.length === 0 && missing.length === 0 && seen.length > 0,
+        extra.length === 0 && missing.length === 0
+          ? `a slurmd pod holding ${Object.entries(ns.limits)
+              .map(([r, n]) => `${n} ${r}`)
+              .join(', ')} runs on each of the ${expected.length} Slurm-owned nodes of pool ${ns.nodeSet}, on no other node`
+          : `${missing.length > 0 ? `no slurmd pod on Slurm-owned node(s) ${missing.join(', ')}` : ''}${missing.length > 0 && extra.length > 0 ? '; ' : ''}${
+              extra.length > 0 ? `slurmd pods on node(s) Slurm does not own: ${extra.join(', ')}` : ''
+            }`,
+      ),
+    );
+  }
+  return results;
 }
 
 /** A Kueue-managed Job of `pods` pods, each asking for `unitsPerPod` of the pool's resource (and any `extra` resources). */
@@ -236,9 +328,10 @@ function workloadConditions(kube: Kube, namespace: string, job: string): string 
 }
 
 /**
- * Kueue: each tenant's job up to its maximum on a pool is admitted and its pods run on that
- * pool's nodes; a job over the maximum waits. On simulated pools smaller than the site's
- * (a node cap), the job asks for what the simulated nodes hold, if that is less.
+ * Kueue: each tenant's job up to its maximum on a pool (the part on the nodes Kubernetes owns)
+ * is admitted and its pods run on that pool's Kubernetes-owned nodes, never on Slurm's; a job
+ * over the maximum waits. On simulated pools smaller than the site's (a node cap), the job asks
+ * for what the simulated Kubernetes-owned nodes hold, if that is less.
  */
 export async function checkKueue(ctx: CheckContext, localQueue: string): Promise<CheckResult[]> {
   const { kube, site } = ctx;
@@ -246,12 +339,15 @@ export async function checkKueue(ctx: CheckContext, localQueue: string): Promise
   const timeout = (ctx.timeoutSeconds ?? 60) * 1000;
   for (const tenant of Object.values(site.tenants)) {
     const namespace = `tenant-${tenant.name}`;
-    for (const quota of tenant.gpuQuotas.filter((q) => q.cluster === ctx.cluster && q.max > 0)) {
-      const pool = site.pools[quota.pool];
+    for (const { pool: poolName, kubernetes: quota } of tenant.gpuQuotas.filter((q) => q.cluster === ctx.cluster && q.kubernetes.max > 0)) {
+      const pool = site.pools[poolName];
       const simulated = ctx.pools.find((p) => p.pool === pool.name);
       if (!simulated) continue;
       const { unitsPerNode, resourceName } = simulated;
-      const capacity = simulated.nodes.length * unitsPerNode;
+      const ownNodes = Object.entries(simulated.owners)
+        .filter(([, owner]) => owner === 'kubernetes')
+        .map(([name]) => name);
+      const capacity = ownNodes.length * unitsPerNode;
       const units = Math.min(quota.max, capacity);
       const pods = Math.ceil(units / unitsPerNode);
       const perPod = Math.ceil(units / pods);
@@ -275,11 +371,11 @@ export async function checkKueue(ctx: CheckContext, localQueue: string): Promise
           },
           timeout,
         );
-        const wrong = running.filter((p) => !p.spec.nodeName?.startsWith(`${pool.name}-`));
+        const wrong = running.filter((p) => !ownNodes.includes(p.spec.nodeName ?? ''));
         passed = wrong.length === 0;
         detail = passed
-          ? `${units} ${resourceName} (${pods} pod(s)) admitted and bound to ${pool.name} nodes${units < quota.max ? ` (max ${quota.max}; the simulated nodes hold ${capacity})` : ''}`
-          : `pods bound outside pool ${pool.name}: ${wrong.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(', ')}`;
+          ? `${units} ${resourceName} (${pods} pod(s)) admitted and bound to ${pool.name}'s Kubernetes-owned nodes${units < quota.max ? ` (max ${quota.max}; the simulated nodes hold ${capacity})` : ''}`
+          : `pods bound outside pool ${pool.name}'s Kubernetes-owned nodes: ${wrong.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(', ')}`;
       } catch (e) {
         detail = `${(e as Error).message}: ${workloadConditions(kube, namespace, name)}`;
       }
@@ -324,7 +420,7 @@ export async function checkKueue(ctx: CheckContext, localQueue: string): Promise
 
   // A job on an RDMA pool asks for the RDMA device too, as multi-node training does.
   for (const simulated of ctx.pools.filter((p) => p.rdma)) {
-    const tenant = Object.values(site.tenants).find((t) => t.gpuQuotas.some((q) => q.pool === simulated.pool && q.max > 0));
+    const tenant = Object.values(site.tenants).find((t) => t.gpuQuotas.some((q) => q.pool === simulated.pool && q.kubernetes.max > 0));
     if (!tenant) continue;
     const namespace = `tenant-${tenant.name}`;
     const name = `probe-rdma-${simulated.pool}`.slice(0, 55);

@@ -4,7 +4,7 @@
  * capacity the site file's hardware implies; plus a few untainted CPU nodes for system
  * workloads. kwok keeps them Ready and runs the pods bound to them.
  */
-import { FABRIC_LABELS } from '../constructs/gpu/gpu-node-pool';
+import { FABRIC_LABELS, type NodeOwner } from '../constructs/gpu/gpu-node-pool';
 import { CPU_NODE_LABELS } from '../constructs/scheduling/kueue/kueue-queues';
 import type { PoolModel, SiteModel } from '../site-model/resolve';
 import { KWOK_NODE_ANNOTATION } from './control-plane';
@@ -26,6 +26,8 @@ export interface PoolDescriptor {
   readonly capacity: { readonly schedulableUnits: number };
   readonly fabric: { readonly nodesPerLeafSwitch?: number; readonly leafSwitchesPerSpine?: number; readonly nodesPerNvlinkDomain?: number } | null;
   readonly topologyLevels: readonly string[];
+  /** Nodes by owner label value; Slurm's are the first by index. */
+  readonly ownership: { readonly label: string; readonly nodes: { readonly slurm: number; readonly kubernetes: number } };
 }
 
 /** Options of {@link simulatedNodes}. */
@@ -44,6 +46,8 @@ export interface PoolNodes {
   /** Whether the nodes advertise the RDMA resource (InfiniBand and RoCE pools). */
   readonly rdma: boolean;
   readonly nodes: readonly Json[];
+  /** The owner of each simulated node, by name. */
+  readonly owners: Readonly<Record<string, NodeOwner>>;
   /** Nodes of the pool in the site file. */
   readonly total: number;
 }
@@ -82,9 +86,22 @@ function node(name: string, labels: Record<string, string>, taints: Json[], capa
   };
 }
 
+/**
+ * Indices of the simulated nodes of a pool: all of them, or under a cap, the first nodes of
+ * each owner in proportion to its share (at least one node for an owner that has any), so that
+ * both schedulers of a split pool have nodes. Slurm's nodes come first, as in the descriptor.
+ */
+export function simulatedIndices(ownership: PoolDescriptor['ownership']['nodes'], cap?: number): number[] {
+  const total = ownership.slurm + ownership.kubernetes;
+  if (cap === undefined || cap >= total) return Array.from({ length: total }, (_, i) => i);
+  const share = (n: number) => (n === 0 ? 0 : Math.min(n, Math.max(1, Math.round((cap * n) / total))));
+  const slurm = Math.min(share(ownership.slurm), cap - (ownership.kubernetes > 0 ? 1 : 0));
+  const kubernetes = Math.min(share(ownership.kubernetes), cap - slurm);
+  return [...Array.from({ length: slurm }, (_, i) => i), ...Array.from({ length: kubernetes }, (_, i) => ownership.slurm + i)];
+}
+
 /** Nodes of one pool from its descriptor and the site model's hardware figures. */
 export function poolNodes(pool: PoolModel, descriptor: PoolDescriptor, options: NodeOptions = {}): PoolNodes {
-  const count = Math.min(descriptor.nodes, options.maxNodesPerPool ?? descriptor.nodes);
   const unitsPerNode = descriptor.capacity.schedulableUnits / descriptor.nodes;
   const rdma = pool.spec.interconnect === 'infiniband' || pool.spec.interconnect === 'roce';
   const capacity: Record<string, string> = {
@@ -96,10 +113,23 @@ export function poolNodes(pool: PoolModel, descriptor: PoolDescriptor, options: 
     ...(rdma ? { [RDMA_RESOURCE]: '63' } : {}),
   };
   const taint = { key: descriptor.taint.key, value: descriptor.taint.value, effect: descriptor.taint.effect };
-  const nodes = Array.from({ length: count }, (_, i) =>
-    node(`${pool.name}-${i}`, { ...descriptor.nodeLabels, ...fabricLabels(pool.name, i, descriptor.fabric, descriptor.topologyLevels) }, [taint], capacity),
+  const { label, nodes: owned } = descriptor.ownership;
+  const indices = simulatedIndices(owned, options.maxNodesPerPool);
+  const ownerOf = (i: number): NodeOwner => (i < owned.slurm ? 'slurm' : 'kubernetes');
+  const nodes = indices.map((i) =>
+    node(
+      `${pool.name}-${i}`,
+      {
+        ...descriptor.nodeLabels,
+        [label]: ownerOf(i),
+        ...fabricLabels(pool.name, i, descriptor.fabric, descriptor.topologyLevels),
+      },
+      [taint],
+      capacity,
+    ),
   );
-  return { pool: pool.name, resourceName: descriptor.resourceName, unitsPerNode, rdma, nodes, total: descriptor.nodes };
+  const owners = Object.fromEntries(indices.map((i) => [`${pool.name}-${i}`, ownerOf(i)]));
+  return { pool: pool.name, resourceName: descriptor.resourceName, unitsPerNode, rdma, nodes, owners, total: descriptor.nodes };
 }
 
 /**

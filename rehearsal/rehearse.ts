@@ -15,7 +15,18 @@ import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
 import { addSiteStacks } from '../stacks/site';
-import { checkCpuPodPlacement, checkKueue, checkNodeAgents, checkProjectPods, checkQuota, checkResult, verdict, type CheckResult } from './checks';
+import {
+  checkCpuPodPlacement,
+  checkKueue,
+  checkNodeAgents,
+  checkProjectPods,
+  checkQuota,
+  checkResult,
+  checkSlurmNodeSets,
+  verdict,
+  type CheckResult,
+  type NodeSetPods,
+} from './checks';
 import { rehearsalBinaries, startControlPlane, type ControlPlane } from './control-plane';
 import { Kube, objectName } from './kube';
 import { startKueue, type KueueRunner } from './kueue-runner';
@@ -159,6 +170,30 @@ function nodeAgentTolerations(releases: readonly HelmReleaseSpec[]): Json[] {
   return [...GPU_OPERATOR_DEFAULT_TOLERATIONS];
 }
 
+/** What the slurm chart's values give each NodeSet's pods, from the Slurm release of a cluster. */
+function slurmNodeSets(releases: readonly HelmReleaseSpec[]): NodeSetPods[] {
+  const out: NodeSetPods[] = [];
+  for (const release of releases.filter((r) => r.chart === 'slurm')) {
+    for (const doc of release.values) {
+      const values = parseYaml(doc) as {
+        nodesets?: Record<
+          string,
+          { podSpec?: { nodeSelector?: Record<string, string>; tolerations?: Json[] }; slurmd?: { resources?: { limits?: Record<string, string> } } }
+        >;
+      } | null;
+      for (const [nodeSet, v] of Object.entries(values?.nodesets ?? {})) {
+        out.push({
+          nodeSet,
+          nodeSelector: v.podSpec?.nodeSelector ?? {},
+          tolerations: v.podSpec?.tolerations ?? [],
+          limits: v.slurmd?.resources?.limits ?? {},
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Applies objects one by one, in order, recording the API server's answer to each. */
 function applyAll(kube: Kube, objects: readonly { manifest: Json; address: string }[]): AppliedObject[] {
   return objects.map(({ manifest, address }) => {
@@ -289,6 +324,11 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
     checks.push(...checkQuota(ctx));
     say('checking CPU-only placement');
     checks.push(await checkCpuPodPlacement(ctx));
+    const nodeSets = slurmNodeSets(releases);
+    if (nodeSets.length > 0) {
+      say("checking that Slurm's NodeSets hold the nodes Slurm owns");
+      checks.push(...(await checkSlurmNodeSets(ctx, nodeSets)));
+    }
     if (kueue) {
       say('checking Kueue admission');
       checks.push(...(await checkKueue(ctx, 'default')));

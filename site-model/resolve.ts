@@ -48,6 +48,81 @@ export function poolUnits(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing' | 'n
   return typeof per === 'string' ? per : pool.nodes * pool.acceleratorsPerNode * per;
 }
 
+/** The two schedulers that may own a node. */
+export type NodeOwner = 'slurm' | 'kubernetes';
+
+/** Nodes of a pool by owner; they add up to the pool's nodes. */
+export interface PoolOwnership {
+  readonly slurm: number;
+  readonly kubernetes: number;
+}
+
+/** What wants a pool's nodes, for {@link poolOwnership}. */
+export interface PoolUses {
+  /** Slurm partitions over the pool. */
+  readonly partitions: readonly string[];
+  /** What of Kubernetes would use it: `Kueue`, `data lab <name>`. */
+  readonly kubernetes: readonly string[];
+}
+
+/**
+ * Nodes of a pool by owner (issue 11: one scheduler owns each node), or why the file must
+ * say: its `owner`, else Slurm when only partitions use the pool, else Kubernetes when no
+ * partition does. A pool that both would use has no default, since either guess books its
+ * GPUs twice or leaves one scheduler without nodes.
+ */
+export function poolOwnership(pool: Pick<GpuPoolSpec, 'nodes' | 'owner'>, uses: PoolUses): PoolOwnership | string {
+  const owner = pool.owner;
+  if (owner === 'slurm') return { slurm: pool.nodes, kubernetes: 0 };
+  if (owner === 'kubernetes') return { slurm: 0, kubernetes: pool.nodes };
+  if (owner !== undefined) {
+    if (owner.slurm + owner.kubernetes !== pool.nodes) {
+      return `its owners' nodes add up to ${owner.slurm + owner.kubernetes}, but the pool has ${pool.nodes}`;
+    }
+    return { slurm: owner.slurm, kubernetes: owner.kubernetes };
+  }
+  if (uses.partitions.length === 0) return { slurm: 0, kubernetes: pool.nodes };
+  if (uses.kubernetes.length === 0) return { slurm: pool.nodes, kubernetes: 0 };
+  return `both Slurm (partition ${uses.partitions.join(', ')}) and Kubernetes (${uses.kubernetes.join(', ')}) would use its nodes`;
+}
+
+/** What wants each pool of a (possibly partial) site file. */
+export function poolUses(spec: Partial<Pick<SiteSpec, 'scheduler' | 'dataLabs'>>, pool: string): PoolUses {
+  return {
+    partitions: Object.entries(spec.scheduler?.slurm?.partitions ?? {})
+      .filter(([, p]) => p.pools.includes(pool))
+      .map(([n]) => n),
+    kubernetes: [
+      ...(spec.scheduler?.kueue ? ['Kueue'] : []),
+      ...Object.entries(spec.dataLabs ?? {})
+        .filter(([, l]) => l.pools.includes(pool))
+        .map(([n]) => `data lab ${n}`),
+    ],
+  };
+}
+
+/** A guarantee and a maximum, in units of a pool. */
+export interface QuotaAmounts {
+  readonly guaranteed: number;
+  readonly max: number;
+}
+
+/**
+ * A tenant's quota on a pool, split between its owners in proportion to their nodes, so that
+ * the two parts add up to the quota: Kubernetes' guarantee is rounded down (the tenants'
+ * guarantees then never add up to more than Kubernetes' nodes) and its maximum to the
+ * nearest unit; Slurm gets the rest of each. A pool one scheduler owns whole gives it all.
+ */
+export function splitQuota(quota: QuotaAmounts, ownership: PoolOwnership): Record<NodeOwner, QuotaAmounts> {
+  const share = ownership.kubernetes / (ownership.slurm + ownership.kubernetes);
+  const guaranteed = Math.floor(quota.guaranteed * share);
+  const max = Math.max(guaranteed, Math.round(quota.max * share));
+  return {
+    kubernetes: { guaranteed, max },
+    slurm: { guaranteed: quota.guaranteed - guaranteed, max: quota.max - max },
+  };
+}
+
 /**
  * Clusters that get a tier: the one it names; else every cluster for external backends
  * (csi, nfs), and the only cluster for in-cluster backends (none when the site has several
@@ -90,6 +165,10 @@ export interface PoolModel {
   readonly units: number;
   /** Whether a Slurm partition runs on the pool. */
   readonly slurm: boolean;
+  /** Nodes by owner. */
+  readonly ownership: PoolOwnership;
+  /** Units by owner. */
+  readonly unitsOwned: Readonly<Record<NodeOwner, number>>;
 }
 
 /** A storage tier with the clusters that serve it. */
@@ -112,12 +191,14 @@ export interface LabModel {
   readonly volumeTier?: string;
 }
 
-/** A tenant's quota in one pool, with the pool's cluster. */
-export interface TenantPoolQuota {
+/** A tenant's quota in one pool, with the pool's cluster and each owner's part ({@link splitQuota}). */
+export interface TenantPoolQuota extends QuotaAmounts {
   readonly pool: string;
   readonly cluster: string;
-  readonly guaranteed: number;
-  readonly max: number;
+  /** The part Kueue and the tenant's namespace hold: on the Kubernetes-owned nodes. */
+  readonly kubernetes: QuotaAmounts;
+  /** The part Slurm's account limits hold: on the Slurm-owned nodes. */
+  readonly slurm: QuotaAmounts;
 }
 
 /** A tenant with its quotas resolved to clusters. */
@@ -187,6 +268,9 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
     const cluster = poolCluster(pool, clusterNames) ?? unresolved(`gpuPools.${name} names no cluster`);
     const per = poolUnitsPerAccelerator(pool);
     if (typeof per === 'string') unresolved(`gpuPools.${name}: ${per}`);
+    const ownership = poolOwnership(pool, poolUses(spec, name));
+    if (typeof ownership === 'string') unresolved(`gpuPools.${name}: ${ownership}`);
+    const unitsPerNode = pool.acceleratorsPerNode * per;
     pools[name] = {
       name,
       spec: pool,
@@ -195,6 +279,8 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
       unitsPerAccelerator: per,
       units: pool.nodes * pool.acceleratorsPerNode * per,
       slurm: slurmPools.has(name),
+      ownership,
+      unitsOwned: { slurm: ownership.slurm * unitsPerNode, kubernetes: ownership.kubernetes * unitsPerNode },
     };
   }
 
@@ -217,18 +303,17 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
 
   const tenants: Record<string, TenantModel> = {};
   for (const [name, tenant] of Object.entries(spec.tenants)) {
-    const gpuQuotas = Object.entries(tenant.gpuQuota).map(([pool, q]) => ({
-      pool,
-      cluster: (pools[pool] ?? unresolved(`tenants.${name}.gpuQuota names pool ${pool}, which does not exist`)).cluster,
-      guaranteed: q.guaranteed,
-      max: q.max,
-    }));
+    const gpuQuotas = Object.entries(tenant.gpuQuota).map(([pool, q]): TenantPoolQuota => {
+      const model = pools[pool] ?? unresolved(`tenants.${name}.gpuQuota names pool ${pool}, which does not exist`);
+      return { pool, cluster: model.cluster, guaranteed: q.guaranteed, max: q.max, ...splitQuota(q, model.ownership) };
+    });
     tenants[name] = { name, spec: tenant, gpuQuotas };
   }
 
   const problems: SiteProblem[] = [];
   const slurm: SlurmClusterModel[] = [];
-  for (const { kubernetesCluster, input } of slurmInputs(spec, pools)) {
+  const quotas = Object.fromEntries(Object.values(tenants).map((t) => [t.name, t.gpuQuotas]));
+  for (const { kubernetesCluster, input } of slurmInputs(spec, pools, quotas)) {
     try {
       slurm.push({ kubernetesCluster, input, rendering: renderSlurm(input) });
     } catch (e) {

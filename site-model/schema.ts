@@ -69,6 +69,21 @@ export const FabricSchema = z.strictObject({
 });
 
 /**
+ * Which scheduler owns a pool's nodes. A node has one owner: Slurm's slurmd pods (Slinky
+ * NodeSets) select `ai-factory.eu/owner=slurm`, Kueue's flavors and data labs' notebook
+ * profiles select `ai-factory.eu/owner=kubernetes`, so no GPU is booked twice.
+ */
+export const OwnerSchema = z.union([
+  z.enum(['slurm', 'kubernetes']),
+  z
+    .strictObject({
+      slurm: z.number().int().min(0).describe('Nodes Slurm owns: the first ones by index (Slurm node names <pool>-0 onwards).'),
+      kubernetes: z.number().int().min(0).describe('Nodes Kubernetes workloads (Kueue, data labs) own: the rest.'),
+    })
+    .describe("A split of the pool; the two counts add up to the pool's nodes."),
+]);
+
+/**
  * A pool of identical GPU nodes.
  *
  * Quotas on a pool count the units its nodes advertise to Kubernetes: whole GPUs when
@@ -84,6 +99,9 @@ export const GpuPoolSchema = z.strictObject({
   interconnect: z.enum(INTERCONNECTS).describe('Node-to-node fabric.'),
   sharing: SharingSchema.default({ mode: 'exclusive' }),
   fabric: FabricSchema.optional().describe('Switch and NVLink structure. Default: no topology-aware scheduling.'),
+  owner: OwnerSchema.optional().describe(
+    'Which scheduler owns the nodes: slurm, kubernetes (Kueue and data labs), or { slurm: <nodes>, kubernetes: <nodes> } for a split (Slurm gets the first nodes by index). Every node carries the label ai-factory.eu/owner with its owner. Default: slurm for a pool in a Slurm partition that neither Kueue nor a lab uses, kubernetes for a pool in no partition; a pool both could use must say.',
+  ),
 });
 
 /** A Slurm partition over one or more pools. */

@@ -14,7 +14,7 @@ import {
   type SlurmRenderInput,
   type SlurmTenantInput,
 } from '../constructs/scheduling/slurm/render';
-import type { PoolModel } from './resolve';
+import type { PoolModel, TenantPoolQuota } from './resolve';
 import type { FabricSpec, GpuPoolSpec, SiteSpec, TenantSpec } from './schema';
 
 /** The Slurm input of one Kubernetes cluster of a site. */
@@ -25,11 +25,13 @@ export interface SiteSlurmInput {
 }
 
 /**
- * Slurm ClusterName of the Slurm cluster on `kubernetesCluster`: the site id when the site
- * runs one Slurm cluster, `<site id>-<cluster>` when it runs several.
+ * Slurm ClusterName of the Slurm cluster on `kubernetesCluster`: the site id when the site has
+ * one Kubernetes cluster, `<site id>-<cluster>` when it has several. It depends on the
+ * clusters, not on how many run Slurm, so that adding or removing a partition never renames a
+ * Slurm cluster (slurmctld refuses to start when its saved state has another ClusterName).
  */
-function slurmClusterName(spec: SiteSpec, kubernetesCluster: string, slurmClusters: number): string {
-  return slurmClusters === 1 ? spec.id : `${spec.id}-${kubernetesCluster}`;
+function slurmClusterName(spec: SiteSpec, kubernetesCluster: string): string {
+  return Object.keys(spec.clusters).length === 1 ? spec.id : `${spec.id}-${kubernetesCluster}`;
 }
 
 /**
@@ -37,7 +39,11 @@ function slurmClusterName(spec: SiteSpec, kubernetesCluster: string, slurmCluste
  * Slurm. Called by {@link resolveSite} with the resolved pools; the rules have already
  * checked that every partition names existing pools of one cluster.
  */
-export function slurmInputs(spec: SiteSpec, pools: Readonly<Record<string, PoolModel>>): SiteSlurmInput[] {
+export function slurmInputs(
+  spec: SiteSpec,
+  pools: Readonly<Record<string, PoolModel>>,
+  quotas: Readonly<Record<string, readonly TenantPoolQuota[]>>,
+): SiteSlurmInput[] {
   const slurm = spec.scheduler.slurm;
   if (!slurm) return [];
   const partitionsByCluster = new Map<string, SlurmPartitionInput[]>();
@@ -59,12 +65,12 @@ export function slurmInputs(spec: SiteSpec, pools: Readonly<Record<string, PoolM
       .filter((p) => p.slurm && p.cluster === cluster)
       .map(slurmPool);
     const tenants = Object.entries(spec.tenants)
-      .map(([name, tenant]) => slurmTenant(name, tenant, pools, slurmPools))
+      .map(([name, tenant]) => slurmTenant(name, tenant, quotas[name], pools, slurmPools))
       .filter((t): t is SlurmTenantInput => t !== undefined);
     return {
       kubernetesCluster: cluster,
       input: {
-        clusterName: slurmClusterName(spec, cluster, clusters.length),
+        clusterName: slurmClusterName(spec, cluster),
         pools: slurmPools,
         partitions: partitionsByCluster.get(cluster) ?? [],
         tenants,
@@ -74,10 +80,11 @@ export function slurmInputs(spec: SiteSpec, pools: Readonly<Record<string, PoolM
   });
 }
 
-function slurmPool({ name, spec: pool, accelerator: model, unitsPerAccelerator }: PoolModel): SlurmPoolInput {
+function slurmPool({ name, spec: pool, accelerator: model, unitsPerAccelerator, ownership }: PoolModel): SlurmPoolInput {
   return {
     name,
-    nodes: pool.nodes,
+    // The nodes Slurm owns: the pool's first, by index.
+    nodes: ownership.slurm,
     // Slurm, like the device plugin, sees each device: an MI250X is two GPUs.
     gpusPerNode: pool.acceleratorsPerNode * model.devicesPerAccelerator,
     vendor: model.vendor.toLowerCase() as GpuVendor,
@@ -119,14 +126,16 @@ function slurmFabric(f: FabricSpec): PoolFabric {
 function slurmTenant(
   name: string,
   tenant: TenantSpec,
+  quotas: readonly TenantPoolQuota[],
   models: Readonly<Record<string, PoolModel>>,
   pools: readonly SlurmPoolInput[],
 ): SlurmTenantInput | undefined {
   const maxUnitsByPool: Record<string, number> = {};
   let gpuEquivalents = 0;
   for (const pool of pools) {
-    const quota = tenant.gpuQuota[pool.name];
-    if (!quota) continue;
+    // The part of the tenant's quota on the nodes Slurm owns (splitQuota).
+    const quota = quotas.find((q) => q.pool === pool.name)?.slurm;
+    if (!quota || quota.max === 0) continue;
     maxUnitsByPool[pool.name] = quota.max;
     gpuEquivalents += quota.guaranteed / models[pool.name].unitsPerAccelerator;
   }

@@ -73,6 +73,7 @@ export class PlatformStack extends SiteStack {
           interconnect: p.interconnect,
           sharing: p.sharing,
           fabric: p.fabric,
+          ownership: pool.ownership,
           // A reference, not the literal name: Terraform then creates the namespace first.
           descriptorNamespace: systemNamespaces[pool.cluster].metadata.name,
         });

@@ -41,9 +41,11 @@ export class WorkloadsStack extends SiteStack {
             sector: t.sector,
             groups: t.oidcGroups,
             groupPrefix: spec.identity.oidcGroupPrefix,
+            // The namespace holds the part on Kubernetes-owned nodes; Slurm's accounts the rest.
             gpuQuotas: tenant.gpuQuotas
-              .filter((q) => q.cluster === cluster.name)
-              .map((q) => ({ pool: platform.pools[q.pool], guaranteed: q.guaranteed, max: q.max })),
+              .filter((q) => q.cluster === cluster.name && q.kubernetes.max > 0)
+              .map((q) => ({ pool: platform.pools[q.pool], guaranteed: q.kubernetes.guaranteed, max: q.kubernetes.max })),
+            clusterPools: cluster.pools.map((p) => platform.pools[p]),
             storageQuotas: Object.entries(t.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: site.tiers[tier].storageClassName, tib })),
             internetEgress: t.internetEgress,
             // Prometheus scrapes workload metrics that tenants expose.

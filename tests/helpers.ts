@@ -7,7 +7,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument, stringify } from 'yaml';
 import type { GpuNodePoolProps } from '../constructs/gpu/gpu-node-pool';
 import type { ChartId } from '../constructs/charts/registry';
 import type { ChartValues } from '../constructs/charts/values';
@@ -44,6 +44,17 @@ export function fixtureText(patch: unknown = {}): string {
 /** Problems (formatted) of the fixture with a patch applied. */
 export function problemsOf(patch: unknown, file = 'sites/xx-minimal.yaml'): string[] {
   return checkSiteText(fixtureText(patch), file).problems.map(formatProblem);
+}
+
+/**
+ * YAML text of the reference gigafactory with half its inference pool given to a Slurm
+ * partition of its own, so that it runs a Slurm cluster in each of its two Kubernetes clusters.
+ */
+export function gigafactoryWithSlurmInference(): string {
+  const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'), 'utf8'));
+  doc.setIn(['gpuPools', 'inference', 'owner'], doc.createNode({ slurm: 256, kubernetes: 256 }));
+  doc.setIn(['scheduler', 'slurm', 'partitions', 'inference'], doc.createNode({ pools: ['inference'], maxTimeHours: 24 }));
+  return doc.toString();
 }
 
 /** A valid site spec: the fixture with a patch applied. Throws with the problems otherwise. */

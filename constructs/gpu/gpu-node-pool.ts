@@ -9,6 +9,22 @@ import { dnsLabel } from '../core/names';
 /** Node label that names a node's pool. */
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
 
+/**
+ * Node label that names the scheduler owning a node: `slurm` (Slinky's slurmd pods select it)
+ * or `kubernetes` (Kueue's flavors and data labs' notebook profiles select it). Node
+ * provisioning sets it, as it sets {@link POOL_LABEL}; a node without it runs neither.
+ */
+export const OWNER_LABEL = `${LABEL_PREFIX}/owner`;
+
+/** The schedulers that may own a node; see {@link OWNER_LABEL}. */
+export type NodeOwner = 'slurm' | 'kubernetes';
+
+/** Nodes of a pool by owner. */
+export interface NodeOwnership {
+  readonly slurm: number;
+  readonly kubernetes: number;
+}
+
 /** Node labels that place a node in the fabric; provisioning sets them, schedulers read them. */
 export const FABRIC_LABELS = {
   spine: `${LABEL_PREFIX}/spine`,
@@ -80,6 +96,11 @@ export interface GpuNodePoolProps {
   /** Switch and NVLink structure. @default - none: no topology-aware scheduling */
   readonly fabric?: PoolFabric;
   /**
+   * Nodes by owner, adding up to `nodes`: Slurm owns the first `slurm` nodes by index, Kubernetes
+   * workloads the rest. @default - Kubernetes owns every node
+   */
+  readonly ownership?: NodeOwnership;
+  /**
    * Namespace for the pool's descriptor ConfigMap. Pass the namespace resource's
    * `metadata.name` (a reference) when the same stack creates it, so Terraform orders them.
    * @default 'aif-system'
@@ -107,6 +128,8 @@ export class GpuNodePool extends Construct {
   readonly interconnect: Interconnect;
   readonly sharing: GpuSharing;
   readonly fabric?: PoolFabric;
+  /** Nodes by owner; see {@link OWNER_LABEL}. */
+  readonly ownership: NodeOwnership;
   /** Cluster the pool belongs to. */
   readonly target: ClusterTarget;
   /** Name of the time-slicing entry in the device-plugin config, when time-sliced. */
@@ -125,6 +148,11 @@ export class GpuNodePool extends Construct {
     }
     const sharing = props.sharing ?? { mode: 'exclusive' };
     if (model && sharing.mode === 'mig' && !model.migCapable) problems.push(`${model.id} does not support MIG; use exclusive or time-slicing`);
+    const ownership = props.ownership ?? { slurm: 0, kubernetes: props.nodes };
+    const counts = [ownership.slurm, ownership.kubernetes];
+    if (props.ownership && (counts.some((n) => !Number.isInteger(n) || n < 0) || ownership.slurm + ownership.kubernetes !== props.nodes)) {
+      problems.push(`ownership must give each of the ${props.nodes} nodes one owner, got slurm ${ownership.slurm} and kubernetes ${ownership.kubernetes}`);
+    }
     if (problems.length > 0) throw new Error(`GpuNodePool ${props.poolName}: ${problems.join('; ')}`);
 
     this.poolName = dnsLabel(props.poolName);
@@ -136,6 +164,7 @@ export class GpuNodePool extends Construct {
     this.interconnect = props.interconnect;
     this.sharing = sharing;
     this.fabric = props.fabric;
+    this.ownership = { slurm: ownership.slurm, kubernetes: ownership.kubernetes };
     this.target = props.target;
     if (sharing.mode === 'time-slicing') this.devicePluginConfigName = this.poolName;
     if (sharing.mode === 'mig') this.migConfigName = `all-${sharing.profile}`;
@@ -159,6 +188,8 @@ export class GpuNodePool extends Construct {
             capacity: this.capacity,
             fabric: this.fabric ?? null,
             topologyLevels: this.topologyLevels,
+            // Which nodes carry which owner label: Slurm's are the first by index.
+            ownership: { label: OWNER_LABEL, nodes: { ...this.ownership }, slurmNodes: 'first' },
           },
           null,
           2,
@@ -211,9 +242,14 @@ export class GpuNodePool extends Construct {
     return { key: POOL_LABEL, operator: 'Equal', value: this.poolName, effect: 'NoSchedule' };
   }
 
-  /** Node selector for workloads of this pool. */
-  get nodeSelector(): Record<string, string> {
-    return { [POOL_LABEL]: this.poolName };
+  /** Node selector for the workloads of one owner on this pool: its nodes of the pool. */
+  nodeSelectorFor(owner: NodeOwner): Record<string, string> {
+    return { [POOL_LABEL]: this.poolName, [OWNER_LABEL]: owner };
+  }
+
+  /** Units on the nodes one scheduler owns. */
+  unitsOwnedBy(owner: NodeOwner): number {
+    return this.ownership[owner] * this.acceleratorsPerNode * this.unitsPerAccelerator;
   }
 
   /** Tolerations for workloads of this pool: the pool taint and the vendor's GPU taint. */

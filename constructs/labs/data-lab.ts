@@ -296,8 +296,12 @@ function validate(props: DataLabProps): string[] {
       problems.push(
         `pools: pool ${pool.poolName} is in cluster ${pool.target.name}, but the lab is in cluster ${props.target.name}; use pools of the lab's cluster`,
       );
-    if (gpusPerPool > pool.schedulableUnits)
-      problems.push(`gpusPerPool: ${gpusPerPool} exceeds the ${pool.schedulableUnits} units of pool ${pool.poolName}; lower it`);
+    // Notebooks run on the nodes Kubernetes owns.
+    const owned = pool.unitsOwnedBy('kubernetes');
+    if (gpusPerPool > owned)
+      problems.push(
+        `gpusPerPool: ${gpusPerPool} exceeds the ${owned} units on the Kubernetes-owned nodes of pool ${pool.poolName}; lower it, or give Kubernetes more of the pool`,
+      );
   }
   if (!Number.isInteger(gpusPerNotebook) || gpusPerNotebook < 1) problems.push(`gpusPerNotebook: must be a whole number >= 1, got ${gpusPerNotebook}`);
   if (!Number.isInteger(gpusPerPool) || gpusPerPool < gpusPerNotebook)

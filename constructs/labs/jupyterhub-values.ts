@@ -159,7 +159,7 @@ export function notebookProfile(pool: GpuNodePool, gpus: number, isDefault: bool
     description: `${gpus} ${pool.resourceName}, ${cpus} CPU cores and ${memoryGiB} GiB memory on pool ${pool.poolName}`,
     default: isDefault,
     kubespawner_override: {
-      node_selector: { ...pool.nodeSelector },
+      node_selector: pool.nodeSelectorFor('kubernetes'),
       tolerations: pool.tolerations.map((t) => ({ key: t.key, operator: t.operator, effect: t.effect, ...(t.value !== undefined ? { value: t.value } : {}) })),
       extra_resource_limits: { [pool.resourceName]: String(gpus) },
       extra_resource_guarantees: { [pool.resourceName]: String(gpus) },

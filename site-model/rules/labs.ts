@@ -1,5 +1,5 @@
 /** Rules of `dataLabs:`: references to tenants, pools and tiers of the right role, all in one cluster. */
-import { labCluster, labVolumeTier, tierClusters } from '../resolve';
+import { labCluster, labVolumeTier, poolOwnership, poolUses, tierClusters } from '../resolve';
 import type { RuleContext } from './context';
 
 /** Checks the data labs of a site file, and the identity settings they need. */
@@ -77,8 +77,18 @@ export function labRules(ctx: RuleContext): void {
     }
     lab.pools.forEach((p) => {
       const capacity = capacities.get(p);
-      if (capacity !== undefined && lab.gpusPerPool > capacity) {
-        ctx.add([...at, 'gpusPerPool'], `exceeds the capacity of pool ${p} (${capacity})`, lab.gpusPerPool, `lower it to ${capacity} at most`);
+      const pool = spec.gpuPools?.[p];
+      const ownership = pool ? poolOwnership(pool, poolUses(spec, p)) : undefined;
+      if (capacity === undefined || pool === undefined || ownership === undefined || typeof ownership === 'string' || ownership.kubernetes === 0) return;
+      // Notebooks run on the nodes Kubernetes owns (the pool's ownership rules report none).
+      const owned = (capacity * ownership.kubernetes) / pool.nodes;
+      if (lab.gpusPerPool > owned) {
+        ctx.add(
+          [...at, 'gpusPerPool'],
+          owned === capacity ? `exceeds the capacity of pool ${p} (${capacity})` : `exceeds the ${owned} units on pool ${p}'s Kubernetes-owned nodes`,
+          lab.gpusPerPool,
+          `lower it to ${owned} at most`,
+        );
       }
     });
     if (ctx.problems.length === before) resolvedLabs++;

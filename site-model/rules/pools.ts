@@ -5,6 +5,7 @@
 import { CHARTS, compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion } from '../../constructs/charts/registry';
 import { ACCELERATORS } from '../../constructs/gpu/accelerators';
 import { migInstancesPerGpu } from '../../constructs/gpu/gpu-sharing';
+import { poolOwnership, poolUses } from '../resolve';
 import type { RuleContext } from './context';
 
 /** Checks the clusters and GPU pools of a site file. */
@@ -57,6 +58,7 @@ export function poolRules(ctx: RuleContext): void {
           ctx.add([...at, 'fabric', field], `is larger than the pool (${pool.nodes} nodes)`, n, `use at most ${pool.nodes}`);
       }
     }
+    ownershipRules(ctx, name);
     const model = ACCELERATORS[pool.accelerator];
     if (model.vendor !== 'NVIDIA' && model.vendor !== 'AMD') {
       ctx.add(
@@ -74,5 +76,73 @@ export function poolRules(ctx: RuleContext): void {
         if (typeof n === 'string') ctx.add([...at, 'sharing', 'profile'], `the profile does not fit: ${n}`, pool.sharing.profile, 'choose a smaller profile');
       }
     }
+  }
+}
+
+/**
+ * One scheduler owns each node: the pool's owners cover its nodes exactly, Slurm owns nodes
+ * exactly when a partition uses the pool, labs have Kubernetes-owned nodes to run on, and a
+ * split keeps NVLink domains whole.
+ */
+function ownershipRules(ctx: RuleContext, name: string): void {
+  const pool = ctx.spec.gpuPools?.[name];
+  if (!pool) return;
+  const at = ['gpuPools', name];
+  const uses = poolUses(ctx.spec, name);
+  const ownership = poolOwnership(pool, uses);
+  const split = (n: number) => `owner: { slurm: ${n}, kubernetes: ${pool.nodes - n} }`;
+  if (typeof ownership === 'string') {
+    if (pool.owner !== undefined) {
+      const sum = typeof pool.owner === 'object' ? pool.owner.slurm + pool.owner.kubernetes : pool.nodes;
+      ctx.add(
+        [...at, 'owner'],
+        sum > pool.nodes ? `owns ${sum - pool.nodes} node(s) twice: ${ownership}` : `leaves ${pool.nodes - sum} node(s) without an owner: ${ownership}`,
+        pool.owner,
+        `make slurm and kubernetes add up to ${pool.nodes}`,
+      );
+    } else {
+      ctx.add(
+        at,
+        `needs an owner: ${ownership}, and a GPU booked by both is given twice`,
+        ctx.described('no owner'),
+        `add owner: slurm, owner: kubernetes, or a split such as ${split(Math.ceil(pool.nodes / 2))}`,
+      );
+    }
+    return;
+  }
+  if (uses.partitions.length > 0 && ownership.slurm === 0) {
+    ctx.add(
+      [...at, 'owner'],
+      `gives Slurm no node, but partition ${uses.partitions.join(', ')} runs on the pool`,
+      pool.owner,
+      `give Slurm nodes (${split(pool.nodes)} or a split), or take the pool out of the partition`,
+    );
+  }
+  if (uses.partitions.length === 0 && ownership.slurm > 0) {
+    ctx.add(
+      [...at, 'owner'],
+      'gives Slurm nodes that no Slurm partition runs on',
+      pool.owner,
+      `add the pool to a partition under scheduler.slurm.partitions, or give its nodes to kubernetes`,
+    );
+  }
+  const labs = uses.kubernetes.filter((u) => u.startsWith('data lab '));
+  if (labs.length > 0 && ownership.kubernetes === 0) {
+    ctx.add(
+      pool.owner === undefined ? at : [...at, 'owner'],
+      `gives Kubernetes no node, but ${labs.join(' and ')} run notebooks on the pool`,
+      pool.owner ?? ctx.described('no owner'),
+      `give Kubernetes nodes (owner: kubernetes, or a split such as ${split(Math.floor(pool.nodes / 2))}), or use another pool in the lab`,
+    );
+  }
+  const domain = pool.fabric?.nodesPerNvlinkDomain;
+  if (domain !== undefined && ownership.slurm % domain !== 0 && ownership.kubernetes > 0) {
+    const down = ownership.slurm - (ownership.slurm % domain);
+    ctx.add(
+      [...at, 'owner', 'slurm'],
+      `splits an NVLink domain between Slurm and Kubernetes: domains have ${domain} nodes, and Slurm's first ${ownership.slurm} nodes end inside one`,
+      ownership.slurm,
+      `use a multiple of ${domain}, e.g. ${split(down)}${down + domain <= pool.nodes ? ` or ${split(down + domain)}` : ''}`,
+    );
   }
 }

@@ -30,11 +30,14 @@ type Json = Record<string, unknown>;
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** The minimal fixture with a Slurm partition on h100 (with leaf switches, so Slurm has a topology) and an AMD pool for Kueue. */
+/**
+ * The minimal fixture with a Slurm partition on h100, which Slurm owns (with leaf switches, so
+ * Slurm has a topology), and an AMD pool, which Kubernetes owns, for Kueue.
+ */
 const PATCH = {
   scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
   gpuPools: {
-    h100: { fabric: { nodesPerLeafSwitch: 2 } },
+    h100: { fabric: { nodesPerLeafSwitch: 2 }, owner: 'slurm' },
     mi300x: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 128, memoryGiBPerNode: 2048, interconnect: 'ethernet' },
   },
 };
@@ -206,6 +209,7 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
         gpus: { ok: 4, of: 4 },
         slinky: { ok: 4, of: 4 },
         nfd: { ok: 4, of: 4 },
+        owners: { slurm: { ok: 4, of: 4 }, kubernetes: { ok: 0, of: 0 } },
       },
       {
         pool: 'mi300x',
@@ -218,6 +222,7 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
         unitsPerNode: 8,
         gpus: { ok: 2, of: 2 },
         nfd: { ok: 2, of: 2 },
+        owners: { slurm: { ok: 0, of: 0 }, kubernetes: { ok: 2, of: 2 } },
       },
     ]);
     expect(calls.length).toBeGreaterThan(0);
@@ -226,9 +231,9 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
     const lines = formatPreflight(report).split('\n');
     expect(lines[0]).toMatch(/^xx-minimal \/ cluster main \(context rehearsal of .*admin\.kubeconfig\): Kubernetes v1\.34\.\d+, minimum 1\.29 \(/);
     expect(lines.slice(1, 4)).toEqual([
-      '  pool    descriptor  nodes (label+taint)  labels  GPUs per node              Slinky  NFD',
-      '  h100    deployed    4/4                  4/4     4/4 with 8 nvidia.com/gpu  4/4     4/4',
-      '  mi300x  deployed    2/2                  2/2     2/2 with 8 amd.com/gpu     -       2/2',
+      '  pool    descriptor  nodes (label+taint)  labels  GPUs per node              Slinky  NFD  owner',
+      '  h100    deployed    4/4                  4/4     4/4 with 8 nvidia.com/gpu  4/4     4/4  slurm 4/4',
+      '  mi300x  deployed    2/2                  2/2     2/2 with 8 amd.com/gpu     -       2/2  kubernetes 2/2',
     ]);
     expect(lines.at(-1)).toBe('2 pool(s) in 1 cluster(s): everything matches');
 
@@ -316,7 +321,7 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
 
     const run = await cli();
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('\n  h100    deployed    2/4                  3/3     2/3 with 8 nvidia.com/gpu  2/3     3/3\n');
+    expect(run.stdout).toContain('\n  h100    deployed    2/4                  3/3     2/3 with 8 nvidia.com/gpu  2/3     3/3  slurm 3/4\n');
     expect(run.stdout).toContain(
       "\n  MISMATCH main/h100 taint: node h100-2: expected ai-factory.eu/pool=h100:NoSchedule, found no ai-factory.eu/pool taint; fix: have the site's node provisioning apply",
     );
@@ -330,5 +335,27 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
     expect(main.pools[1]).toMatchObject({ pool: 'mi300x', descriptor: 'site file', labelledAndTainted: 2, gpus: { ok: 2, of: 2 } });
     expect(main.notes).toContain('pool mi300x: descriptor aif-system/pool-mi300x is not deployed yet; checked against the site file');
     expect(main.mismatches.filter((m) => m.pool === 'mi300x')).toEqual([]);
+  });
+
+  test('a node given to the wrong scheduler, and one with no owner, are reported with the plan of owners', () => {
+    kubectl(['label', 'node', 'mi300x-1', 'ai-factory.eu/owner=slurm', '--overwrite']);
+    kubectl(['label', 'node', 'mi300x-0', 'ai-factory.eu/owner-']);
+    const report = preflight();
+    expect(report.clusters[0].pools[1]).toMatchObject({ pool: 'mi300x', owners: { slurm: { ok: 1, of: 0 }, kubernetes: { ok: 0, of: 2 } } });
+    expect(report.clusters[0].mismatches.filter((m) => m.pool === 'mi300x')).toEqual([
+      {
+        cluster: 'main',
+        pool: 'mi300x',
+        check: 'owner',
+        nodes: [],
+        expected: '0 node(s) labelled ai-factory.eu/owner=slurm',
+        found: '1',
+        fix: expect.stringMatching(
+          /: label kubernetes on 2 node\(s\); by hand: kubectl label node <node> ai-factory\.eu\/owner=<owner> --overwrite$/,
+        ) as unknown,
+      },
+      expect.objectContaining({ check: 'owner', expected: '2 node(s) labelled ai-factory.eu/owner=kubernetes', found: '0' }),
+      expect.objectContaining({ check: 'owner', nodes: ['mi300x-0'], found: 'no ai-factory.eu/owner label' }),
+    ]);
   });
 });

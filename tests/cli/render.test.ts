@@ -5,7 +5,7 @@ import * as path from 'path';
 import { slurmFiles } from '../../constructs/scheduling/slurm/render';
 import { parseRenderArgs, renderSite } from '../../cli/render';
 import { resolveSite } from '../../site-model/resolve';
-import { fixtureText, siteSpec } from '../helpers';
+import { fixtureText, gigafactoryWithSlurmInference, siteSpec } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -17,7 +17,10 @@ describe('npm run render', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-render-test-'));
     sites = path.join(dir, 'sites');
     fs.mkdirSync(sites);
-    fs.writeFileSync(path.join(sites, 'xx-minimal.yaml'), fixtureText({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } }));
+    fs.writeFileSync(
+      path.join(sites, 'xx-minimal.yaml'),
+      fixtureText({ ...SLURM_PATCH, gpuPools: { h100: { owner: 'slurm', fabric: { nodesPerLeafSwitch: 2 } } } }),
+    );
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -25,7 +28,7 @@ describe('npm run render', () => {
     const out = path.join(dir, 'out');
     const report = renderSite({ site: 'xx-minimal', sitesDir: sites, outDir: out });
     expect(report.ok).toBe(true);
-    const spec = siteSpec({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } });
+    const spec = siteSpec({ ...SLURM_PATCH, gpuPools: { h100: { owner: 'slurm', fabric: { nodesPerLeafSwitch: 2 } } } });
     const expected = slurmFiles(resolveSite(spec).slurm[0].input);
     expect(fs.readdirSync(out).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
     for (const [name, text] of Object.entries(expected)) expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
@@ -50,7 +53,8 @@ describe('npm run render', () => {
 
   test('a site with several Slurm clusters gets a folder per Kubernetes cluster', () => {
     const out = path.join(dir, 'giga');
-    const report = renderSite({ site: 'eu-ref-gigafactory', sitesDir: path.join(ROOT, 'sites'), outDir: out });
+    fs.writeFileSync(path.join(sites, 'eu-ref-gigafactory.yaml'), gigafactoryWithSlurmInference());
+    const report = renderSite({ site: 'eu-ref-gigafactory', sitesDir: sites, outDir: out });
     expect(report.ok).toBe(true);
     expect(fs.readdirSync(out).sort()).toEqual(['inference', 'training']);
     expect(fs.readFileSync(path.join(out, 'training', 'slurm.conf'), 'utf8')).toMatch(
@@ -80,8 +84,9 @@ describe('npm run render', () => {
       fixtureText({
         scheduler: { slurm: { partitions: { gpu: { pools: ['h100', 'hgx'], default: true, maxTimeHours: 24 } } } },
         gpuPools: {
-          h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 } },
+          h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 }, owner: 'slurm' },
           hgx: {
+            owner: 'slurm',
             accelerator: 'nvidia-h100-sxm',
             nodes: 8,
             acceleratorsPerNode: 8,

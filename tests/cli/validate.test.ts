@@ -59,7 +59,11 @@ describe('npm run validate', () => {
     const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'de-jaif.yaml'), 'utf8'));
     doc.setIn(
       ['tenants', 'new-startup'],
-      doc.createNode({ kind: 'startup', oidcGroups: { admins: ['ns-admins'] }, gpuQuota: { booster: { guaranteed: 8, max: 32 } } }),
+      doc.createNode({
+        kind: 'startup',
+        oidcGroups: { admins: ['ns-admins'] },
+        gpuQuota: { booster: { guaranteed: 8, max: 32 }, inference: { guaranteed: 14, max: 28 } },
+      }),
     );
     const file = path.join(dir, 'de-jaif.yaml');
     fs.rmSync(path.join(dir, 'xx-minimal.yaml'));
@@ -74,7 +78,10 @@ describe('npm run validate', () => {
       policy_types: ['Ingress', 'Egress'],
     });
     const quota = resourceNamed(workloads, 'kubernetes_resource_quota_v1', 'tenant-quota', 'tenant-new-startup') as { spec: { hard: Record<string, string> } };
-    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe('32');
+    // Slurm owns the booster pool, so its GPUs are Slurm's to give: none in the namespace. Half
+    // the inference pool is Kubernetes', so half the quota there is the namespace's.
+    expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe('0');
+    expect(quota.spec.hard['requests.nvidia.com/mig-1g.12gb']).toBe('14');
     const bindings = resources(workloads, 'kubernetes_role_binding_v1').filter((b) => (b.metadata as { namespace: string }).namespace === 'tenant-new-startup');
     expect(bindings).toHaveLength(1);
   });

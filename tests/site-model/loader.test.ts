@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { formatProblem, SiteValidationError } from '../../site-model/problems';
-import { fixtureText, problemsOf, siteSpec } from '../helpers';
+import { fixtureText, problemsOf, siteModel, siteSpec } from '../helpers';
 
 const FILE = 'sites/xx-minimal.yaml';
 
@@ -255,6 +255,7 @@ describe('site file loader', () => {
         expect.stringMatching(/scheduler: must choose at least one scheduler, got \{\}; add slurm:, kueue: or both$/),
       ]);
       const slurm = {
+        gpuPools: { h100: { owner: 'slurm' } },
         scheduler: {
           slurm: {
             partitions: {
@@ -276,9 +277,10 @@ describe('site file loader', () => {
       const twoClusters = {
         clusters: { edge: { kubeconfigPath: 'k', context: 'c' } },
         gpuPools: {
-          h100: { cluster: 'main' },
+          h100: { cluster: 'main', owner: 'slurm' },
           edge: {
             cluster: 'edge',
+            owner: 'slurm',
             accelerator: 'nvidia-h100-sxm',
             nodes: 2,
             acceleratorsPerNode: 8,
@@ -292,10 +294,85 @@ describe('site file loader', () => {
       expect(problemsOf(twoClusters)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.all\.pools: .*cluster/)]);
       // A leaf switch must hold whole NVLink domains: 3 nodes per leaf, 2 per domain do not nest.
       const blocks = {
-        gpuPools: { h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 } } },
+        gpuPools: { h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 }, owner: 'slurm' } },
         scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
       };
       expect(problemsOf(blocks)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100\.fabric\.nodesPerLeafSwitch: .*, got .*; .+$/)]);
+    });
+
+    describe('one scheduler owns each node', () => {
+      const partition = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } };
+      const lab = { dataLabs: { lab: { tenants: ['acme'], pools: ['h100'], objectTier: 'object' } } };
+      const objectTier = { storageTiers: { object: { role: 'object', capacityTiB: 10, backend: { type: 'minio' } } } };
+      const identity = { identity: { oidcIssuerUrl: 'https://login.example.eu' } };
+
+      test('a pool that Slurm and Kueue would both use must say who owns it, at its line', () => {
+        expect(problemsOf({ scheduler: partition })).toEqual([
+          'sites/xx-minimal.yaml:14 gpuPools.h100: needs an owner: both Slurm (partition gpu) and Kubernetes (Kueue) would use its nodes, and a GPU booked by both is given twice, got no owner; add owner: slurm, owner: kubernetes, or a split such as owner: { slurm: 2, kubernetes: 2 }',
+        ]);
+      });
+
+      test("without Kueue or a lab, a pool in a partition is Slurm's; a pool in none is Kubernetes'", () => {
+        const site = siteModel({ scheduler: { kueue: null, ...partition } });
+        expect(site.pools.h100.ownership).toEqual({ slurm: 4, kubernetes: 0 });
+        expect(siteModel().pools.h100.ownership).toEqual({ slurm: 0, kubernetes: 4 });
+      });
+
+      test('a split must give every node exactly one owner', () => {
+        expect(problemsOf({ gpuPools: { h100: { owner: { slurm: 4, kubernetes: 2 } } }, scheduler: partition })).toEqual([
+          expect.stringMatching(
+            /gpuPools\.h100\.owner: owns 2 node\(s\) twice: its owners' nodes add up to 6, but the pool has 4, got \{"slurm":4,"kubernetes":2\}; make slurm and kubernetes add up to 4$/,
+          ),
+        ]);
+        expect(problemsOf({ gpuPools: { h100: { owner: { slurm: 1, kubernetes: 2 } } }, scheduler: partition })).toEqual([
+          expect.stringMatching(/gpuPools\.h100\.owner: leaves 1 node\(s\) without an owner: .*; make slurm and kubernetes add up to 4$/),
+        ]);
+      });
+
+      test('Slurm owns nodes exactly when a partition runs on the pool', () => {
+        expect(problemsOf({ gpuPools: { h100: { owner: 'kubernetes' } }, scheduler: partition })).toEqual([
+          expect.stringMatching(/gpuPools\.h100\.owner: gives Slurm no node, but partition gpu runs on the pool, got "kubernetes"; give Slurm nodes/),
+        ]);
+        expect(problemsOf({ gpuPools: { h100: { owner: { slurm: 1, kubernetes: 3 } } } })).toEqual([
+          expect.stringMatching(/gpuPools\.h100\.owner: gives Slurm nodes that no Slurm partition runs on, got .*; add the pool to a partition/),
+        ]);
+      });
+
+      test("a data lab's notebooks need nodes Kubernetes owns, as many as the lab's quota", () => {
+        const base = { ...objectTier, ...identity, ...lab, scheduler: partition };
+        expect(problemsOf({ ...base, gpuPools: { h100: { owner: 'slurm' } } })).toEqual([
+          expect.stringMatching(
+            /gpuPools\.h100\.owner: gives Kubernetes no node, but data lab lab run notebooks on the pool, got "slurm"; give Kubernetes nodes/,
+          ),
+        ]);
+        // One node of 8 GPUs left to Kubernetes: a lab quota of 16 does not fit.
+        expect(
+          problemsOf({ ...base, gpuPools: { h100: { owner: { slurm: 3, kubernetes: 1 } } }, dataLabs: { lab: { ...lab.dataLabs.lab, gpusPerPool: 16 } } }),
+        ).toEqual([
+          expect.stringMatching(/dataLabs\.lab\.gpusPerPool: exceeds the 8 units on pool h100's Kubernetes-owned nodes, got 16; lower it to 8 at most$/),
+        ]);
+        expect(problemsOf({ ...base, gpuPools: { h100: { owner: { slurm: 3, kubernetes: 1 } } } })).toEqual([]);
+      });
+
+      test('a split keeps NVLink domains whole', () => {
+        const nvl = { nodes: 8, fabric: { nodesPerNvlinkDomain: 4 } };
+        expect(problemsOf({ gpuPools: { h100: { ...nvl, owner: { slurm: 6, kubernetes: 2 } } }, scheduler: partition })).toEqual([
+          expect.stringMatching(
+            /gpuPools\.h100\.owner\.slurm: splits an NVLink domain between Slurm and Kubernetes: .*, got 6; use a multiple of 4, e\.g\. owner: \{ slurm: 4, kubernetes: 4 \} or owner: \{ slurm: 8, kubernetes: 0 \}$/,
+          ),
+        ]);
+        expect(problemsOf({ gpuPools: { h100: { ...nvl, owner: { slurm: 4, kubernetes: 4 } } }, scheduler: partition })).toEqual([]);
+      });
+
+      test("a tenant's quota on a split pool is split in proportion to the nodes, adding up to the quota", () => {
+        // acme: guaranteed 8, max 16 GPUs of h100's 32.
+        const split = (slurm: number) =>
+          siteModel({ gpuPools: { h100: { owner: { slurm, kubernetes: 4 - slurm } } }, scheduler: partition }).tenants.acme.gpuQuotas[0];
+        expect(split(3)).toMatchObject({ guaranteed: 8, max: 16, kubernetes: { guaranteed: 2, max: 4 }, slurm: { guaranteed: 6, max: 12 } });
+        expect(split(1)).toMatchObject({ kubernetes: { guaranteed: 6, max: 12 }, slurm: { guaranteed: 2, max: 4 } });
+        const whole = siteModel({ gpuPools: { h100: { owner: 'slurm' } }, scheduler: partition }).tenants.acme.gpuQuotas[0];
+        expect(whole).toMatchObject({ kubernetes: { guaranteed: 0, max: 0 }, slurm: { guaranteed: 8, max: 16 } });
+      });
     });
 
     test('data labs reference tenants, pools and an object tier', () => {

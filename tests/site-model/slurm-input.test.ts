@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { checkSiteText, loadCatalogue } from '../../site-model/loader';
+import { checkSiteText } from '../../site-model/loader';
 import { formatProblem } from '../../site-model/problems';
 import type { SiteModel } from '../../site-model/resolve';
-import { siteModel, SITES_DIR } from '../helpers';
+import { gigafactoryWithSlurmInference, siteModel, SITES_DIR } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
 /** The Slurm inputs the site model holds, per Kubernetes cluster. */
@@ -46,7 +46,7 @@ describe('the Slurm inputs of the site model', () => {
     const spec = siteModel({
       ...SLURM_PATCH,
       gpuPools: {
-        h100: { fabric: { nodesPerLeafSwitch: 2 } },
+        h100: { owner: 'slurm', fabric: { nodesPerLeafSwitch: 2 } },
         mig: {
           accelerator: 'nvidia-h100-sxm',
           nodes: 2,
@@ -55,6 +55,7 @@ describe('the Slurm inputs of the site model', () => {
           memoryGiBPerNode: 2048,
           interconnect: 'ethernet',
           sharing: { mode: 'mig', profile: '1g.10gb' },
+          owner: 'slurm',
         },
         ts: {
           accelerator: 'amd-mi300x',
@@ -64,6 +65,7 @@ describe('the Slurm inputs of the site model', () => {
           memoryGiBPerNode: 1536,
           interconnect: 'roce',
           sharing: { mode: 'time-slicing', replicas: 4 },
+          owner: 'slurm',
         },
         kueue: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet' },
       },
@@ -86,6 +88,7 @@ describe('the Slurm inputs of the site model', () => {
 
   test('accounting turns on with scheduler.slurm.accounting', () => {
     const spec = siteModel({
+      gpuPools: SLURM_PATCH.gpuPools,
       scheduler: {
         slurm: {
           partitions: SLURM_PATCH.scheduler.slurm.partitions,
@@ -96,9 +99,12 @@ describe('the Slurm inputs of the site model', () => {
     expect(slurmInputsFromSite(spec)[0]?.input.accounting).toBe(true);
   });
 
-  test('a site with two Kubernetes clusters runs one Slurm cluster in each', () => {
-    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
-    const clusters = slurmInputsFromSite(giga);
+  test('a site with two Kubernetes clusters runs one Slurm cluster in each, named after its cluster', () => {
+    const check = checkSiteText(gigafactoryWithSlurmInference(), 'sites/eu-ref-gigafactory.yaml');
+    expect(check.problems.map(formatProblem)).toEqual([]);
+    if (!check.site) return;
+    const clusters = slurmInputsFromSite(check.site);
+    expect(clusters[1]?.input.pools.map((p) => p.nodes)).toEqual([256]);
     expect(clusters.map((c) => [c.kubernetesCluster, c.input.clusterName, c.input.pools.map((p) => p.name), c.input.partitions.map((p) => p.name)])).toEqual([
       ['training', 'eu-ref-gigafactory-training', ['training'], ['training']],
       ['inference', 'eu-ref-gigafactory-inference', ['inference'], ['inference']],
@@ -111,6 +117,7 @@ describe('the Slurm inputs of the site model', () => {
   test('a partition over pools of two Kubernetes clusters is refused, at its line', () => {
     const file = path.join(SITES_DIR, 'eu-ref-gigafactory.yaml');
     const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    doc.setIn(['gpuPools', 'inference', 'owner'], doc.createNode({ slurm: 256, kubernetes: 256 }));
     doc.setIn(['scheduler', 'slurm', 'partitions', 'all'], doc.createNode({ pools: ['training', 'inference'], maxTimeHours: 1 }));
     const text = doc.toString();
     const lines = text.split('\n');

@@ -85,6 +85,30 @@ describe('adding a cluster to a single-cluster site', () => {
   });
 });
 
+/**
+ * Why a 0.1 address is gone on purpose, if it is: a change of the catalogue's site files, not
+ * of the tool, removed its resource. Since one scheduler owns each node (issue 11), a pool
+ * Slurm owns whole is no Kueue flavor, and a cluster whose pools left every partition runs no
+ * Slurm. Anything else lost is a renamed address.
+ */
+function removedOnPurpose(site: SiteModel, address: string): string | undefined {
+  const scoped = (name: string, cluster: string) => `${name}${site.clusters.length > 1 ? `-${cluster}` : ''}`;
+  for (const pool of Object.values(site.pools)) {
+    const kueue = scoped('Kueue', pool.cluster);
+    if (
+      pool.ownership.kubernetes === 0 &&
+      (address.startsWith(`kubernetes_manifest.${kueue}_Flavor-${pool.name}_`) || address.startsWith(`kubernetes_manifest.${kueue}_Topology-${pool.name}_`))
+    ) {
+      return `Kubernetes owns no node of pool ${pool.name}`;
+    }
+  }
+  for (const cluster of site.clusters.filter((c) => !c.slurm)) {
+    if (['SlurmOperator', 'Slurm'].some((kind) => address.startsWith(`helm_release.${scoped(kind, cluster.name)}_`)))
+      return `no Slurm partition runs in cluster ${cluster.name}`;
+  }
+  return undefined;
+}
+
 describe('upgrading a site deployed with ai-factory-cdk 0.1', () => {
   // Every catalogue stack's addresses as 0.1 synthesized them (UPGRADE.md).
   const v01 = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'addresses-v0.1.json'), 'utf8')) as Record<string, Record<Layer, string[]>>;
@@ -100,7 +124,7 @@ describe('upgrading a site deployed with ai-factory-cdk 0.1', () => {
     test.each(['platform', 'workloads'] as const)('every 0.1 %s address is kept or moved to a resource that exists', (layer: Layer) => {
       const now = addresses(built[layer]);
       const moved = moves(built[layer]);
-      const lost = v01[id][layer].filter((address) => !now.has(address) && !now.has(moved.get(address) ?? ''));
+      const lost = v01[id][layer].filter((address) => !now.has(address) && !now.has(moved.get(address) ?? '') && !removedOnPurpose(site, address));
       expect(lost).toEqual([]);
       for (const [from, to] of moved) {
         expect({ from, to, exists: now.has(to), fromIsDeclared: now.has(from) }).toEqual({ from, to, exists: true, fromIsDeclared: false });

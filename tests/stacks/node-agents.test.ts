@@ -314,7 +314,7 @@ function checkNodeAgents(stacks: readonly SynthJson[], pools: PoolsByCluster): N
 const SITE = {
   clusters: { a: { kubeconfigPath: '~/.kube/a', context: 'a' }, b: { kubeconfigPath: '~/.kube/b', context: 'b' }, main: null },
   gpuPools: {
-    h100: { cluster: 'a' },
+    h100: { cluster: 'a', nodes: 4, owner: { slurm: 2, kubernetes: 2 } },
     h200: {
       cluster: 'a',
       accelerator: 'nvidia-h200-sxm',

@@ -72,9 +72,15 @@ export interface KueueQueuesProps {
   readonly target: ClusterTarget;
   /** Site id, for labels. */
   readonly siteId: string;
-  /** GPU pools of the cluster; each becomes a ResourceFlavor. */
+  /**
+   * GPU pools of the cluster; each with Kubernetes-owned nodes becomes a ResourceFlavor of
+   * those nodes. Pools Slurm owns whole are left out.
+   */
   readonly pools: readonly GpuNodePool[];
-  /** Tenants of the cluster; each gets a ClusterQueue and a LocalQueue. */
+  /**
+   * Tenants of the cluster; each gets a ClusterQueue and a LocalQueue. Their quotas are those
+   * on the Kubernetes-owned nodes (a split pool's Slurm part goes to Slurm's accounts).
+   */
   readonly tenants: readonly Tenant[];
   /**
    * Cohort in which tenants lend idle quota to each other. A Cohort object of that name holds
@@ -104,12 +110,13 @@ interface Amounts {
 }
 
 /**
- * What a flavor holds: the pool's units and every node's CPU and memory.
+ * What a flavor holds: the units, CPU and memory of the pool's Kubernetes-owned nodes.
  * Kubernetes reserves some of each node for itself; Kueue's quota is the pool's share of the
  * site file's figures, as the tenants' ResourceQuotas are.
  */
 function flavorCapacity(pool: GpuNodePool): Amounts {
-  return { units: pool.schedulableUnits, milliCpus: pool.nodes * pool.cpusPerNode * 1000, memoryMiB: pool.nodes * pool.memoryGiBPerNode * 1024 };
+  const nodes = pool.ownership.kubernetes;
+  return { units: pool.unitsOwnedBy('kubernetes'), milliCpus: nodes * pool.cpusPerNode * 1000, memoryMiB: nodes * pool.memoryGiBPerNode * 1024 };
 }
 
 /**
@@ -172,8 +179,10 @@ export class KueueQueues extends Construct {
     const manifest = (childId: string, body: Json, dependsOn: ITerraformDependable[] = props.dependsOn ?? []) =>
       new Manifest(this, childId, { provider: props.target.kubernetes, manifest: body, dependsOn });
 
+    // Kueue places pods only on the nodes Kubernetes owns; Slurm's slurmd pods hold the rest.
+    const pools = props.pools.filter((p) => p.ownership.kubernetes > 0);
     const flavors: Record<string, Manifest> = {};
-    for (const pool of props.pools) {
+    for (const pool of pools) {
       let topologyName: string | undefined;
       if (pool.topologyLevels.length > 0) {
         topologyName = dnsLabel(`${pool.poolName}-fabric`);
@@ -189,7 +198,7 @@ export class KueueQueues extends Construct {
         kind: 'ResourceFlavor',
         metadata: { name: pool.poolName, labels },
         spec: {
-          nodeLabels: pool.nodeSelector,
+          nodeLabels: pool.nodeSelectorFor('kubernetes'),
           tolerations: pool.tolerations.map((t) => ({ ...t })),
           ...(topologyName ? { topologyName } : {}),
         },
@@ -222,7 +231,7 @@ export class KueueQueues extends Construct {
     // One resource group covers CPU, memory and every GPU resource of the cluster, because a
     // resource may appear in only one group and a pod's CPU must come from its GPUs' flavor;
     // flavors list 0 for GPU kinds they do not have.
-    const gpuResources = [...new Set(props.pools.map((p) => p.resourceName))].sort();
+    const gpuResources = [...new Set(pools.map((p) => p.resourceName))].sort();
     const covered = ['cpu', 'memory', ...gpuResources];
 
     // The Cohort's own quota: what is left of each pool once every guarantee is taken out.
@@ -236,7 +245,7 @@ export class KueueQueues extends Construct {
           milliCpus: 0,
           memoryMiB: 0,
         });
-    const unguaranteed = props.pools.map((pool) => {
+    const unguaranteed = pools.map((pool) => {
       const capacity = flavorCapacity(pool);
       const taken = guaranteedOn(pool);
       const left: Amounts = {
@@ -262,7 +271,7 @@ export class KueueQueues extends Construct {
     for (const tenant of props.tenants) {
       const queueName = dnsLabel(`tenant-${tenant.tenantName}`);
       names[tenant.tenantName] = queueName;
-      const quotas = tenant.gpuQuotas.filter((q) => props.pools.includes(q.pool));
+      const quotas = tenant.gpuQuotas.filter((q) => pools.includes(q.pool));
       const topologyOnly = quotas.length > 0 && quotas.every((q) => q.pool.topologyLevels.length > 0);
       const cpu = cpuFlavor(topologyOnly);
       // The CPU and memory the namespace's ResourceQuota allows in all (see Tenant), so that

@@ -63,6 +63,13 @@ export class SlurmCluster extends Construct {
     const r = props.rendering;
     const missing = Object.keys(r.nodeSets).filter((name) => !props.pools.some((p) => p.poolName === name));
     if (missing.length > 0) throw new Error(`SlurmCluster ${r.clusterName}: no GpuNodePool for NodeSets ${missing.join(', ')}`);
+    // Each NodeSet's slurmd pods select the pool's Slurm-owned nodes, as many as Slurm was rendered for.
+    const unowned = props.pools
+      .filter((p) => p.poolName in r.nodeSets && p.ownership.slurm !== r.nodeSets[p.poolName].replicas)
+      .map((p) => `${p.poolName} (Slurm owns ${p.ownership.slurm} of its nodes, the rendering has ${r.nodeSets[p.poolName].replicas})`);
+    if (unowned.length > 0) {
+      throw new Error(`SlurmCluster ${r.clusterName}: pools ${unowned.join(', ')}; give the pools' ownership the nodes the Slurm rendering was made for`);
+    }
     this.clusterName = r.clusterName;
     const namespace = props.namespace ?? CHARTS.slurm.namespace;
     const base = slinkyChartValues(r);
@@ -77,7 +84,7 @@ export class SlurmCluster extends Construct {
         slurmd: { resources: { limits: { [pool.resourceName]: String(perNode) } } },
         // slurmd is the pool's node agent in DaemonSet mode: it must tolerate its pool's taint
         // to get a pod on every node the selector picks.
-        podSpec: { nodeSelector: pool.nodeSelector, tolerations: pool.nodeAgentTolerations },
+        podSpec: { nodeSelector: pool.nodeSelectorFor('slurm'), tolerations: pool.nodeAgentTolerations },
       };
     }
 

@@ -22,6 +22,7 @@ interface Descriptor {
   readonly capacity: PoolCapacity;
   readonly fabric: Record<string, number> | null;
   readonly topologyLevels: string[];
+  readonly ownership: { label: string; nodes: Record<string, number>; slurmNodes: string };
 }
 
 function descriptorMap(json: SynthJson, poolName: string, namespace = 'aif-system') {
@@ -92,6 +93,8 @@ describe('GpuNodePool', () => {
         capacity: undefined,
         fabric: null,
         topologyLevels: [],
+        // Without a stated ownership, Kubernetes owns every node.
+        ownership: { label: 'ai-factory.eu/owner', nodes: { slurm: 0, kubernetes: 4 }, slurmNodes: 'first' },
       });
       expectCapacity(d.capacity, expectedCapacity(H100, 4, 8));
       // The descriptor says what the construct exposes to schedulers and reports.
@@ -109,7 +112,7 @@ describe('GpuNodePool', () => {
     });
 
     test('workloads select the pool and tolerate its taint and the vendor GPU taint', () => {
-      expect(pool.nodeSelector).toEqual({ [POOL]: 'h100' });
+      expect(pool.nodeSelectorFor('kubernetes')).toEqual({ [POOL]: 'h100', 'ai-factory.eu/owner': 'kubernetes' });
       expect(pool.taint).toEqual({ key: POOL, operator: 'Equal', value: 'h100', effect: 'NoSchedule' });
       expect(pool.tolerations).toEqual([
         { key: POOL, operator: 'Equal', value: 'h100', effect: 'NoSchedule' },
@@ -404,6 +407,32 @@ describe('GpuNodePool', () => {
     });
   });
 
+  describe('ownership: a pool split between Slurm and Kubernetes', () => {
+    let pool: GpuNodePool;
+    let json: SynthJson;
+    beforeAll(() => {
+      const { stack, target } = testStack();
+      pool = new GpuNodePool(stack, 'Pool', { ...BASE, target, ownership: { slurm: 3, kubernetes: 1 } });
+      json = synthJson(stack);
+    });
+
+    test("each owner's workloads select the pool and their owner, never the other's nodes", () => {
+      expect(pool.nodeSelectorFor('slurm')).toEqual({ [POOL]: 'h100', 'ai-factory.eu/owner': 'slurm' });
+      expect(pool.nodeSelectorFor('kubernetes')).toEqual({ [POOL]: 'h100', 'ai-factory.eu/owner': 'kubernetes' });
+    });
+
+    test('units by owner add up to the pool', () => {
+      expect([pool.unitsOwnedBy('slurm'), pool.unitsOwnedBy('kubernetes')]).toEqual([24, 8]);
+      expect(pool.unitsOwnedBy('slurm') + pool.unitsOwnedBy('kubernetes')).toBe(pool.schedulableUnits);
+    });
+
+    test('pool.json tells node provisioning how many nodes get each owner label, Slurm first', () => {
+      expect(descriptor(json, 'h100').ownership).toEqual({ label: 'ai-factory.eu/owner', nodes: { slurm: 3, kubernetes: 1 }, slurmNodes: 'first' });
+      // The owner varies by node, so it is not among the labels every node carries.
+      expect(descriptor(json, 'h100').nodeLabels).toEqual({ [POOL]: 'h100' });
+    });
+  });
+
   describe('validation', () => {
     let stack: TerraformStack;
     let target: ClusterTarget;
@@ -424,6 +453,14 @@ describe('GpuNodePool', () => {
 
     test.each([[0], [1.5]])('acceleratorsPerNode must be a whole number >= 1: %p', (acceleratorsPerNode) => {
       expect(errorOf({ acceleratorsPerNode })).toBe(`GpuNodePool h100: acceleratorsPerNode must be a whole number >= 1, got ${acceleratorsPerNode}`);
+    });
+
+    test.each([
+      [{ slurm: 3, kubernetes: 3 }, 'slurm 3 and kubernetes 3'],
+      [{ slurm: 1, kubernetes: 2 }, 'slurm 1 and kubernetes 2'],
+      [{ slurm: -1, kubernetes: 5 }, 'slurm -1 and kubernetes 5'],
+    ])('ownership must give each node one owner: %p', (ownership, got) => {
+      expect(errorOf({ ownership })).toBe(`GpuNodePool h100: ownership must give each of the 4 nodes one owner, got ${got}`);
     });
 
     test('MIG on a part without MIG', () => {

@@ -434,7 +434,7 @@ describe('DataLab', () => {
       expect(profiles.map((p) => p.slug)).toEqual(pools.map((p) => p.poolName));
       profiles.forEach((profile, i) => {
         const pool = pools[i];
-        expect(at(profile, 'kubespawner_override.node_selector')).toEqual(pool.nodeSelector);
+        expect(at(profile, 'kubespawner_override.node_selector')).toEqual(pool.nodeSelectorFor('kubernetes'));
         expect(at(profile, 'kubespawner_override.tolerations')).toEqual(pool.tolerations);
         expect(at(profile, 'kubespawner_override.extra_resource_limits')).toEqual({ [pool.resourceName]: '2' });
         expect(at(profile, 'kubespawner_override.extra_resource_guarantees')).toEqual({ [pool.resourceName]: '2' });
@@ -695,7 +695,9 @@ describe('DataLab', () => {
     });
 
     test('gpusPerPool must fit the pool', () => {
-      expect(() => labFixture({ props: { gpusPerPool: 64 } })).toThrow('gpusPerPool: 64 exceeds the 32 units of pool h100; lower it');
+      expect(() => labFixture({ props: { gpusPerPool: 64 } })).toThrow(
+        'gpusPerPool: 64 exceeds the 32 units on the Kubernetes-owned nodes of pool h100; lower it, or give Kubernetes more of the pool',
+      );
     });
   });
 

@@ -152,7 +152,7 @@ describe('KueueQueues', () => {
           kind: 'ResourceFlavor',
           metadata: { name: 'h100', labels },
           spec: {
-            nodeLabels: { 'ai-factory.eu/pool': 'h100' },
+            nodeLabels: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'kubernetes' },
             tolerations: [
               { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' },
               { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
@@ -259,8 +259,8 @@ describe('KueueQueues', () => {
     test('one ResourceFlavor per pool, each with its own nodes, and the CPU flavor', () => {
       expect(manifests(json, 'ResourceFlavor').map((m) => [m.metadata.name, m.spec.nodeLabels])).toEqual([
         ['cpu', { 'ai-factory.eu/node-class': 'cpu' }],
-        ['h100', { 'ai-factory.eu/pool': 'h100' }],
-        ['mig', { 'ai-factory.eu/pool': 'mig' }],
+        ['h100', { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'kubernetes' }],
+        ['mig', { 'ai-factory.eu/pool': 'mig', 'ai-factory.eu/owner': 'kubernetes' }],
       ]);
     });
 
@@ -453,7 +453,7 @@ describe('KueueQueues', () => {
     test('the ClusterQueue stays topology-only: its CPU flavor has a Topology of hosts, on the same nodes', () => {
       expect(manifests(json, 'ResourceFlavor').map((m) => [m.metadata.name, m.spec.nodeLabels, m.spec.topologyName])).toEqual([
         ['cpu-topology', { 'ai-factory.eu/node-class': 'cpu' }, 'cpu-nodes'],
-        ['h100', { 'ai-factory.eu/pool': 'h100' }, 'h100-fabric'],
+        ['h100', { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'kubernetes' }, 'h100-fabric'],
       ]);
       expect(flavorsOf(manifests(json, 'ClusterQueue')[0]).map((f) => f.name)).toEqual(['cpu-topology', 'h100']);
     });

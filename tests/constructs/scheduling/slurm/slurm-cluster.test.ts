@@ -18,7 +18,7 @@ type ExtraObject = {
   spec?: { template: { spec: { containers: { image: string; command: string[] }[] } } };
 };
 
-const H100: Omit<GpuNodePoolProps, 'target'> = { ...H100_POOL, fabric: { nodesPerLeafSwitch: 2 } };
+const H100: Omit<GpuNodePoolProps, 'target'> = { ...H100_POOL, fabric: { nodesPerLeafSwitch: 2 }, ownership: { slurm: 4, kubernetes: 0 } };
 
 /** The renderer's input for the H100 pool above: one partition, one tenant. */
 const INPUT: SlurmRenderInput = {
@@ -111,7 +111,7 @@ describe('SlurmCluster', () => {
           extraConfMap: { Gres: ['gpu:h100:8'] },
           slurmd: { resources: { limits: { 'nvidia.com/gpu': '8' } } },
           podSpec: {
-            nodeSelector: { 'ai-factory.eu/pool': 'h100' },
+            nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' },
             tolerations: [
               { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' },
               { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
@@ -261,14 +261,14 @@ describe('SlurmCluster', () => {
       const nodesets = releaseValues(json, 'slurm').nodesets ?? {};
       expect(Object.keys(nodesets).sort()).toEqual(['h100', 'mi300']);
       expect(nodesets.h100.podSpec).toEqual({
-        nodeSelector: { 'ai-factory.eu/pool': 'h100' },
+        nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' },
         tolerations: [
           { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' },
           { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
         ],
       });
       expect(nodesets.mi300.podSpec).toEqual({
-        nodeSelector: { 'ai-factory.eu/pool': 'mi300' },
+        nodeSelector: { 'ai-factory.eu/pool': 'mi300', 'ai-factory.eu/owner': 'slurm' },
         tolerations: [
           { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'mi300', effect: 'NoSchedule' },
           { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
@@ -289,7 +289,7 @@ describe('SlurmCluster', () => {
 
 describe('Slurm in a site (stack wiring)', () => {
   const SLURM_SITE = {
-    gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } },
+    gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 }, owner: 'slurm' } },
     scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48, qos: 'normal' } }, loginNodes: 2, restApi: true } },
   };
 
@@ -332,7 +332,7 @@ describe('Slurm in a site (stack wiring)', () => {
       expect(values.nodesets?.h100).toMatchObject({
         replicas: 4,
         extraConfMap: { Gres: ['gpu:h100:8'] },
-        podSpec: { nodeSelector: { 'ai-factory.eu/pool': 'h100' } },
+        podSpec: { nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' } },
       });
       expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 2 } });
       expect(values.restapi).toEqual({ replicas: 1 });

@@ -40,8 +40,11 @@ import {
  */
 export const TOPOLOGY_AT_REGISTRATION = ((v) => v[0] > 25 || (v[0] === 25 && v[1] >= 5))((slurmVersion() ?? '0.0').split('.').map(Number));
 
-/** Patch for the minimal fixture: a Slurm partition over its h100 pool. */
-export const SLURM_PATCH = { scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } } };
+/** Patch for the minimal fixture: a Slurm partition over its h100 pool, which Slurm owns. */
+export const SLURM_PATCH = {
+  gpuPools: { h100: { owner: 'slurm' } },
+  scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+};
 
 /** What a site deploys for the Slurm cluster of one Kubernetes cluster, as the Slurm daemons get it. */
 export interface DeployedSlurm {
@@ -371,7 +374,10 @@ function expectedSwitches(
       return c.length > 0 ? c : [p];
     };
     const poolTops = new Set<string>();
-    for (let i = 0; i < spec.gpuPools[p].nodes; i++) {
+    // Slurm's nodes of the pool: the first, as many as the site file gives it.
+    const owner = spec.gpuPools[p].owner;
+    const slurmNodes = typeof owner === 'object' ? owner.slurm : spec.gpuPools[p].nodes;
+    for (let i = 0; i < slurmNodes; i++) {
       const node = `${p}-${i}`;
       const c = chain(i);
       c.forEach((name, level) => {

@@ -125,7 +125,15 @@ function gigafactoryWithFabrics(): SiteSpec {
     gpuPools: {
       ...giga.gpuPools,
       training: { ...giga.gpuPools.training, nodes, fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 72, leafSwitchesPerSpine: 16 } },
-      inference: { ...giga.gpuPools.inference, fabric: { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 4 } },
+      // Half the inference pool in a Slurm partition of its own, for a second Slurm cluster.
+      inference: { ...giga.gpuPools.inference, fabric: { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 4 }, owner: { slurm: 256, kubernetes: 256 } },
+    },
+    scheduler: {
+      ...giga.scheduler,
+      slurm: {
+        ...giga.scheduler.slurm!,
+        partitions: { ...giga.scheduler.slurm!.partitions, inference: { pools: ['inference'], default: false, maxTimeHours: 24 } },
+      },
     },
     // Quotas on the cut pool shrink with it.
     tenants: Object.fromEntries(
@@ -177,7 +185,7 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
         'Epilog=epilog-90-dcgm.sh',
         'NodeSet=booster Feature=booster',
         'NodeSet=inference Feature=inference',
-        'MaxNodeCount=5954',
+        'MaxNodeCount=5946',
         'GresTypes=gpu',
         'PartitionName=booster Nodes=booster Default=YES MaxTime=1-00:00:00 State=UP',
         'PartitionName=inference Nodes=inference Default=NO MaxTime=12:00:00 State=UP',
@@ -222,13 +230,16 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
   });
 
   test('100,000 GPUs: 12,500 H100 nodes under a fat tree', async () => {
-    const site = siteModel({ ...SLURM_PATCH, gpuPools: { h100: { nodes: 12_500, fabric: { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 16 } } } });
+    const site = siteModel({
+      ...SLURM_PATCH,
+      gpuPools: { h100: { owner: 'slurm', nodes: 12_500, fabric: { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 16 } } },
+    });
     await checkDeployed(casesOf(site)[0], { log: report });
   });
 
   describe('topology with dynamic nodes', () => {
-    const treeSite = siteModel({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 } } } });
-    const nvlSite = siteModel({ ...SLURM_PATCH, gpuPools: { h100: { fabric: { nodesPerNvlinkDomain: 2 } } } });
+    const treeSite = siteModel({ ...SLURM_PATCH, gpuPools: { h100: { owner: 'slurm', fabric: { nodesPerLeafSwitch: 2 } } } });
+    const nvlSite = siteModel({ ...SLURM_PATCH, gpuPools: { h100: { owner: 'slurm', fabric: { nodesPerNvlinkDomain: 2 } } } });
 
     test('the fixture with two leaf switches, and with two NVLink domains', async () => {
       const tree = await checkDeployed(casesOf(treeSite)[0]);
@@ -347,7 +358,7 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
         harnessFiles(d).files,
         (ctl) => {
           // slurmd lists render nodes one by one
-          expect(ctl.slurmdGres('discoverer-47', d.slurmdConf.discoverer).gres.map((g) => [g.Name, g.Type, g.Count, g.File])).toEqual(
+          expect(ctl.slurmdGres('discoverer-39', d.slurmdConf.discoverer).gres.map((g) => [g.Name, g.Type, g.Count, g.File])).toEqual(
             [128, 129, 130, 131, 132, 133, 134, 135].map((i) => ['gpu', 'mi355x', '1', `/dev/dri/renderD${i}`]),
           );
           const robotics = ctl.slurmdGres('robotics-3', d.slurmdConf.robotics).gres;
