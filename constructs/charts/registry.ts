@@ -12,6 +12,7 @@
 import type { ChartDefinition, ChartRef } from './chart-definition';
 import { AMD_GPU_OPERATOR_CHART } from './amd-gpu-operator/chart';
 import { ARGO_WORKFLOWS_CHART } from './argo-workflows/chart';
+import { CEPH_CSI_DRIVERS_CHART } from './ceph-csi-drivers/chart';
 import { CERT_MANAGER_CHART } from './cert-manager/chart';
 import { CSI_DRIVER_NFS_CHART } from './csi-driver-nfs/chart';
 import { GPU_OPERATOR_CHART } from './gpu-operator/chart';
@@ -50,6 +51,7 @@ export type ChartId =
   | 'slurm-operator'
   | 'slurm'
   | 'rook-ceph'
+  | 'ceph-csi-drivers'
   | 'rook-ceph-cluster'
   | 'csi-driver-nfs'
   | 'minio-operator'
@@ -78,6 +80,7 @@ export const CHART_DEFINITIONS: Readonly<Record<ChartId, ChartDefinition>> = {
   'slurm-operator': SLURM_OPERATOR_CHART,
   slurm: SLURM_CHART,
   'rook-ceph': ROOK_CEPH_CHART,
+  'ceph-csi-drivers': CEPH_CSI_DRIVERS_CHART,
   'rook-ceph-cluster': ROOK_CEPH_CLUSTER_CHART,
   'csi-driver-nfs': CSI_DRIVER_NFS_CHART,
   'minio-operator': MINIO_OPERATOR_CHART,

@@ -7,6 +7,7 @@
  */
 import type { ArgoWorkflowsValues } from './argo-workflows/values';
 import type { AmdGpuOperatorValues } from './amd-gpu-operator/values';
+import type { CephCsiDriversValues } from './ceph-csi-drivers/values';
 import type { CertManagerValues } from './cert-manager/values';
 import type { CsiDriverNfsValues } from './csi-driver-nfs/values';
 import type { GpuOperatorValues } from './gpu-operator/values';
@@ -30,6 +31,7 @@ import type { ChartId } from './registry';
 export type {
   AmdGpuOperatorValues,
   ArgoWorkflowsValues,
+  CephCsiDriversValues,
   CertManagerValues,
   CsiDriverNfsValues,
   GpuOperatorValues,
@@ -66,6 +68,7 @@ export interface ChartValues {
   'slurm-operator': SlurmOperatorValues;
   slurm: SlurmValues;
   'rook-ceph': RookCephValues;
+  'ceph-csi-drivers': CephCsiDriversValues;
   'rook-ceph-cluster': RookCephClusterValues;
   'csi-driver-nfs': CsiDriverNfsValues;
   'minio-operator': MinioOperatorValues;

@@ -67,6 +67,13 @@ describe('unknownChartKeys', () => {
     expect(
       unknownChartKeys('argo-workflows', { artifactRepository: { s3: { bucket: 'b', endpoint: 'e', accessKeySecret: { name: 'n', key: 'k' } } } }),
     ).toEqual([]);
+    // ceph-csi-drivers reads these in its templates only: a driver's kubelet path and the controllers' priority class.
+    expect(
+      unknownChartKeys('ceph-csi-drivers', {
+        operatorConfig: { driverSpecDefaults: { controllerPlugin: { priorityClassName: 'system-cluster-critical' } } },
+        drivers: { rbd: { nodePlugin: { kubeletDirPath: '/var/lib/kubelet', enableSeLinuxHostMount: false } } },
+      }),
+    ).toEqual([]);
   });
 
   it('accepts any key below an empty-map default and a Kubernetes passthrough', () => {
@@ -111,6 +118,10 @@ describe('unknownChartKeys', () => {
     expect(unknownChartKeys('network-operator', { 'node-feature-discovery': { enableNodeFeatureApi: true, featureGates: { NodeFeatureAPI: true } } })).toEqual([
       'node-feature-discovery.enableNodeFeatureApi',
       'node-feature-discovery.featureGates.NodeFeatureAPI',
+    ]);
+    // The chart names the NFS node plugin's service account itself.
+    expect(unknownChartKeys('ceph-csi-drivers', { drivers: { nfs: { nodePlugin: { serviceAccountName: 'sa' } } } })).toEqual([
+      'drivers.nfs.nodePlugin.serviceAccountName',
     ]);
   });
 });

@@ -134,6 +134,8 @@ const REWRITTEN: Record<ChartId, readonly string[]> = {
     'csi.csiAddons.repository',
     'ceph-csi-operator.controllerManager.manager.image.repository',
   ],
+  // No image key: the ceph-csi drivers' images come from Rook's image set, the rook-ceph chart's csi.* above.
+  'ceph-csi-drivers': [],
   'rook-ceph-cluster': ['cephImage.repository'],
   'csi-driver-nfs': ['image.baseRepo', 'image.nfs.repository'],
   'minio-operator': ['operator.image.repository', 'operator.sidecarImage.repository', 'operator.sidecarImage.tag'],
@@ -209,6 +211,7 @@ const PULL_SECRET_KEYS: Record<ChartId, readonly string[]> = {
   'slurm-operator': ['imagePullSecrets'],
   slurm: ['imagePullSecrets'],
   'rook-ceph': ['imagePullSecrets', 'ceph-csi-operator.imagePullSecrets'],
+  'ceph-csi-drivers': ['imagePullSecrets'],
   'rook-ceph-cluster': [],
   'csi-driver-nfs': ['imagePullSecrets'],
   'minio-operator': ['operator.imagePullSecrets'],
