@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs a real Slurm controller for the tests in tests/slurm-harness/.
 #
-# Debian trixie's Slurm 24.11 (slurmctld, slurm-client, slurmd, munge) goes
-# into a debootstrap chroot at $AIF_SLURM_ROOT (default /opt/aif-slurm-trixie),
-# because bookworm's 22.05 has no topology/block.  Nothing is started and no
-# mount is left behind: the harness runs the daemons itself, each in a private
-# mount namespace.
+# Debian trixie's Slurm 24.11 (slurmctld, slurm-client, slurmd, slurmdbd,
+# munge) and MariaDB for slurmdbd go into a debootstrap chroot at
+# $AIF_SLURM_ROOT (default /opt/aif-slurm-trixie), because bookworm's 22.05 has
+# no topology/block.  Nothing is started and no mount is left behind: the
+# harness runs the daemons itself, each in a private mount namespace.
 #
 # Idempotent: a second run only checks the ready marker and prints the
 # version.  Must run as root; reads nothing from stdin.
@@ -18,9 +18,9 @@ set -euo pipefail
 
 ROOT="${AIF_SLURM_ROOT:-/opt/aif-slurm-trixie}"
 SUITE=trixie
-PACKAGES="slurmctld slurm-client slurmd munge"
+PACKAGES="slurmctld slurm-client slurmd slurmdbd munge mariadb-server mariadb-client"
 # Bump when the recipe below changes in a way an existing chroot must pick up.
-RECIPE=1
+RECIPE=2
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
@@ -165,6 +165,14 @@ if [ -n "$missing" ]; then
 	say "packages done in $((SECONDS - t))s"
 fi
 
+# ---- MariaDB ---------------------------------------------------------------
+# The package's postinst creates a data dir in /var/lib/mysql (about 140 MB) that nothing uses:
+# the harness gives each slurmdbd a MariaDB of its own, copied from a template it makes in
+# /var/cache/aif-mariadb (tests/slurm-harness/slurmdbd.ts).
+if [ -d "$ROOT/var/lib/mysql" ]; then
+	find "$ROOT/var/lib/mysql" -mindepth 1 -delete
+fi
+
 # ---- name resolution -------------------------------------------------------
 # localhost for SlurmctldHost; every other name resolves to 127.0.0.1 through
 # the aifloop NSS module, but only for processes started with
@@ -204,9 +212,12 @@ case "$ver" in
 slurm*" 2"[3-9]* | slurm*" "[3-9][0-9]*) ;;
 *) die "unexpected slurmctld version: '$ver'" ;;
 esac
-for p in topology_tree topology_block select_cons_tres auth_munge; do
+for p in topology_tree topology_block select_cons_tres auth_munge accounting_storage_slurmdbd accounting_storage_mysql; do
 	[ -f "$libdir/slurm-wlm/$p.so" ] || die "Slurm plugin $p missing"
+done
+for b in usr/sbin/slurmdbd usr/bin/sacctmgr usr/sbin/mariadbd usr/bin/mariadb-install-db usr/bin/mariadb; do
+	[ -x "$ROOT/$b" ] || die "$b missing in the chroot"
 done
 
 printf '%s\n%s\n' "$want_marker" "$ver" >"$MARKER"
-say "ready in $((SECONDS - T0))s: $ver ($ROOT)"
+say "ready in $((SECONDS - T0))s: $ver, $(chroot "$ROOT" /usr/sbin/mariadbd --version | awk '{print "MariaDB " $3}') ($ROOT)"

@@ -74,6 +74,14 @@ export function slurmInputs(
         pools: slurmPools,
         partitions: partitionsByCluster.get(cluster) ?? [],
         tenants,
+        // Every QOS of the site goes into every Slurm cluster's slurmdbd, whether or not a partition names it.
+        qos: Object.entries(slurm.qos).map(([name, q]) => ({
+          name,
+          priority: q.priority,
+          ...(q.maxWallHours !== undefined ? { maxWallHours: q.maxWallHours } : {}),
+          ...(q.maxGpusPerUser !== undefined ? { maxGpusPerUser: q.maxGpusPerUser } : {}),
+          ...(q.maxJobsPerUser !== undefined ? { maxJobsPerUser: q.maxJobsPerUser } : {}),
+        })),
         accounting: slurm.accounting !== undefined,
       },
     };

@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { checkSiteText } from '../../site-model/loader';
 import { formatProblem } from '../../site-model/problems';
 import type { SiteModel } from '../../site-model/resolve';
-import { gigafactoryWithSlurmInference, siteModel, SITES_DIR } from '../helpers';
+import { gigafactoryWithSlurmInference, merge, siteModel, SITES_DIR } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
 /** The Slurm inputs the site model holds, per Kubernetes cluster. */
@@ -32,7 +32,8 @@ describe('the Slurm inputs of the site model', () => {
           partitions: [{ name: 'gpu', pools: ['h100'], default: true, maxTimeHours: 24 }],
           // guaranteed 8 GPUs -> fairshare 8; max 16 GPUs
           tenants: [{ name: 'acme', fairshare: 8, maxUnitsByPool: { h100: 16 }, description: 'acme', organization: 'startup' }],
-          accounting: false,
+          qos: [],
+          accounting: true,
         },
       },
     ]);
@@ -69,7 +70,13 @@ describe('the Slurm inputs of the site model', () => {
         },
         kueue: { accelerator: 'nvidia-h100-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 112, memoryGiBPerNode: 2048, interconnect: 'ethernet' },
       },
-      scheduler: { slurm: { partitions: { ...SLURM_PATCH.scheduler.slurm.partitions, small: { pools: ['mig', 'ts'], maxTimeHours: 2, qos: 'short' } } } },
+      scheduler: {
+        slurm: {
+          ...SLURM_PATCH.scheduler.slurm,
+          partitions: { ...SLURM_PATCH.scheduler.slurm.partitions, small: { pools: ['mig', 'ts'], maxTimeHours: 2, qos: 'short' } },
+          qos: { short: { maxWallHours: 2, maxGpusPerUser: 8 }, long: { priority: 5, maxWallHours: 72, maxJobsPerUser: 2 } },
+        },
+      },
       tenants: { acme: { gpuQuota: { mig: { guaranteed: 14, max: 28 }, ts: { guaranteed: 8, max: 16 }, kueue: { guaranteed: 8, max: 8 } } } },
     });
     const [cluster] = slurmInputsFromSite(spec);
@@ -80,6 +87,11 @@ describe('the Slurm inputs of the site model', () => {
     expect(input?.pools[1]?.sharing).toEqual({ mode: 'mig', profile: '1g.10gb', instancesPerGpu: 7 });
     expect(input?.pools[2]).toMatchObject({ vendor: 'amd', gresType: 'mi300x', sharing: { mode: 'shard', sharesPerGpu: 4 } });
     expect(input?.partitions[1]).toEqual({ name: 'small', pools: ['mig', 'ts'], default: false, maxTimeHours: 2, qos: 'short' });
+    // Every QOS of the site, in site-file order, named by a partition or not; limits the site leaves out stay out.
+    expect(input?.qos).toEqual([
+      { name: 'short', priority: 0, maxWallHours: 2, maxGpusPerUser: 8 },
+      { name: 'long', priority: 5, maxWallHours: 72, maxJobsPerUser: 2 },
+    ]);
     // 8 GPUs on h100 + 14 MIG instances / 7 + 8 shards / 4 = 12 GPU equivalents
     expect(input?.tenants).toEqual([
       { name: 'acme', fairshare: 12, maxUnitsByPool: { h100: 16, mig: 28, ts: 16 }, description: 'acme', organization: 'startup' },
@@ -87,16 +99,10 @@ describe('the Slurm inputs of the site model', () => {
   });
 
   test('accounting turns on with scheduler.slurm.accounting', () => {
-    const spec = siteModel({
-      gpuPools: SLURM_PATCH.gpuPools,
-      scheduler: {
-        slurm: {
-          partitions: SLURM_PATCH.scheduler.slurm.partitions,
-          accounting: { host: 'db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd', key: 'password' } },
-        },
-      },
-    });
-    expect(slurmInputsFromSite(spec)[0]?.input.accounting).toBe(true);
+    expect(slurmInputsFromSite(siteModel(SLURM_PATCH))[0]?.input.accounting).toBe(true);
+    // Without tenants' quotas on Slurm's nodes and without QOS, a site may run Slurm without accounting.
+    const without = siteModel(merge(SLURM_PATCH, { scheduler: { slurm: { accounting: null } }, tenants: { acme: { gpuQuota: { h100: null } } } }));
+    expect(slurmInputsFromSite(without)[0]?.input).toMatchObject({ accounting: false, tenants: [], qos: [] });
   });
 
   test('a site with two Kubernetes clusters runs one Slurm cluster in each, named after its cluster', () => {

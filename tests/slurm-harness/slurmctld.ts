@@ -37,6 +37,18 @@ export interface SlurmctldOptions {
   failOnWarnings?: boolean;
   /** SlurmctldDebug level. Default "info". */
   debug?: 'error' | 'info' | 'verbose' | 'debug' | 'debug2';
+  /**
+   * A slurmdbd to account to (see `withSlurmdbd` in ./slurmdbd.ts): the base then sets
+   * `AccountingStorageType=accounting_storage/slurmdbd` with its host and port, and the caller
+   * may set `AccountingStorageTRES`. Default: no accounting (`accounting_storage/none`).
+   */
+  accounting?: SlurmdbdEndpoint;
+}
+
+/** Where a slurmdbd of the harness listens. */
+export interface SlurmdbdEndpoint {
+  /** DbdPort on loopback. */
+  readonly port: number;
 }
 
 /** One `Gres ...` line from `slurmd -G`, as key/value pairs. */
@@ -101,7 +113,8 @@ export interface Scontrol {
 /** Chroot built by .ci/install-slurm.sh. */
 export const SLURM_ROOT: string = process.env.AIF_SLURM_ROOT ?? '/opt/aif-slurm-trixie';
 const MARKER = '.aif-slurm-ready';
-const MUNGE_KEY = '/etc/aif-munge/munge.key';
+/** The munge key every munged of the harness uses, inside the chroot. */
+export const MUNGE_KEY = '/etc/aif-munge/munge.key';
 
 /**
  * Keys the harness sets in its base slurm.conf; `slurmConf` must not set
@@ -134,6 +147,8 @@ export const RESERVED_SLURM_KEYS: readonly string[] = [
   'SelectType',
   'AccountingStorageType',
   'AccountingStorageHost',
+  'AccountingStoragePort',
+  'AccountingStoragePass',
   'AccountingStorageTRES',
   'JobCompType',
   'JobAcctGatherType',
@@ -173,7 +188,8 @@ const SLURMD_BENIGN: readonly RegExp[] = [
 /** warning: lines that mean the site config is wrong even though slurmctld runs. */
 const CONFIG_WARNINGS: readonly RegExp[] = [/Invalid hostnames in \w+ configuration/];
 
-const CHILD_ENV_BASE: Readonly<Record<string, string>> = {
+/** Environment of every process the harness starts in the chroot. */
+export const CHILD_ENV_BASE: Readonly<Record<string, string>> = {
   PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
   HOME: '/root',
   LANG: 'C.UTF-8',
@@ -340,9 +356,13 @@ export function gresDeviceFiles(gresConf: string): string[] {
   return [...files];
 }
 
-/** Throws if `slurmConf` sets a key the harness owns (see RESERVED_SLURM_KEYS). */
-export function checkCallerSlurmConf(slurmConf: string): void {
-  const reserved = new Map(RESERVED_SLURM_KEYS.map((k) => [k.toLowerCase(), k]));
+/**
+ * Throws if `slurmConf` sets a key the harness owns (see RESERVED_SLURM_KEYS). With
+ * `accounting`, the caller may set `AccountingStorageTRES`, which a controller without
+ * slurmdbd refuses.
+ */
+export function checkCallerSlurmConf(slurmConf: string, options: { accounting?: boolean } = {}): void {
+  const reserved = new Map(RESERVED_SLURM_KEYS.filter((k) => !(options.accounting && k === 'AccountingStorageTRES')).map((k) => [k.toLowerCase(), k]));
   const bad: string[] = [];
   slurmConf.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
@@ -396,9 +416,11 @@ export function logProblems(log: string, allow: readonly RegExp[] = [], includeA
 // Daemons and temp dirs of runs still in progress: if the test process exits
 // (or jest tears down a worker) before `finally` ran, kill and remove them.
 const live = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
+/** Temp dirs of runs in progress, removed if the test process exits first. */
+export const liveDirs = new Set<string>();
 let exitHookInstalled = false;
-function installExitHook(): void {
+/** Removes the temp dirs of {@link liveDirs} and kills tracked daemons if the test process exits first. */
+export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
@@ -406,13 +428,15 @@ function installExitHook(): void {
     for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 }
-function track(child: ChildProcess): void {
+/** Kills `child` if the test process exits first. */
+export function track(child: ChildProcess): void {
   installExitHook();
   live.add(child);
   child.once('exit', () => live.delete(child));
 }
 
-function sleep(ms: number): Promise<void> {
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -429,7 +453,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function freePorts(n: number): Promise<number[]> {
+/** `n` distinct loopback ports that were free a moment ago. */
+export async function freePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < n) ports.add(await freePort());
   return [...ports];
@@ -444,7 +469,8 @@ function execFileAsync(file: string, args: string[], env: NodeJS.ProcessEnv, tim
   });
 }
 
-function readIfExists(p: string): string {
+/** A file's text, or empty when it does not exist. */
+export function readIfExists(p: string): string {
   try {
     return fs.readFileSync(p, 'utf8');
   } catch {
@@ -452,7 +478,8 @@ function readIfExists(p: string): string {
   }
 }
 
-function tail(text: string, lines = 60): string {
+/** The last `lines` lines of `text`. */
+export function tail(text: string, lines = 60): string {
   const all = text.trimEnd().split('\n');
   return all.slice(Math.max(0, all.length - lines)).join('\n');
 }
@@ -468,13 +495,52 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-async function stop(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+export async function stop(child: ChildProcess | undefined, graceMs: number): Promise<void> {
   if (child?.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   if (!(await waitForExit(child, graceMs))) {
     child.kill('SIGKILL');
     await waitForExit(child, 5000);
   }
+}
+
+/**
+ * Starts a munged with its own socket, pid and log under `hostDir/munge` (seen as `dir/munge`
+ * in the chroot), using the harness's key, and waits for its socket. Daemons and clients of the
+ * run name the socket in `AuthInfo=socket=` (and `AccountingStoragePass=` for slurmdbd).
+ */
+export async function startMunged(hostDir: string, dir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  fs.mkdirSync(path.join(hostDir, 'munge'), { recursive: true, mode: 0o755 });
+  const mungeOut = path.join(hostDir, 'munged.out');
+  const mungeFd = fs.openSync(mungeOut, 'a');
+  const munged = spawn(
+    'chroot',
+    [
+      SLURM_ROOT,
+      '/usr/sbin/munged',
+      '--foreground',
+      `--socket=${dir}/munge/munge.socket`,
+      `--pid-file=${dir}/munge/munged.pid`,
+      `--log-file=${dir}/munge/munged.log`,
+      `--seed-file=${dir}/munge/munged.seed`,
+      `--key-file=${MUNGE_KEY}`,
+      '--num-threads=4',
+    ],
+    { env, stdio: ['ignore', mungeFd, mungeFd] },
+  );
+  fs.closeSync(mungeFd);
+  track(munged);
+  const socketPath = path.join(hostDir, 'munge', 'munge.socket');
+  const mungeDeadline = Date.now() + 10_000;
+  while (!fs.existsSync(socketPath)) {
+    if (munged.exitCode !== null || Date.now() > mungeDeadline) {
+      await stop(munged, 1000);
+      throw new Error(`munged did not start:\n${tail(readIfExists(mungeOut) + readIfExists(path.join(hostDir, 'munge', 'munged.log')))}`);
+    }
+    await sleep(20);
+  }
+  return munged;
 }
 
 /** Shell snippet run by `unshare --mount`: private /proc (+ /sys, fake /dev). */
@@ -513,7 +579,7 @@ export function sandboxArgs(devlistHostPath: string, cmd: string[]): string[] {
 // ---------------------------------------------------------------------------
 // the harness
 
-function baseSlurmConf(o: { cluster: string; dir: string; ctlPort: number; slurmdPort: number; debug: string }): string {
+function baseSlurmConf(o: { cluster: string; dir: string; ctlPort: number; slurmdPort: number; debug: string; accounting?: SlurmdbdEndpoint }): string {
   const d = o.dir;
   return [
     '# --- base written by tests/slurm-harness (standalone controller) ---',
@@ -536,7 +602,15 @@ function baseSlurmConf(o: { cluster: string; dir: string; ctlPort: number; slurm
     'ProctrackType=proctrack/linuxproc',
     'TaskPlugin=task/none',
     'SelectType=select/cons_tres',
-    'AccountingStorageType=accounting_storage/none',
+    ...(o.accounting
+      ? [
+          'AccountingStorageType=accounting_storage/slurmdbd',
+          'AccountingStorageHost=localhost',
+          `AccountingStoragePort=${o.accounting.port}`,
+          // With munge, slurmctld authenticates to slurmdbd through the socket named here.
+          `AccountingStoragePass=${d}/munge/munge.socket`,
+        ]
+      : ['AccountingStorageType=accounting_storage/none']),
     'JobCompType=jobcomp/none',
     'JobAcctGatherType=jobacct_gather/none',
     'MailProg=/bin/true',
@@ -554,7 +628,7 @@ export async function withSlurmctld<T>(files: SlurmConfFiles, fn: (ctl: Scontrol
   if (!slurmAvailable()) {
     throw new Error(`Slurm harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
   }
-  checkCallerSlurmConf(files.slurmConf);
+  checkCallerSlurmConf(files.slurmConf, { accounting: options.accounting !== undefined });
   // A port picked by freePort() can be taken by someone else before
   // slurmctld binds it; retry with fresh ports in that (rare) case.
   for (let attempt = 1; ; attempt++) {
@@ -591,7 +665,7 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
     fs.mkdirSync(path.join(hostDir, 'spool'), { mode: 0o755 });
     const [ctlPort = 0, slurmdPort = 0] = await freePorts(2);
     const conf =
-      baseSlurmConf({ cluster: options.clusterName ?? 'aiftest', dir, ctlPort, slurmdPort, debug: options.debug ?? 'info' }) +
+      baseSlurmConf({ cluster: options.clusterName ?? 'aiftest', dir, ctlPort, slurmdPort, debug: options.debug ?? 'info', accounting: options.accounting }) +
       files.slurmConf.replace(/\s*$/, '\n');
     fs.writeFileSync(path.join(hostDir, 'slurm.conf'), conf);
     if (files.gresConf !== undefined) fs.writeFileSync(path.join(hostDir, 'gres.conf'), files.gresConf);
@@ -600,34 +674,7 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
 
     const env: NodeJS.ProcessEnv = { ...CHILD_ENV_BASE, SLURM_CONF: `${dir}/slurm.conf` };
 
-    // --- munged (own socket and pid file per run) ---
-    const mungeOut = path.join(hostDir, 'munged.out');
-    const mungeFd = fs.openSync(mungeOut, 'a');
-    munged = spawn(
-      'chroot',
-      [
-        SLURM_ROOT,
-        '/usr/sbin/munged',
-        '--foreground',
-        `--socket=${dir}/munge/munge.socket`,
-        `--pid-file=${dir}/munge/munged.pid`,
-        `--log-file=${dir}/munge/munged.log`,
-        `--seed-file=${dir}/munge/munged.seed`,
-        `--key-file=${MUNGE_KEY}`,
-        '--num-threads=4',
-      ],
-      { env, stdio: ['ignore', mungeFd, mungeFd] },
-    );
-    fs.closeSync(mungeFd);
-    track(munged);
-    const socketPath = path.join(hostDir, 'munge', 'munge.socket');
-    const mungeDeadline = Date.now() + 10_000;
-    while (!fs.existsSync(socketPath)) {
-      if (munged.exitCode !== null || Date.now() > mungeDeadline) {
-        throw new Error(`munged did not start:\n${tail(readIfExists(mungeOut) + readIfExists(path.join(hostDir, 'munge', 'munged.log')))}`);
-      }
-      await sleep(20);
-    }
+    munged = await startMunged(hostDir, dir, env);
 
     // --- slurmctld in the foreground, with a private /proc ---
     const stderrPath = path.join(hostDir, 'slurmctld.stderr');

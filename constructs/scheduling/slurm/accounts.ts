@@ -15,7 +15,7 @@
  * @see https://slurm.schedmd.com/resource_limits.html
  */
 import { unitTres } from './gres';
-import type { SlurmPoolInput, SlurmRenderInput, SlurmTenantInput } from './input';
+import { slurmDuration, type SlurmPoolInput, type SlurmQosInput, type SlurmRenderInput, type SlurmTenantInput } from './input';
 
 /** `GrpTRES` of a tenant: TRES name to units, sorted by TRES name; empty without limits. */
 export function tenantGrpTres(tenant: SlurmTenantInput, pools: readonly SlurmPoolInput[]): [string, number][] {
@@ -47,13 +47,62 @@ function quoted(value: string): string {
   return `"${value.replace(/"/g, '')}"`;
 }
 
+/**
+ * The limits of a QOS as sacctmgr `set` items, every limit stated: one the QOS does not set is
+ * cleared (`-1`), so that the QOS ends up with exactly these limits whatever it had before.
+ */
+export function qosLimits(q: SlurmQosInput): string[] {
+  return [
+    `Priority=${q.priority ?? 0}`,
+    `MaxWall=${q.maxWallHours !== undefined ? slurmDuration(q.maxWallHours) : '-1'}`,
+    `MaxTRESPerUser=gres/gpu=${q.maxGpusPerUser ?? -1}`,
+    `MaxJobsPerUser=${q.maxJobsPerUser ?? -1}`,
+  ];
+}
+
+/** The `sh` lines of {@link qosCommands}: one per QOS in each step. */
+export interface SlurmQosCommands {
+  /** Add the QOS that slurmdbd lacks; before slurmctld starts. */
+  readonly create: readonly string[];
+  /** Set the limits of every QOS; after slurmctld has registered its TRES, before the accounts file is loaded. */
+  readonly limits: readonly string[];
+}
+
+/**
+ * The sacctmgr commands that put the QOS of a Slurm cluster into slurmdbd, as `sh` lines, in
+ * two steps because of what each needs (Slurm 24.11, shown in
+ * tests/constructs/scheduling/slurm/slurmdbd.test.ts):
+ * - `create` adds each QOS that slurmdbd lacks, without limits. It needs slurmdbd only, and
+ *   must run before slurmctld starts: with accounting, slurmctld exits on a partition QOS that
+ *   slurmdbd does not have (`fatal: Partition training has an invalid qos (frontier)`).
+ * - `limits` sets every limit of every QOS (see {@link qosLimits}). `MaxTRESPerUser=gres/gpu`
+ *   needs the `gres/gpu` TRES, which slurmdbd learns when slurmctld registers with its
+ *   `AccountingStorageTRES` (before that, sacctmgr fails with `no TRES known by type gres/gpu`);
+ *   so it runs after slurmctld has started once, like the accounts file, whose `GrpTRES` need
+ *   the typed GPU TRES too.
+ *
+ * Both are idempotent: a QOS that exists is not added again, and setting the same limits again
+ * changes nothing. A QOS removed from the input stays in slurmdbd until
+ * `sacctmgr delete qos <name>`. Names are site-file names, so nothing needs quoting.
+ *
+ * @see https://slurm.schedmd.com/sacctmgr.html#SECTION_SPECIFICATIONS-FOR-QOS
+ */
+export function qosCommands(input: SlurmRenderInput): SlurmQosCommands {
+  const qos = input.qos ?? [];
+  return {
+    create: qos.map((q) => `sacctmgr -n -P show qos where name=${q.name} format=name | grep -qx ${q.name} || sacctmgr -i add qos ${q.name}`),
+    limits: qos.map((q) => `sacctmgr -i modify qos where name=${q.name} set ${qosLimits(q).join(' ')}`),
+  };
+}
+
 /** The flat file for `sacctmgr -i load file=<path>`. */
 export function renderAccounts(input: SlurmRenderInput): string {
-  const qos = [...new Set(input.partitions.map((p) => p.qos).filter((q): q is string => q !== undefined))].sort();
+  const qos = input.qos ?? [];
   const lines = [
     `# sacctmgr flat file for Slurm cluster ${input.clusterName}, rendered by ai-factory-cdk; do not edit.`,
     '# Load with: sacctmgr -i load file=accounts.cfg   (loading it again changes nothing)',
-    ...(qos.length > 0 ? [`# Partition QOS to create first (flat files cannot hold QOS): ${qos.join(', ')}`] : []),
+    // A flat file cannot hold QOS: they are created with their limits by sacctmgr commands (qosCommands) before it is loaded.
+    ...qos.map((q) => `# QOS ${q.name}: ${qosLimits(q).join(' ')}`),
     `Cluster - ${quoted(input.clusterName)}`,
     `Parent - ${quoted('root')}`,
   ];

@@ -61,9 +61,36 @@ export interface SlurmPartitionInput {
   readonly default: boolean;
   /** Longest wall time a job may ask for, hours (rounded to whole minutes). */
   readonly maxTimeHours: number;
-  /** Partition QOS; it must exist in slurmdbd. @default - none */
+  /** Partition QOS: one of the input's `qos`, or {@link SLURM_DEFAULT_QOS}. @default - none */
   readonly qos?: string;
 }
+
+/**
+ * A Slurm QOS, created in slurmdbd with its limits (see {@link qosCommands}). A limit left out
+ * is cleared, so the QOS holds exactly the limits given.
+ *
+ * @see https://slurm.schedmd.com/qos.html
+ * @see https://slurm.schedmd.com/sacctmgr.html#SECTION_SPECIFICATIONS-FOR-QOS
+ */
+export interface SlurmQosInput {
+  /** QOS name. */
+  readonly name: string;
+  /** Priority of the QOS's jobs (sacctmgr `Priority=`), a whole number >= 0; `PriorityWeightQOS` weighs it. @default 0 */
+  readonly priority?: number;
+  /** Longest wall time a job of the QOS may ask for, hours (`MaxWall=`, rounded to whole minutes). @default - no limit */
+  readonly maxWallHours?: number;
+  /** GPU units one user may hold at once (`MaxTRESPerUser=gres/gpu=N`). @default - no limit */
+  readonly maxGpusPerUser?: number;
+  /** Jobs one user may run at once (`MaxJobsPerUser=`). @default - no limit */
+  readonly maxJobsPerUser?: number;
+}
+
+/**
+ * The QOS that every slurmdbd has from its first start: a partition may name it without
+ * defining it.
+ * @see https://slurm.schedmd.com/qos.html
+ */
+export const SLURM_DEFAULT_QOS = 'normal';
 
 /** A tenant: one Slurm account directly under root. */
 export interface SlurmTenantInput {
@@ -87,6 +114,12 @@ export interface SlurmRenderInput {
   readonly partitions: readonly SlurmPartitionInput[];
   /** @default - no accounts */
   readonly tenants?: readonly SlurmTenantInput[];
+  /**
+   * QOS to create in slurmdbd with their limits; a partition's `qos` names one of them (or
+   * {@link SLURM_DEFAULT_QOS}). They need accounting.
+   * @default - none
+   */
+  readonly qos?: readonly SlurmQosInput[];
   /**
    * Whether slurmdbd accounting runs, which adds the limit-enforcement lines to slurm.conf.
    * @default false
@@ -138,6 +171,19 @@ const CLUSTER_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const GRES_TYPE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 const isCount = (n: number, min = 1) => Number.isInteger(n) && n >= min;
+
+/**
+ * Slurm time of `hours`, rounded to whole minutes: `[days-]hours:minutes:seconds`.
+ * @see https://slurm.schedmd.com/slurm.conf.html#OPT_MaxTime
+ */
+export function slurmDuration(hours: number): string {
+  const minutes = Math.max(1, Math.round(hours * 60));
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const hms = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
+  return d > 0 ? `${d}-${hms}` : hms;
+}
 
 /**
  * Every problem of an input. Topology problems that depend on the chosen plugin are added by
@@ -200,6 +246,21 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
     add(['pools'], `a Slurm cluster holds at most ${MAX_SLURM_NODES} nodes`, totalNodes, 'split the pools over several clusters');
   }
 
+  const qosNames = new Set<string>();
+  (input.qos ?? []).forEach((q, i) => {
+    const at = ['qos', q.name || i];
+    if (!isSiteName(q.name)) add([...at, 'name'], 'must be a site-file name (lower-case letters, digits and "-")', q.name, 'rename the QOS');
+    if (qosNames.has(q.name)) add([...at, 'name'], 'appears twice', q.name, 'give every QOS its own name');
+    qosNames.add(q.name);
+    if (q.priority !== undefined && !isCount(q.priority, 0)) add([...at, 'priority'], 'must be a whole number >= 0', q.priority, 'fix the priority');
+    if (q.maxWallHours !== undefined && !(q.maxWallHours > 0))
+      add([...at, 'maxWallHours'], 'must be more than 0', q.maxWallHours, 'set the longest wall time in hours');
+    if (q.maxGpusPerUser !== undefined && !isCount(q.maxGpusPerUser))
+      add([...at, 'maxGpusPerUser'], 'must be a whole number >= 1', q.maxGpusPerUser, 'fix the limit');
+    if (q.maxJobsPerUser !== undefined && !isCount(q.maxJobsPerUser))
+      add([...at, 'maxJobsPerUser'], 'must be a whole number >= 1', q.maxJobsPerUser, 'fix the limit');
+  });
+
   const partitionNames = new Set<string>();
   const defaults: string[] = [];
   input.partitions.forEach((part, i) => {
@@ -213,6 +274,10 @@ export function inputProblems(input: SlurmRenderInput): SlurmInputProblem[] {
     });
     if (!(part.maxTimeHours > 0)) add([...at, 'maxTimeHours'], 'must be more than 0', part.maxTimeHours, 'set the longest wall time in hours');
     if (part.qos !== undefined && !isSiteName(part.qos)) add([...at, 'qos'], 'must be a site-file name', part.qos, 'rename the QOS');
+    else if (part.qos !== undefined && part.qos !== SLURM_DEFAULT_QOS && !qosNames.has(part.qos)) {
+      // slurmctld exits on a partition QOS that slurmdbd does not have (Slurm 24.11 with accounting, 25.05 and newer always).
+      add([...at, 'qos'], 'names a QOS that the input does not define', part.qos, `define it in qos, or use ${[...qosNames, SLURM_DEFAULT_QOS].join(', ')}`);
+    }
     if (part.default) defaults.push(part.name);
   });
   if (defaults.length > 1) add(['partitions'], 'only one partition can be the default', defaults, 'set default on one partition only');

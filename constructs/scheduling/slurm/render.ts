@@ -22,17 +22,17 @@
  * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/internal/builder/controllerbuilder/controller_config.go (buildSlurmConf)
  * @see https://slurm.schedmd.com/dynamic_nodes.html
  */
-import { renderAccounts, limitTres } from './accounts';
+import { renderAccounts, limitTres, qosCommands, type SlurmQosCommands } from './accounts';
 import { gresConfLines, gresTypes, nodeGres } from './gres';
 import type { SlurmConfMap, SlurmNodeset, SlurmValues } from '../../charts/slurm/values';
 import { slurmNodeName } from './hostlist';
-import { inputProblems, SlurmInputError, type SlurmRenderInput } from './input';
+import { inputProblems, slurmDuration, SlurmInputError, type SlurmRenderInput } from './input';
 import { planTopology, topologyPluginFor, topologyUnitOf, type TopologyPlugin } from './topology';
 
 export * from './input';
 export { gresTypeFor, nodeGres, unitsPerNode, unitTres, GPU_DEVICE_FILES } from './gres';
 export { slurmNodeName, poolNodes, nodeRange } from './hostlist';
-export { tenantGrpTres, limitTres } from './accounts';
+export { tenantGrpTres, limitTres, qosCommands, qosLimits, type SlurmQosCommands } from './accounts';
 export { topologyPluginFor, topologyUnitOf, ROOT_SWITCH, type TopologyPlugin } from './topology';
 
 /**
@@ -75,25 +75,15 @@ export interface SlurmRendering {
   readonly topologyPlugin?: TopologyPlugin;
   /** sacctmgr flat file. */
   readonly accounts: string;
-  /** QOS named by partitions; they must exist before the accounts file is loaded. */
-  readonly partitionQos: readonly string[];
+  /**
+   * The sacctmgr commands that create the QOS (before slurmctld starts) and set their limits
+   * (once slurmctld has registered, before the accounts file is loaded); see {@link qosCommands}.
+   */
+  readonly qos: SlurmQosCommands;
   /** NodeSet values, keyed by pool name. */
   readonly nodeSets: Readonly<Record<string, SlinkyNodeSetValues>>;
   /** Things Slurm will not use, for operators to read. */
   readonly notes: readonly string[];
-}
-
-/**
- * Slurm time of `hours`, rounded to whole minutes: `[days-]hours:minutes:seconds`.
- * @see https://slurm.schedmd.com/slurm.conf.html#OPT_MaxTime
- */
-export function slurmDuration(hours: number): string {
-  const minutes = Math.max(1, Math.round(hours * 60));
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  const hms = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
-  return d > 0 ? `${d}-${hms}` : hms;
 }
 
 function header(what: string, clusterName: string): string {
@@ -114,6 +104,8 @@ export function renderSlurm(input: SlurmRenderInput): SlurmRendering {
         'AccountingStorageEnforce=associations,limits,qos,safe',
         'PriorityType=priority/multifactor',
         'PriorityWeightFairshare=10000',
+        // A QOS's Priority counts only with a weight; without QOS priorities the line changes nothing.
+        ...((input.qos ?? []).some((q) => (q.priority ?? 0) > 0) ? ['PriorityWeightQOS=10000'] : []),
       ].join('\n')
     : '';
   const slurmConf = [
@@ -143,7 +135,7 @@ export function renderSlurm(input: SlurmRenderInput): SlurmRendering {
       ? { topologyConf: `${[header('topology.conf', input.clusterName), ...topology.lines].join('\n')}\n`, topologyPlugin: topology.plugin }
       : {}),
     accounts: renderAccounts(input),
-    partitionQos: [...new Set(input.partitions.map((p) => p.qos).filter((q): q is string => q !== undefined))].sort(),
+    qos: qosCommands(input),
     nodeSets: Object.fromEntries(input.pools.map((p) => [p.name, { replicas: p.nodes, extraConfMap: { Gres: nodeGres(p) } }])),
     notes: topology.notes,
   };

@@ -11,6 +11,7 @@ import {
   slurmFiles,
   SlurmInputError,
   formatSlurmInputProblem,
+  qosLimits,
   type SlurmPoolInput,
   type SlurmRenderInput,
 } from '../../../../constructs/scheduling/slurm/render';
@@ -35,6 +36,7 @@ const small: SlurmRenderInput = {
     { name: 'short', pools: ['mig'], default: false, maxTimeHours: 0.5, qos: 'short' },
   ],
   tenants: [{ name: 'acme', fairshare: 8, maxUnitsByPool: { h100: 16, mig: 28 }, description: 'Acme AI', organization: 'startup' }],
+  qos: [{ name: 'short', maxWallHours: 0.5, maxGpusPerUser: 7 }],
 };
 
 /** One pool of `nodes` nodes with 8 H100 each. */
@@ -89,7 +91,7 @@ describe('renderSlurm: a small site, line by line', () => {
       [
         '# sacctmgr flat file for Slurm cluster xx-small, rendered by ai-factory-cdk; do not edit.',
         '# Load with: sacctmgr -i load file=accounts.cfg   (loading it again changes nothing)',
-        '# Partition QOS to create first (flat files cannot hold QOS): short',
+        '# QOS short: Priority=0 MaxWall=00:30:00 MaxTRESPerUser=gres/gpu=7 MaxJobsPerUser=-1',
         "Cluster - 'xx-small'",
         "Parent - 'root'",
         "Account - 'acme':Description='Acme AI':Organization='startup':Fairshare=8:GrpTRES='gres/gpu=44,gres/gpu:1g.10gb=28,gres/gpu:h100=16'",
@@ -106,6 +108,13 @@ describe('renderSlurm: a small site, line by line', () => {
       'topology.conf',
       'accounts.cfg',
     ]);
+  });
+
+  test('QOS: created when slurmdbd lacks them, then every limit set, the ones not given cleared', () => {
+    expect(r.qos).toEqual({
+      create: ['sacctmgr -n -P show qos where name=short format=name | grep -qx short || sacctmgr -i add qos short'],
+      limits: ['sacctmgr -i modify qos where name=short set Priority=0 MaxWall=00:30:00 MaxTRESPerUser=gres/gpu=7 MaxJobsPerUser=-1'],
+    });
   });
 
   test('the same input renders the same bytes', () => {
@@ -171,6 +180,34 @@ describe('renderSlurm: props that change the output', () => {
       'PriorityWeightFairshare=10000',
     ]);
     expect(r.slurmConf).toContain(`${r.accountingConf}\nPartitionName=gpu`);
+  });
+
+  test('QOS limits: priority, wall time, GPUs and jobs per user; a QOS priority adds its weight to slurm.conf', () => {
+    const r = renderSlurm({
+      ...small,
+      accounting: true,
+      qos: [
+        { name: 'short', priority: 0 },
+        { name: 'frontier', priority: 10, maxWallHours: 168, maxGpusPerUser: 24000, maxJobsPerUser: 4 },
+      ],
+    });
+    expect(qosLimits({ name: 'frontier', priority: 10, maxWallHours: 168, maxGpusPerUser: 24000, maxJobsPerUser: 4 })).toEqual([
+      'Priority=10',
+      'MaxWall=7-00:00:00',
+      'MaxTRESPerUser=gres/gpu=24000',
+      'MaxJobsPerUser=4',
+    ]);
+    expect(r.qos.limits).toEqual([
+      'sacctmgr -i modify qos where name=short set Priority=0 MaxWall=-1 MaxTRESPerUser=gres/gpu=-1 MaxJobsPerUser=-1',
+      'sacctmgr -i modify qos where name=frontier set Priority=10 MaxWall=7-00:00:00 MaxTRESPerUser=gres/gpu=24000 MaxJobsPerUser=4',
+    ]);
+    expect(r.qos.create).toHaveLength(2);
+    expect(r.accountingConf.split('\n')).toContain('PriorityWeightQOS=10000');
+    expect(lines(r.accounts).length).toBe(3);
+    expect(r.accounts).toMatch(/^# QOS frontier: Priority=10 MaxWall=7-00:00:00 MaxTRESPerUser=gres\/gpu=24000 MaxJobsPerUser=4$/m);
+    // Without a QOS priority the weight would change nothing, and without QOS there are no commands.
+    expect(renderSlurm({ ...small, accounting: true }).accountingConf).not.toMatch(/PriorityWeightQOS/);
+    expect(renderSlurm({ ...small, partitions: [small.partitions[0]], qos: [] }).qos).toEqual({ create: [], limits: [] });
   });
 
   test('two pools counted by the same TRES share one limit, the sum of both', () => {
@@ -335,9 +372,14 @@ describe('renderSlurm: validation', () => {
         ],
         partitions: [
           { name: 'p1', pools: ['ghost'], default: true, maxTimeHours: 0 },
-          { name: 'p2', pools: ['spine'], default: true, maxTimeHours: 1 },
+          { name: 'p2', pools: ['spine'], default: true, maxTimeHours: 1, qos: 'fast' },
+          { name: 'p3', pools: ['spine'], default: false, maxTimeHours: 1, qos: 'normal' },
         ],
         tenants: [{ name: 'acme', fairshare: 0, maxUnitsByPool: { nope: -1 } }],
+        qos: [
+          { name: 'Fast', priority: -1, maxWallHours: 0, maxGpusPerUser: 0.5, maxJobsPerUser: 0 },
+          { name: 'slow', maxWallHours: 48 },
+        ],
       });
     } catch (e) {
       error = e;
@@ -349,14 +391,21 @@ describe('renderSlurm: validation', () => {
       'pools.Bad_Pool.nodes: must be a whole number >= 1, got 0; fix the node count',
       'pools.spine.fabric.leafSwitchesPerSpine: needs nodesPerLeafSwitch: spines group leaf switches, got 2; add nodesPerLeafSwitch or remove leafSwitchesPerSpine',
       'pools.spine.name: appears twice, got "spine"; give every pool its own name',
+      'qos.Fast.name: must be a site-file name (lower-case letters, digits and "-"), got "Fast"; rename the QOS',
+      'qos.Fast.priority: must be a whole number >= 0, got -1; fix the priority',
+      'qos.Fast.maxWallHours: must be more than 0, got 0; set the longest wall time in hours',
+      'qos.Fast.maxGpusPerUser: must be a whole number >= 1, got 0.5; fix the limit',
+      'qos.Fast.maxJobsPerUser: must be a whole number >= 1, got 0; fix the limit',
       'partitions.p1.pools: names a pool that is not in this cluster, got "ghost"; use one of Bad_Pool, spine',
       'partitions.p1.maxTimeHours: must be more than 0, got 0; set the longest wall time in hours',
+      // slurmctld exits on a partition QOS that slurmdbd lacks; Slurm's own QOS normal is always there.
+      'partitions.p2.qos: names a QOS that the input does not define, got "fast"; define it in qos, or use Fast, slow, normal',
       'partitions: only one partition can be the default, got ["p1","p2"]; set default on one partition only',
       'tenants.acme.fairshare: must be a whole number >= 1, got 0; fix the fairshare',
       'tenants.acme.maxUnitsByPool.nope: names a pool that is not in this cluster, got "nope"; use one of Bad_Pool, spine',
       'tenants.acme.maxUnitsByPool.nope: must be a whole number >= 0, got -1; fix the limit',
     ]);
-    expect((error as Error).message).toMatch(/^Slurm cluster XX: 11 problems:\n {2}clusterName: /);
+    expect((error as Error).message).toMatch(/^Slurm cluster XX: 17 problems:\n {2}clusterName: /);
   });
 
   test('more nodes than Slurm can hold', () => {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SlurmValues } from '../../../../constructs/charts/slurm/values';
 import { unitsPerGpu } from '../../../../constructs/gpu/gpu-sharing';
+import { ACCOUNTS_CONFIG_MAP } from '../../../../constructs/scheduling/slurm/slurm-cluster';
 import {
   gresTypeFor,
   SLINKY_TOPOLOGY_ANNOTATION,
@@ -40,10 +41,16 @@ import {
  */
 export const TOPOLOGY_AT_REGISTRATION = ((v) => v[0] > 25 || (v[0] === 25 && v[1] >= 5))((slurmVersion() ?? '0.0').split('.').map(Number));
 
-/** Patch for the minimal fixture: a Slurm partition over its h100 pool, which Slurm owns. */
+/** slurmdbd's database in the test sites: what a site file's `scheduler.slurm.accounting` holds. */
+export const TEST_ACCOUNTING = { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } };
+
+/**
+ * Patch for the minimal fixture: a Slurm partition over its h100 pool, which Slurm owns, with
+ * accounting (the fixture's tenant has a quota on the pool, which only slurmdbd enforces).
+ */
 export const SLURM_PATCH = {
   gpuPools: { h100: { owner: 'slurm' } },
-  scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+  scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } }, accounting: TEST_ACCOUNTING } },
 };
 
 /** What a site deploys for the Slurm cluster of one Kubernetes cluster, as the Slurm daemons get it. */
@@ -58,6 +65,10 @@ export interface DeployedSlurm {
   readonly topologyConf?: string;
   /** Per NodeSet: the `slurmd -Z --conf` argument Slinky gives its pods. */
   readonly slurmdConf: Readonly<Record<string, string>>;
+  /** The sacctmgr flat file of the accounts ConfigMap (the chart's `extraObjects`). @default - none: no accounting */
+  readonly accountsCfg?: string;
+  /** The script of the Job that loads it (`bash -c <script>`). @default - none: no accounting */
+  readonly accountsJobScript?: string;
 }
 
 // Sites are built once per test file: building the stacks of a site takes about half a second.
@@ -81,12 +92,26 @@ export function deployedSlurm(site: SiteModel, kubernetesCluster: string): Deplo
   const files = values.configFiles ?? {};
   const gresConf = files['gres.conf'];
   if (gresConf === undefined) throw new Error(`${site.spec.id}: the slurm chart values have no configFiles."gres.conf"`);
+  // The accounts ConfigMap among the chart's extraObjects (free-form JSON objects).
+  const objects = (values.extraObjects ?? []) as readonly {
+    kind?: string;
+    metadata?: { name?: string };
+    data?: Record<string, string>;
+    spec?: { template?: { spec?: { containers?: { command?: string[] }[] } } };
+  }[];
+  const named = (kind: string) => objects.find((o) => o.kind === kind && o.metadata?.name === ACCOUNTS_CONFIG_MAP);
+  const accountsCfg = named('ConfigMap')?.data?.['accounts.cfg'];
+  // The Job's name carries the hash of what it loads.
+  const accountsJobScript = objects.find((o) => o.kind === 'Job' && o.metadata?.name?.startsWith(`${ACCOUNTS_CONFIG_MAP}-`))?.spec?.template?.spec
+    ?.containers?.[0]?.command?.[2];
   return {
     clusterName: values.clusterName ?? '',
     slurmConf: slinkySlurmConf({ releaseName: chart.releaseName, namespace: chart.namespace }, values),
     gresConf,
     ...(files['topology.conf'] !== undefined ? { topologyConf: files['topology.conf'] } : {}),
     slurmdConf: Object.fromEntries(Object.keys(values.nodesets ?? {}).map((name) => [name, slinkySlurmdConf(values, name)])),
+    ...(accountsCfg !== undefined ? { accountsCfg } : {}),
+    ...(accountsJobScript !== undefined ? { accountsJobScript } : {}),
   };
 }
 
@@ -113,30 +138,40 @@ export const HARNESS_REPLACES: Readonly<Record<string, string>> = {
   AuthAltTypes: 'auth/jwt is not built into Debian 24.11 (only rest_auth_jwt); it authenticates REST clients, not nodes',
   AuthAltParameters: 'the JWT key of auth/jwt',
   MetricsType: 'metrics/openmetrics came with Slurm 25.11; 24.11 refuses the key',
-  AccountingStorageType: 'no slurmdbd in this harness (accounting_storage/none, as Slinky writes without accounting)',
-  AccountingStorageHost: 'no slurmdbd in this harness',
-  AccountingStoragePort: 'no slurmdbd in this harness',
-  AccountingStorageTRES: 'no slurmdbd in this harness (fatal without it)',
-  AccountingStorageEnforce: 'no slurmdbd in this harness',
+  AccountingStorageType: "the harness's slurmdbd when it runs one (withSlurmdbd), else accounting_storage/none, as Slinky writes without accounting",
+  AccountingStorageHost: "loopback, where the harness's slurmdbd listens, instead of the accounting Service",
+  AccountingStoragePort: "the harness's slurmdbd port",
+  AccountingStorageTRES: "kept with the harness's slurmdbd (harnessFiles with accounting); without it, fatal",
+  AccountingStorageEnforce: "kept with the harness's slurmdbd; without it, nothing to enforce",
+  PriorityWeightFairshare: 'kept with the harness\'s slurmdbd; without it, "error: PriorityWeightFairshare can only be used with SlurmDBD"',
 };
+
+/** Deployed keys that reach slurmctld as they are when it accounts to the harness's slurmdbd. */
+const KEPT_WITH_ACCOUNTING = new Set(['accountingstoragetres', 'accountingstorageenforce', 'priorityweightfairshare']);
 
 const REPLACED = new Map(Object.keys(HARNESS_REPLACES).map((k) => [k.toLowerCase(), k]));
 
 /**
  * The deployed files for `withSlurmctld`: slurm.conf without the lines whose keys the harness
- * sets ({@link HARNESS_REPLACES}), gres.conf and topology.conf as deployed. Throws when a
- * deployed line sets another key that the harness owns, so nothing is dropped unseen.
+ * sets ({@link HARNESS_REPLACES}), gres.conf and topology.conf as deployed. With `accounting`
+ * (a slurmctld that accounts to the harness's slurmdbd), the accounting lines the project
+ * renders (`AccountingStorageTRES`, `AccountingStorageEnforce`) stay. Throws when a deployed
+ * line sets another key that the harness owns, so nothing is dropped unseen.
  */
-export function harnessFiles(d: DeployedSlurm): { readonly files: SlurmConfFiles; readonly replaced: readonly string[] } {
+export function harnessFiles(
+  d: DeployedSlurm,
+  options: { accounting?: boolean } = {},
+): { readonly files: SlurmConfFiles; readonly replaced: readonly string[] } {
   const kept: string[] = [];
   const replaced: string[] = [];
   for (const line of d.slurmConf.split('\n')) {
-    const key = REPLACED.get(/^\s*([A-Za-z]+)=/.exec(line)?.[1]?.toLowerCase() ?? '');
+    const name = /^\s*([A-Za-z]+)=/.exec(line)?.[1]?.toLowerCase() ?? '';
+    const key = options.accounting && KEPT_WITH_ACCOUNTING.has(name) ? undefined : REPLACED.get(name);
     if (key !== undefined) replaced.push(line);
     else kept.push(line);
   }
   const slurmConf = kept.join('\n');
-  checkCallerSlurmConf(slurmConf);
+  checkCallerSlurmConf(slurmConf, options);
   return {
     files: { slurmConf, gresConf: d.gresConf, ...(d.topologyConf !== undefined ? { topologyConf: d.topologyConf } : {}) },
     replaced,

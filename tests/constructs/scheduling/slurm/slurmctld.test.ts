@@ -175,6 +175,15 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
         'AuthInfo',
         'MetricsType',
         'AccountingStorageType',
+        'AccountingStorageHost',
+        'AccountingStoragePort',
+        'AccountingStorageTRES',
+        'AccountingStorageEnforce',
+        'PriorityWeightFairshare',
+      ]);
+      // With the harness's slurmdbd (slurmdbd.test.ts), the accounting lines the project renders stay.
+      expect(harnessFiles(deployed, { accounting: true }).replaced.map((l) => l.split('=')[0])).toEqual([
+        ...replaced.map((l) => l.split('=')[0]).filter((k) => !['AccountingStorageTRES', 'AccountingStorageEnforce', 'PriorityWeightFairshare'].includes(k)),
       ]);
       expect(replaced.every((l) => HARNESS_REPLACES[l.split('=')[0]] !== undefined)).toBe(true);
       const fed = files.slurmConf.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
@@ -187,6 +196,7 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
         'NodeSet=inference Feature=inference',
         'MaxNodeCount=5946',
         'GresTypes=gpu',
+        'PriorityType=priority/multifactor',
         'PartitionName=booster Nodes=booster Default=YES MaxTime=1-00:00:00 State=UP',
         'PartitionName=inference Nodes=inference Default=NO MaxTime=12:00:00 State=UP',
       ]);
@@ -410,15 +420,16 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
 });
 
 describe('catalogue Slurm settings that Slurm 26.05 (the chart) refuses', () => {
-  // Defect, not fixed here (issue 12, Deliver 5): without accounting, Slurm 24.11 accepts a
-  // partition QOS it cannot look up, but 25.05 and newer exit ("fatal: Partition training has an
-  // invalid qos (frontier)", src/slurmctld/read_config.c, `!part_ptr->qos_ptr`); shown on a
-  // Slurm 26.05.3 slurmctld fed the gigafactory's deployed files. The gigafactory's training
-  // partition names QOS frontier and the site has no accounting.
-  test.failing('every partition that names a QOS is in a cluster with accounting', () => {
+  // Without accounting, Slurm 24.11 accepts a partition QOS it cannot look up, but 25.05 and newer
+  // exit ("fatal: Partition training has an invalid qos (frontier)", src/slurmctld/read_config.c,
+  // `!part_ptr->qos_ptr`; shown on a Slurm 26.05.3 slurmctld fed the gigafactory's deployed files
+  // before it had accounting). With accounting, 24.11 exits the same way while slurmdbd lacks the
+  // QOS (slurmdbd.test.ts). The rules now require the QOS to be defined and accounting to be on.
+  test('every partition that names a QOS is in a cluster with accounting', () => {
     const withoutAccounting = catalogue
       .flatMap((s) => s.slurm)
       .flatMap((c) => c.input.partitions.filter((p) => p.qos !== undefined && c.input.accounting !== true).map((p) => `${c.input.clusterName}/${p.name}`));
     expect(withoutAccounting).toEqual([]);
+    expect(catalogue.some((s) => s.slurm.some((c) => c.input.partitions.some((p) => p.qos !== undefined)))).toBe(true);
   });
 });
