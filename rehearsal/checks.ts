@@ -165,14 +165,17 @@ export interface NodeSetPods {
   readonly nodeSet: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Json[];
-  /** slurmd's resource limits: every GPU unit of its node. */
-  readonly limits: Readonly<Record<string, string>>;
+  /** slurmd's resources: every GPU unit of its node, and the node's CPUs and memory less the reserve. */
+  readonly resources: Json;
+  /** The log sidecar's resources. */
+  readonly logfileResources: Json;
 }
 
 /**
  * Slurm's NodeSets hold exactly the nodes Slurm owns: a DaemonSet with each NodeSet's node
- * selector, tolerations and slurmd's GPU limits (as the Slinky operator makes its pods in
- * DaemonSet mode) gets a pod bound on every Slurm-owned node of its pool and none elsewhere.
+ * selector, tolerations and the resources of slurmd and its log sidecar (as the Slinky
+ * operator makes its pods in DaemonSet mode) gets a Guaranteed pod bound on every Slurm-owned
+ * node of its pool, so slurmd fits beside the node's allocatable, and none elsewhere.
  * The pods stay, holding those GPUs, while the Kueue checks run: a tenant job up to its
  * maximum must then still be admitted and bound, on the nodes Kubernetes owns.
  */
@@ -203,7 +206,10 @@ export async function checkSlurmNodeSets(ctx: CheckContext, nodeSets: readonly N
           spec: {
             nodeSelector: ns.nodeSelector,
             tolerations: ns.tolerations,
-            containers: [{ name: 'slurmd', image: 'registry.k8s.io/pause:3.10', resources: { limits: ns.limits } }],
+            containers: [
+              { name: 'slurmd', image: 'registry.k8s.io/pause:3.10', resources: ns.resources },
+              { name: 'logfile', image: 'registry.k8s.io/pause:3.10', resources: ns.logfileResources },
+            ],
           },
         },
       },
@@ -212,9 +218,9 @@ export async function checkSlurmNodeSets(ctx: CheckContext, nodeSets: readonly N
       results.push(result(ctx, id, false, `the DaemonSet was rejected: ${created.error}`));
       continue;
     }
+    const pods = () => kube.list<PodView & { status?: { qosClass?: string } }>('pods', { namespace: PROBE_NAMESPACE, selector: `app=${app}` });
     const bound = (): string[] =>
-      kube
-        .list<PodView>('pods', { namespace: PROBE_NAMESPACE, selector: `app=${app}` })
+      pods()
         .flatMap((p) => (p.spec.nodeName && p.status?.phase === 'Running' ? [p.spec.nodeName] : []))
         .sort();
     const seen = await kube
@@ -229,18 +235,24 @@ export async function checkSlurmNodeSets(ctx: CheckContext, nodeSets: readonly N
     const final = bound();
     const extra = final.filter((n) => !expected.includes(n));
     const missing = expected.filter((n) => !final.includes(n));
+    // The API server gives a pod its QoS class from its containers' requests and limits.
+    const notGuaranteed = pods().filter((p) => p.status?.qosClass !== 'Guaranteed');
+    const holding = Object.entries((ns.resources.limits as Record<string, string> | undefined) ?? {})
+      .map(([r, n]) => `${n} ${r}`)
+      .join(', ');
+    const problems = [
+      ...(missing.length > 0 ? [`no slurmd pod on Slurm-owned node(s) ${missing.join(', ')}`] : []),
+      ...(extra.length > 0 ? [`slurmd pods on node(s) Slurm does not own: ${extra.join(', ')}`] : []),
+      ...(notGuaranteed.length > 0 ? [`${notGuaranteed.length} pod(s) not Guaranteed (${notGuaranteed[0].status?.qosClass ?? 'no class'})`] : []),
+    ];
     results.push(
       result(
         ctx,
         id,
-        extra.length === 0 && missing.length === 0 && seen.length > 0,
-        extra.length === 0 && missing.length === 0
-          ? `a slurmd pod holding ${Object.entries(ns.limits)
-              .map(([r, n]) => `${n} ${r}`)
-              .join(', ')} runs on each of the ${expected.length} Slurm-owned nodes of pool ${ns.nodeSet}, on no other node`
-          : `${missing.length > 0 ? `no slurmd pod on Slurm-owned node(s) ${missing.join(', ')}` : ''}${missing.length > 0 && extra.length > 0 ? '; ' : ''}${
-              extra.length > 0 ? `slurmd pods on node(s) Slurm does not own: ${extra.join(', ')}` : ''
-            }`,
+        problems.length === 0 && seen.length > 0,
+        problems.length === 0
+          ? `a Guaranteed slurmd pod holding ${holding} runs on each of the ${expected.length} Slurm-owned nodes of pool ${ns.nodeSet}, on no other node`
+          : problems.join('; '),
       ),
     );
   }

@@ -170,7 +170,7 @@ function nodeAgentTolerations(releases: readonly HelmReleaseSpec[]): Json[] {
   return [...GPU_OPERATOR_DEFAULT_TOLERATIONS];
 }
 
-/** What the slurm chart's values give each NodeSet's pods, from the Slurm release of a cluster. */
+/** What the slurm chart's values give each NodeSet's pods, from the Slurm release of a cluster (the values the stack writes per NodeSet). */
 function slurmNodeSets(releases: readonly HelmReleaseSpec[]): NodeSetPods[] {
   const out: NodeSetPods[] = [];
   for (const release of releases.filter((r) => r.chart === 'slurm')) {
@@ -178,7 +178,7 @@ function slurmNodeSets(releases: readonly HelmReleaseSpec[]): NodeSetPods[] {
       const values = parseYaml(doc) as {
         nodesets?: Record<
           string,
-          { podSpec?: { nodeSelector?: Record<string, string>; tolerations?: Json[] }; slurmd?: { resources?: { limits?: Record<string, string> } } }
+          { podSpec?: { nodeSelector?: Record<string, string>; tolerations?: Json[] }; slurmd?: { resources?: Json }; logfile?: { resources?: Json } }
         >;
       } | null;
       for (const [nodeSet, v] of Object.entries(values?.nodesets ?? {})) {
@@ -186,7 +186,8 @@ function slurmNodeSets(releases: readonly HelmReleaseSpec[]): NodeSetPods[] {
           nodeSet,
           nodeSelector: v.podSpec?.nodeSelector ?? {},
           tolerations: v.podSpec?.tolerations ?? [],
-          limits: v.slurmd?.resources?.limits ?? {},
+          resources: v.slurmd?.resources ?? {},
+          logfileResources: v.logfile?.resources ?? {},
         });
       }
     }

@@ -134,6 +134,34 @@ export function tierClusters(tier: Pick<StorageTierSpec, 'backend' | 'cluster'>,
   return [];
 }
 
+/** Roles of the tiers mounted into Slurm's pods by default, each at `/<role>`. */
+export const SLURM_DEFAULT_MOUNT_ROLES = ['home', 'project', 'scratch'] as const;
+
+/** Whether pods on many nodes can mount the tier at once (ReadWriteMany): a file system. */
+export function tierIsSharedFileSystem(tier: Pick<StorageTierSpec, 'backend'>): boolean {
+  const b = tier.backend;
+  return b.type === 'nfs' || b.type === 'csi' || (b.type === 'rook-ceph' && b.service === 'filesystem');
+}
+
+/**
+ * Tiers mounted into the slurmd and login pods of the Slurm cluster on `kubernetesCluster`,
+ * with their paths: `scheduler.slurm.mounts` when the file states it, else each home, project
+ * and scratch file-system tier of the cluster at `/<role>`. Problems (a tier not in the
+ * cluster, two tiers at one path) are the rules' to report.
+ */
+export function slurmMountPlan(
+  spec: Partial<Pick<SiteSpec, 'scheduler' | 'storageTiers'>>,
+  clusters: readonly string[],
+  kubernetesCluster: string,
+): { tier: string; path: string }[] {
+  const stated = spec.scheduler?.slurm?.mounts;
+  if (stated) return Object.entries(stated).map(([tier, path]) => ({ tier, path }));
+  return Object.entries(spec.storageTiers ?? {})
+    .filter(([, t]) => (SLURM_DEFAULT_MOUNT_ROLES as readonly string[]).includes(t.role) && tierIsSharedFileSystem(t))
+    .filter(([, t]) => tierClusters(t, clusters).includes(kubernetesCluster))
+    .map(([tier, t]) => ({ tier, path: `/${t.role}` }));
+}
+
 /** The tier a lab keeps its volumes on: its volumeTier, else the site's first home tier. */
 export function labVolumeTier(lab: Pick<DataLabSpec, 'volumeTier'>, tiers: Readonly<Record<string, Pick<StorageTierSpec, 'role'>>>): string | undefined {
   return lab.volumeTier ?? Object.entries(tiers).find(([, t]) => t.role === 'home')?.[0];
@@ -212,6 +240,11 @@ export interface TenantModel {
 export interface SlurmClusterModel {
   /** Kubernetes cluster (key of `clusters:`) that runs it. */
   readonly kubernetesCluster: string;
+  /**
+   * Tiers mounted into its slurmd and login pods ({@link slurmMountPlan}), each claim sized at
+   * the tenants' quotas on the tier (at least 1 GiB).
+   */
+  readonly mounts: readonly { readonly tier: string; readonly path: string; readonly storageClassName: string; readonly sizeGiB: number }[];
   readonly input: SlurmRenderInput;
   /** The files, rendered once. */
   readonly rendering: SlurmRendering;
@@ -315,7 +348,13 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
   const quotas = Object.fromEntries(Object.values(tenants).map((t) => [t.name, t.gpuQuotas]));
   for (const { kubernetesCluster, input } of slurmInputs(spec, pools, quotas)) {
     try {
-      slurm.push({ kubernetesCluster, input, rendering: renderSlurm(input) });
+      const mounts = slurmMountPlan(spec, clusterNames, kubernetesCluster).map(({ tier, path }) => ({
+        tier,
+        path,
+        storageClassName: (tiers[tier] ?? unresolved(`scheduler.slurm.mounts names tier ${tier}, which does not exist`)).storageClassName,
+        sizeGiB: Math.max(1, Math.round(Object.values(spec.tenants).reduce((sum, t) => sum + (t.storageQuotaTiB[tier] ?? 0), 0) * 1024)),
+      }));
+      slurm.push({ kubernetesCluster, input, rendering: renderSlurm(input), mounts });
     } catch (e) {
       if (!(e instanceof SlurmInputError)) throw e;
       problems.push(...e.problems.map((p) => slurmProblem(p, source)));

@@ -46,7 +46,10 @@ export class WorkloadsStack extends SiteStack {
               .filter((q) => q.cluster === cluster.name && q.kubernetes.max > 0)
               .map((q) => ({ pool: platform.pools[q.pool], guaranteed: q.kubernetes.guaranteed, max: q.kubernetes.max })),
             clusterPools: cluster.pools.map((p) => platform.pools[p]),
-            storageQuotas: Object.entries(t.storageQuotaTiB).map(([tier, tib]) => ({ storageClassName: site.tiers[tier].storageClassName, tib })),
+            // Volumes only: an object quota is a bucket of that size (storage wiring), not a claim.
+            storageQuotas: Object.entries(t.storageQuotaTiB)
+              .filter(([tier]) => site.tiers[tier].spec.role !== 'object')
+              .map(([tier, tib]) => ({ storageClassName: site.tiers[tier].storageClassName, tib })),
             internetEgress: t.internetEgress,
             // Prometheus scrapes workload metrics that tenants expose.
             trustedSources: [MONITORING_NAMESPACE],
@@ -78,13 +81,18 @@ export class WorkloadsStack extends SiteStack {
 
     const slurmSpec = spec.scheduler.slurm;
     const slurm: Record<string, SlurmCluster> = {};
-    for (const { kubernetesCluster, input, rendering } of site.slurm) {
+    const directory = spec.identity.directory;
+    for (const { kubernetesCluster, input, rendering, mounts } of site.slurm) {
       slurm[kubernetesCluster] = new SlurmCluster(this, this.clusterScopedId('Slurm', kubernetesCluster), {
         target: this.target(kubernetesCluster),
         rendering,
         pools: input.pools.map((p) => platform.pools[p.name]),
         loginNodes: slurmSpec?.loginNodes,
+        loginService: slurmSpec?.loginService,
         restApi: slurmSpec?.restApi,
+        mounts,
+        ...(slurmSpec ? { nodeReserve: slurmSpec.nodeReserve } : {}),
+        ...(directory ? { directory: 'ldap' in directory ? { ldap: { ...directory.ldap } } : { sssdConfSecret: { ...directory.sssdConfSecret } } } : {}),
         accounting: slurmSpec?.accounting
           ? {
               host: slurmSpec.accounting.host,

@@ -12,6 +12,7 @@ import { labRules } from './labs';
 import { poolRules } from './pools';
 import { schedulerRules } from './scheduler';
 import { siteWideRules } from './site';
+import { slurmPodRules } from './slurm-pods';
 import { storageRules } from './storage';
 import { tenantRules } from './tenants';
 
@@ -27,6 +28,6 @@ export function siteRules(
   source: SiteSource,
 ): { problems: SiteProblem[]; warnings: SiteProblem[] } {
   const ctx = new RuleContext(spec, raw, source);
-  for (const rules of [poolRules, fabricRules, schedulerRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
+  for (const rules of [poolRules, fabricRules, schedulerRules, slurmPodRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
   return { problems: ctx.problems, warnings: ctx.warnings };
 }

@@ -241,6 +241,13 @@ export interface SlurmValues {
   readonly partitions?: Readonly<Record<string, SlurmPartition>>;
   /** Extra Kubernetes objects rendered with the release (Helm templating allowed). @default - none */
   readonly extraObjects?: readonly KubernetesObject[];
+  /** The cluster's `sssd.conf` for login pods and slurmd pods with ssh. @default - local files only */
+  readonly sssd?: {
+    /** An existing Secret with the whole file; wins over `conf`. @default - none */
+    readonly secretRef?: { readonly name: string; readonly key: string };
+    /** The file itself, which the chart puts into a Secret. @default - local users only */
+    readonly conf?: string;
+  };
   /** Vendor integrations. @default - disabled */
   readonly vendor?: { readonly nvidia?: { readonly dcgm?: { readonly enabled?: boolean; readonly jobMappingDir?: string; readonly scriptPriority?: string } } };
 }

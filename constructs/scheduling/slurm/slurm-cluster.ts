@@ -9,6 +9,17 @@ import type { ClusterTarget } from '../../core/cluster-target';
 import type { GpuNodePool } from '../../gpu/gpu-node-pool';
 import { PinnedChart, type RegistryMirror } from '../../charts/pinned-chart';
 import { slinkyChartValues, type SlurmRendering } from './render';
+import {
+  DIRECTORY_SSHD_CONFIG,
+  ldapSssdConf,
+  mountClaims,
+  mountVolumes,
+  SLURMD_LOGFILE_RESOURCES,
+  slurmdResources,
+  type NodeReserve,
+  type SlurmDirectory,
+  type SlurmMount,
+} from './site-access';
 
 /** Login image of the pinned `slurm` chart (its `loginsetDefaults.login.image`). */
 export const SLURM_LOGIN_IMAGE = 'ghcr.io/slinkyproject/login:26.05-ubuntu26.04';
@@ -42,7 +53,21 @@ export interface SlurmClusterProps {
   readonly mirror?: RegistryMirror;
   /** Namespace of the Slurm cluster. @default 'slurm' */
   readonly namespace?: string;
+  /**
+   * Where login and slurmd pods find the site's users. Without it, login pods keep the chart's
+   * local-files SSSD, which knows no site user. @default - none
+   */
+  readonly directory?: SlurmDirectory;
+  /** Type of the login Service. @default 'ClusterIP' */
+  readonly loginService?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Storage tiers mounted into every slurmd and login pod. @default - none */
+  readonly mounts?: readonly SlurmMount[];
+  /** CPU and memory of each node that slurmd leaves to the system and node agents. @default - 4 CPUs and 32 GiB */
+  readonly nodeReserve?: NodeReserve;
 }
+
+/** What slurmd leaves of each node when the site states no reserve: the schema's default. */
+export const DEFAULT_NODE_RESERVE: NodeReserve = { cpus: 4, memoryGiB: 32 };
 
 /**
  * A Slurm cluster on Kubernetes with Slinky's `slurm` chart: the controller with the
@@ -74,6 +99,17 @@ export class SlurmCluster extends Construct {
     const namespace = props.namespace ?? CHARTS.slurm.namespace;
     const base = slinkyChartValues(r);
 
+    const reserve = props.nodeReserve ?? DEFAULT_NODE_RESERVE;
+    const short = props.pools.filter((p) => p.poolName in r.nodeSets && (p.cpusPerNode <= reserve.cpus || p.memoryGiBPerNode <= reserve.memoryGiB));
+    if (short.length > 0) {
+      throw new Error(
+        `SlurmCluster ${r.clusterName}: nodeReserve (${reserve.cpus} CPUs, ${reserve.memoryGiB} GiB) leaves slurmd nothing on pools ${short.map((p) => p.poolName).join(', ')}; lower it`,
+      );
+    }
+    const mounts = props.mounts ?? [];
+    const { volumes, volumeMounts } = mountVolumes(mounts);
+    const directory = props.directory;
+
     const nodesets: Record<string, SlurmNodeset> = {};
     for (const pool of props.pools.filter((p) => p.poolName in r.nodeSets)) {
       const perNode = pool.acceleratorsPerNode * pool.unitsPerAccelerator;
@@ -81,10 +117,18 @@ export class SlurmCluster extends Construct {
         scalingMode: 'DaemonSet',
         replicas: base.nodesets[pool.poolName].replicas,
         extraConfMap: base.nodesets[pool.poolName].extraConfMap,
-        slurmd: { resources: { limits: { [pool.resourceName]: String(perNode) } } },
+        // Guaranteed: the node less the reserve, which the slurmd image tells Slurm as
+        // CoreSpecCount and MemSpecLimit, and every GPU unit of the node.
+        slurmd: {
+          resources: slurmdResources({ cpus: pool.cpusPerNode, memoryGiB: pool.memoryGiBPerNode }, reserve, { resource: pool.resourceName, units: perNode }),
+          ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
+        },
+        logfile: { resources: SLURMD_LOGFILE_RESOURCES },
+        // With ssh, Slinky mounts the cluster's sssd.conf into slurmd pods: jobs run as site users.
+        ...(directory ? { ssh: { enabled: true, ...('ldap' in directory ? { extraSshdConfig: DIRECTORY_SSHD_CONFIG } : {}) } } : {}),
         // slurmd is the pool's node agent in DaemonSet mode: it must tolerate its pool's taint
         // to get a pod on every node the selector picks.
-        podSpec: { nodeSelector: pool.nodeSelectorFor('slurm'), tolerations: pool.nodeAgentTolerations },
+        podSpec: { nodeSelector: pool.nodeSelectorFor('slurm'), tolerations: pool.nodeAgentTolerations, ...(volumes.length > 0 ? { volumes } : {}) },
       };
     }
 
@@ -103,7 +147,21 @@ export class SlurmCluster extends Construct {
       loginsetDefaults: { initconf: { image: SLURM_HELPER_IMAGE } },
       configFiles: base.configFiles,
       nodesets,
-      loginsets: loginNodes > 0 ? { login: { enabled: true, replicas: loginNodes } } : {},
+      loginsets:
+        loginNodes > 0
+          ? {
+              login: {
+                enabled: true,
+                replicas: loginNodes,
+                service: { spec: { type: props.loginService ?? 'ClusterIP' } },
+                ...(directory && 'ldap' in directory ? { extraSshdConfig: DIRECTORY_SSHD_CONFIG } : {}),
+                ...(volumeMounts.length > 0 ? { login: { volumeMounts }, podSpec: { volumes } } : {}),
+              },
+            }
+          : {},
+      ...(directory
+        ? { sssd: 'ldap' in directory ? { conf: ldapSssdConf(directory.ldap.uri, directory.ldap.searchBase) } : { secretRef: { ...directory.sssdConfSecret } } }
+        : {}),
       restapi: { replicas: props.restApi ? 1 : 0 },
       accounting: accounting
         ? {
@@ -118,7 +176,7 @@ export class SlurmCluster extends Construct {
           }
         : { enabled: false },
       ...(props.pools.some((p) => p.model.vendor === 'NVIDIA') ? { vendor: { nvidia: { dcgm: { enabled: true } } } } : {}),
-      ...(accounting ? { extraObjects: accountObjects(r, namespace, props.mirror) } : {}),
+      ...(accounting || mounts.length > 0 ? { extraObjects: [...mountClaims(mounts), ...(accounting ? accountObjects(r, namespace, props.mirror) : [])] } : {}),
     };
 
     this.chart = new PinnedChart(this, 'Slurm', { target: props.target, chart: 'slurm', namespace, mirror: props.mirror, values });
@@ -126,34 +184,47 @@ export class SlurmCluster extends Construct {
 }
 
 /**
- * The accounts ConfigMap and the Helm hook Job that loads it: the Job reads the cluster's
- * configuration from slurmctld (configless sackd, authenticated with the chart's Slurm key),
- * creates the partition QOS, then loads the accounts file.
+ * The accounts ConfigMap and the Job that loads it, in two steps that follow what Slurm
+ * needs (tested on a real slurmctld and slurmdbd, tests/constructs/scheduling/slurm/slurmdbd.test.ts):
+ * 1. the QOS, straight into slurmdbd: slurmctld refuses to start while a partition's QOS is
+ *    missing there, so this cannot wait for it;
+ * 2. once slurmctld answers (configless sackd, the chart's Slurm key) and has registered its
+ *    TRES, the QOS limits (which name `gres/gpu`) and the accounts file.
+ * A plain Job, not a Helm hook, so that the release never waits on it while slurmctld waits on
+ * the QOS; its name carries the hash of what it loads, because a Job's template cannot change:
+ * a change of accounts or QOS is a new Job, and Helm deletes the previous one.
  */
 function accountObjects(r: SlurmRendering, namespace: string, mirror?: RegistryMirror): KubernetesObject[] {
+  const slurmdbd = `slurm-accounting.${namespace}.svc`;
   const script = [
     'set -eu',
+    '# 1. The QOS, in slurmdbd directly.',
+    'cat > /tmp/slurmdbd-client.conf <<EOF',
+    `ClusterName=${r.clusterName}`,
+    'AuthType=auth/slurm',
+    'AccountingStorageType=accounting_storage/slurmdbd',
+    `AccountingStorageHost=${slurmdbd}`,
+    'AccountingStoragePort=6819',
+    'EOF',
+    'export SLURM_CONF=/tmp/slurmdbd-client.conf',
+    'until sacctmgr -n show cluster >/dev/null 2>&1; do sleep 5; done',
+    ...r.qos.create,
+    'unset SLURM_CONF',
+    '# 2. Once slurmctld is up: the QOS limits and the accounts.',
     `sackd --conf-server slurm-controller.${namespace}.svc:6817`,
     'until scontrol ping >/dev/null 2>&1; do sleep 5; done',
-    ...r.partitionQos.map((q) => `sacctmgr -i add qos ${q} || true`),
+    ...r.qos.limits,
     'sacctmgr -i load file=/etc/aif/accounts.cfg',
   ].join('\n');
+  const hash = createHash('sha256').update(script).update(r.accounts).digest('hex').slice(0, 10);
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ACCOUNTS_CONFIG_MAP }, data: { 'accounts.cfg': r.accounts } },
     {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: {
-        name: ACCOUNTS_CONFIG_MAP,
-        annotations: {
-          // Runs after every install and upgrade; the previous run's Job is replaced first.
-          'helm.sh/hook': 'post-install,post-upgrade',
-          'helm.sh/hook-delete-policy': 'before-hook-creation',
-          // Changes with the accounts file, so the plan shows when accounts change.
-          'ai-factory.eu/accounts-sha256': createHash('sha256').update(r.accounts).digest('hex').slice(0, 16),
-        },
-      },
+      metadata: { name: `${ACCOUNTS_CONFIG_MAP}-${hash}`, annotations: { 'ai-factory.eu/accounts-sha256': hash } },
       spec: {
+        // slurmdbd and slurmctld may take minutes to come up on a first install.
         backoffLimit: 20,
         template: {
           spec: {

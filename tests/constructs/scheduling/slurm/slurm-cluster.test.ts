@@ -109,7 +109,11 @@ describe('SlurmCluster', () => {
           scalingMode: 'DaemonSet',
           replicas: 4,
           extraConfMap: { Gres: ['gpu:h100:8'] },
-          slurmd: { resources: { limits: { 'nvidia.com/gpu': '8' } } },
+          // Guaranteed: the node less the default reserve of 4 CPUs and 32 GiB, and every GPU.
+          slurmd: {
+            resources: { requests: { cpu: '108', memory: '2016Gi', 'nvidia.com/gpu': '8' }, limits: { cpu: '108', memory: '2016Gi', 'nvidia.com/gpu': '8' } },
+          },
+          logfile: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } } },
           podSpec: {
             nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' },
             tolerations: [
@@ -123,7 +127,7 @@ describe('SlurmCluster', () => {
 
     test('one login pod, no slurmrestd, no accounting and no accounts', () => {
       const values = releaseValues(json, 'slurm');
-      expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 1 } });
+      expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 1, service: { spec: { type: 'ClusterIP' } } } });
       expect(values.restapi).toEqual({ replicas: 0 });
       expect(values.accounting).toEqual({ enabled: false });
       expect(values.extraObjects).toBeUndefined();
@@ -152,7 +156,7 @@ describe('SlurmCluster', () => {
 
     test('loginNodes and restApi size the login pods and slurmrestd', () => {
       const values = releaseValues(json, 'slurm');
-      expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 2 } });
+      expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 2, service: { spec: { type: 'ClusterIP' } } } });
       // The mirror adds the slurmrestd image (see below).
       expect(values.restapi).toMatchObject({ replicas: 1 });
     });
@@ -179,10 +183,10 @@ describe('SlurmCluster', () => {
       expect(JSON.stringify(json)).not.toMatch(/"password":\s*"[^$]/);
     });
 
-    test('the rendered accounts go into a ConfigMap, loaded by a hook Job after every install and upgrade', () => {
+    test('the rendered accounts go into a ConfigMap, loaded by a Job named after what it loads (a plain Job: no Helm hook waits on it)', () => {
       expect(extraObjects.map((o) => [o.kind, o.metadata?.name])).toEqual([
         ['ConfigMap', ACCOUNTS_CONFIG_MAP],
-        ['Job', ACCOUNTS_CONFIG_MAP],
+        ['Job', expect.stringMatching(new RegExp(`^${ACCOUNTS_CONFIG_MAP}-[0-9a-f]{10}$`)) as unknown],
       ]);
       const [configMap, job] = extraObjects;
       expect(configMap.data).toEqual({ 'accounts.cfg': rendering.accounts });
@@ -190,11 +194,14 @@ describe('SlurmCluster', () => {
         "Account - 'acme':Description='acme':Organization='acme':Fairshare=8:GrpTRES='gres/gpu=16,gres/gpu:h100=16'",
         "Account - 'beta':Description='beta':Organization='beta':Fairshare=4:GrpTRES='gres/gpu=12,gres/gpu:h100=12'",
       ]);
-      expect(job.metadata?.annotations?.['helm.sh/hook']).toBe('post-install,post-upgrade');
+      expect(job.metadata?.annotations?.['helm.sh/hook']).toBeUndefined();
       const script = job.spec?.template.spec.containers[0].command[2] ?? '';
-      // The Job talks to the controller in the release's namespace and creates the partition QOS first.
+      // The QOS go to slurmdbd of the release's namespace first, then the Job waits for the
+      // controller there, sets the QOS limits and loads the accounts.
+      expect(script).toContain('AccountingStorageHost=slurm-accounting.hpc.svc');
       expect(script).toContain('sackd --conf-server slurm-controller.hpc.svc:6817');
-      expect(script).toContain('sacctmgr -i add qos normal');
+      // (The order of QOS, limits and accounts is checked on the gigafactory's QOS in slurmdbd.test.ts.)
+      expect(script.indexOf('export SLURM_CONF=/tmp/slurmdbd-client.conf')).toBeLessThan(script.indexOf('sackd'));
       expect(script).toMatch(/sacctmgr -i load file=\/etc\/aif\/accounts.cfg$/);
     });
 
@@ -202,10 +209,10 @@ describe('SlurmCluster', () => {
       expect(extraObjects[1].spec?.template.spec.containers[0].image).toBe(`registry.site.eu/mirror/${SLURM_LOGIN_IMAGE}`);
     });
 
-    test('the Job changes with the accounts, and only with them, so a plan shows when accounts change', () => {
-      const annotation = (objects: unknown) => (objects as ExtraObject[])[1].metadata?.annotations?.['ai-factory.eu/accounts-sha256'];
+    test('the Job changes with the accounts, and only with them: a new Job per change, since a Job cannot be changed', () => {
+      const annotation = (objects: unknown) => (objects as ExtraObject[])[1].metadata?.name;
       const deployed = annotation(extraObjects);
-      expect(deployed).toMatch(/^[0-9a-f]{16}$/);
+      expect(deployed).toMatch(/^aif-slurm-accounts-[0-9a-f]{10}$/);
       // Built, not synthesized: the chart values are what the release would carry.
       const { stack, target } = testStack();
       const pools = [new GpuNodePool(stack, 'Pool', { ...H100, target })];
@@ -236,7 +243,7 @@ describe('SlurmCluster', () => {
 
     test('slurmd asks for every device of its node (two per MI250X), and no DCGM runs', () => {
       const values = releaseValues(json, 'slurm');
-      expect(values.nodesets?.mi250x?.slurmd).toEqual({ resources: { limits: { 'amd.com/gpu': String(4 * 2) } } });
+      expect(values.nodesets?.mi250x?.slurmd?.resources?.limits).toEqual({ cpu: '108', memory: '2016Gi', 'amd.com/gpu': String(4 * 2) });
       expect(values.vendor).toBeUndefined();
     });
   });
@@ -288,9 +295,18 @@ describe('SlurmCluster', () => {
 });
 
 describe('Slurm in a site (stack wiring)', () => {
+  const ACCOUNTING_DB = { host: 'mariadb.slurm.svc', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } };
   const SLURM_SITE = {
     gpuPools: { h100: { fabric: { nodesPerLeafSwitch: 2 }, owner: 'slurm' } },
-    scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48, qos: 'normal' } }, loginNodes: 2, restApi: true } },
+    scheduler: {
+      slurm: {
+        partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48, qos: 'normal' } },
+        qos: { normal: {} },
+        loginNodes: 2,
+        restApi: true,
+        accounting: ACCOUNTING_DB,
+      },
+    },
   };
 
   describe('a site with a Slurm partition, accounting and two tenants', () => {
@@ -298,16 +314,7 @@ describe('Slurm in a site (stack wiring)', () => {
     let platform: SynthJson;
     let workloads: SynthJson;
     beforeAll(() => {
-      model = siteModel({
-        ...SLURM_SITE,
-        scheduler: {
-          slurm: {
-            ...SLURM_SITE.scheduler.slurm,
-            accounting: { host: 'mariadb.slurm.svc', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
-          },
-        },
-        tenants: { beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 4, max: 12 } } } },
-      });
+      model = siteModel({ ...SLURM_SITE, tenants: { beta: { kind: 'academia', oidcGroups: {}, gpuQuota: { h100: { guaranteed: 4, max: 12 } } } } });
       ({ platform, workloads } = synthSite(model));
     });
 
@@ -334,7 +341,7 @@ describe('Slurm in a site (stack wiring)', () => {
         extraConfMap: { Gres: ['gpu:h100:8'] },
         podSpec: { nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' } },
       });
-      expect(values.loginsets).toEqual({ login: { enabled: true, replicas: 2 } });
+      expect(values.loginsets?.login).toMatchObject({ enabled: true, replicas: 2, service: { spec: { type: 'ClusterIP' } } });
       expect(values.restapi).toEqual({ replicas: 1 });
     });
 
@@ -353,7 +360,7 @@ describe('Slurm in a site (stack wiring)', () => {
     });
 
     test('tenants become accounts with their kind, fair share and limits', () => {
-      const [configMap] = (releaseValues(workloads, 'slurm').extraObjects ?? []) as ExtraObject[];
+      const configMap = ((releaseValues(workloads, 'slurm').extraObjects ?? []) as ExtraObject[]).find((o) => o.kind === 'ConfigMap') ?? {};
       expect(configMap.data).toEqual({ 'accounts.cfg': model.slurm[0].rendering.accounts });
       expect((configMap.data?.['accounts.cfg'] ?? '').split('\n').filter((l) => l.startsWith('Account - '))).toEqual([
         "Account - 'acme':Description='acme':Organization='startup':Fairshare=8:GrpTRES='gres/gpu=16,gres/gpu:h100=16'",
