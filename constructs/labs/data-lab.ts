@@ -15,12 +15,12 @@ import { isSiteName } from '../core/names';
 import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { ObjectBucket, StorageTier } from '../storage/storage-tier';
-import { IsolatedNamespace, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
+import { IsolatedNamespace, LINK_LOCAL_RANGE, PRIVATE_RANGES } from '../tenancy/isolated-namespace';
 import { SENSITIVE_SECTORS, type Tenant, type TenantGroups } from '../tenancy/tenant';
 import { labArgoWorkflowsValues } from './argo-workflows-values';
 import { labJupyterhubValues, notebookProfile, type DataLabOidc } from './jupyterhub-values';
 import { LabDatabase } from './lab-database';
-import { allowControlPlaneEgress, bindLabGroups } from './lab-access';
+import { allowControlPlaneEgress, bindLabGroups, type ApiServerEndpoints } from './lab-access';
 import { addLabQuota } from './lab-quota';
 import { labLakefsValues } from './lakefs-values';
 import { labMlflowValues } from './mlflow-values';
@@ -90,11 +90,19 @@ export interface DataLabProps {
   /** Existing Secret in the lab namespace with lakeFS's `auth_encrypt_secret_key`. @default 'lakefs-auth' */
   readonly lakefsSecret?: string;
   /**
-   * Address ranges of the Kubernetes API server endpoints, which JupyterHub (to start
-   * notebooks) and Argo Workflows (controller, server, executors) reach on TCP 443 and 6443.
-   * @default PRIVATE_RANGES - narrow it to the API servers' addresses where they are known
+   * The Kubernetes API server's endpoints, which the JupyterHub hub (to start notebooks), the
+   * Argo Workflows controller and server, and (with {@link workflowApiAccess}) workflow pods
+   * reach. A sensitive lab must have them: its policies allow no wider range.
+   * @default - the private ranges without link-local, on TCP 443 and 6443 (non-sensitive labs only)
    */
-  readonly apiServerCidrs?: readonly string[];
+  readonly apiServer?: ApiServerEndpoints;
+  /**
+   * Whether workflow pods may reach the API server (at {@link apiServer}): Argo's `wait`
+   * container records each step's result there (WorkflowTaskResults), with the workflow
+   * ServiceAccount's narrow rights, but it shares the pod's network with user code.
+   * @default - true, false for a sensitive lab
+   */
+  readonly workflowApiAccess?: boolean;
   /** Namespaces allowed to reach the lab, e.g. monitoring. @default - none */
   readonly trustedSources?: readonly string[];
   /** Registry mirror for charts and images. @default - upstream registries */
@@ -138,6 +146,8 @@ export class DataLab extends Construct {
   readonly namespace: IsolatedNamespace;
   /** Whether the lab is sensitive (no internet egress). */
   readonly sensitive: boolean;
+  /** Whether workflow pods may reach the API server. */
+  readonly workflowApiAccess: boolean;
   /** Buckets of the lab. */
   readonly buckets: { readonly landing: ObjectBucket; readonly curated: ObjectBucket; readonly artifacts: ObjectBucket };
   /** The notebook profiles, one per pool. */
@@ -190,11 +200,13 @@ export class DataLab extends Construct {
     // Who may reach the lab: its tenants, on the service ports, and the trusted sources.
     for (const tenant of props.tenants) this.allowTenant(tenant);
     for (const source of props.trustedSources ?? []) namespace.allowIngressFrom(`From-${source}`, source);
+    this.workflowApiAccess = props.workflowApiAccess ?? !this.sensitive;
     allowControlPlaneEgress(this, {
       target: props.target,
       namespace,
-      apiServerCidrs: props.apiServerCidrs ?? PRIVATE_RANGES,
+      apiServer: props.apiServer ?? { cidrs: PRIVATE_RANGES.filter((r) => r !== LINK_LOCAL_RANGE), ports: [443, 6443] },
       issuerCidrs: props.oidc.issuerCidrs ?? [],
+      workflowApiAccess: this.workflowApiAccess,
     });
 
     this.buckets = {
@@ -290,6 +302,10 @@ function validate(props: DataLabProps): string[] {
     problems.push(`labName: must be lower-case letters, digits and "-", starting with a letter, at most 32 characters, got "${props.labName}"`);
   }
   if (props.tenants.length === 0) problems.push('tenants: is empty, so nobody could reach the lab; pass the owning tenants');
+  const sensitive = props.sensitive ?? SENSITIVE_SECTORS.includes(props.sector ?? '');
+  if (sensitive && props.apiServer === undefined) {
+    problems.push("apiServer: a sensitive lab reaches the API server only at its stated endpoints; pass the cluster's API server addresses");
+  }
   if (props.pools.length === 0) problems.push('pools: is empty, so JupyterHub would offer no notebook profile; pass at least one GPU pool');
   for (const pool of props.pools) {
     if (pool.target.name !== props.target.name)

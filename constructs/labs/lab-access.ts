@@ -54,6 +54,17 @@ export function bindLabGroups(scope: Construct, props: LabGroupBindingsProps): v
 }
 
 /**
+ * The Kubernetes API server's endpoints as pods reach them: the addresses and ports behind
+ * the `kubernetes` Service, which NetworkPolicies see after the Service is resolved.
+ */
+export interface ApiServerEndpoints {
+  /** Address ranges (a /32 per API server). */
+  readonly cidrs: readonly string[];
+  /** TCP ports, e.g. 6443. */
+  readonly ports: readonly number[];
+}
+
+/**
  * Where a lab's control-plane egress goes.
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
@@ -63,26 +74,25 @@ export interface LabControlPlaneEgressProps {
   readonly target: ClusterTarget;
   /** The lab's namespace. */
   readonly namespace: IsolatedNamespace;
-  /** Address ranges of the Kubernetes API server endpoints (TCP 443 and 6443). */
-  readonly apiServerCidrs: readonly string[];
+  /** The API server's endpoints. */
+  readonly apiServer: ApiServerEndpoints;
   /** Public address ranges of the OIDC issuer, which the hub reaches on TCP 443. */
   readonly issuerCidrs: readonly string[];
+  /** Whether workflow pods (user code beside Argo's executor) may reach the API server. */
+  readonly workflowApiAccess: boolean;
 }
 
 /**
- * Opens egress to the API server for the pods that need it: the JupyterHub hub (which also
- * reaches the issuer) to start notebooks, the Argo Workflows controller and server, and
- * workflow pods (`HubToControlPlane`, `ArgoToApiServer`, `WorkflowsToApiServer` in `scope`,
- * the lab).
+ * Opens egress to the API server for the pods that need it, and nothing wider: the JupyterHub
+ * hub (which also reaches the issuer) to start notebooks, the Argo Workflows controller and
+ * server, and, when the lab allows it, workflow pods (`HubToControlPlane`, `ArgoToApiServer`,
+ * `WorkflowsToApiServer` in `scope`, the lab). Notebooks never reach it.
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export function allowControlPlaneEgress(scope: Construct, props: LabControlPlaneEgressProps): void {
-  const api = props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } }));
-  const apiPorts = [
-    { port: '443', protocol: 'TCP' },
-    { port: '6443', protocol: 'TCP' },
-  ];
+  const api = props.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  const apiPorts = props.apiServer.ports.map((port) => ({ port: String(port), protocol: 'TCP' }));
   const issuer = props.issuerCidrs.map((cidr) => ({ ipBlock: { cidr } }));
   const policy = (id: string, name: string, podSelector: NetworkPolicyV1SpecPodSelector, extra: boolean) =>
     new NetworkPolicyV1(scope, id, {
@@ -97,5 +107,7 @@ export function allowControlPlaneEgress(scope: Construct, props: LabControlPlane
     });
   policy('HubToControlPlane', 'allow-hub-control-plane', { matchLabels: { component: 'hub' } }, true);
   policy('ArgoToApiServer', 'allow-argo-api-server', { matchLabels: { 'app.kubernetes.io/part-of': 'argo-workflows' } }, false);
-  policy('WorkflowsToApiServer', 'allow-workflows-api-server', { matchExpressions: [{ key: 'workflows.argoproj.io/workflow', operator: 'Exists' }] }, false);
+  if (props.workflowApiAccess) {
+    policy('WorkflowsToApiServer', 'allow-workflows-api-server', { matchExpressions: [{ key: 'workflows.argoproj.io/workflow', operator: 'Exists' }] }, false);
+  }
 }

@@ -14,6 +14,9 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
  */
 export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] as const;
 
+/** The link-local range of {@link PRIVATE_RANGES}, where metadata servers answer: never an API server. */
+export const LINK_LOCAL_RANGE = '169.254.0.0/16';
+
 /** Label that marks a namespace's isolation group: namespaces with the same value may talk. */
 export const ISOLATION_LABEL = `${LABEL_PREFIX}/isolation-group`;
 

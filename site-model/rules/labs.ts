@@ -1,5 +1,6 @@
 /** Rules of `dataLabs:`: references to tenants, pools and tiers of the right role, all in one cluster. */
 import { labCluster, labVolumeTier, poolOwnership, poolUses, tierClusters } from '../resolve';
+import { SENSITIVE_SECTORS } from '../../constructs/tenancy/tenant';
 import type { RuleContext } from './context';
 
 /** Checks the data labs of a site file, and the identity settings they need. */
@@ -19,6 +20,17 @@ export function labRules(ctx: RuleContext): void {
     });
     const firstPool = lab.pools.find((p) => poolSpecs[p] !== undefined);
     const cluster = labCluster(lab, poolSpecs, clusters);
+    // A sensitive lab reaches the API server at its stated endpoints and nowhere wider.
+    const sensitive = lab.sensitive ?? SENSITIVE_SECTORS.includes(lab.sector ?? '');
+    const clusterSpec = cluster !== undefined ? spec.clusters?.[cluster] : undefined;
+    if (sensitive && cluster !== undefined && clusterSpec && clusterSpec.apiServer === undefined) {
+      ctx.add(
+        ['clusters', cluster],
+        `needs apiServer: sensitive data lab ${lname} runs there, and its hub and Argo may reach the API server only at its stated endpoints, not the private ranges`,
+        ctx.described('no apiServer'),
+        'add apiServer: { addresses: [<API server endpoint IPs>], port: 6443 } (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes)',
+      );
+    }
     lab.pools.forEach((p, i) => {
       const c = poolSpecs[p] ? ctx.poolCluster(p) : undefined;
       if (c !== undefined && cluster !== undefined && c !== cluster) {

@@ -374,7 +374,8 @@ describe('DataLab', () => {
   });
 
   describe('sensitive, owned by two tenants, with a MIG pool beside the H100 pool', () => {
-    const fixture = fixtureOnce({ pools: [H100, MIG], owners: ['acme', 'beta'], props: { sensitive: true, gpusPerNotebook: 2 } });
+    const API = { cidrs: ['10.0.0.10/32', '10.0.0.11/32'], ports: [6443] };
+    const fixture = fixtureOnce({ pools: [H100, MIG], owners: ['acme', 'beta'], props: { sensitive: true, gpusPerNotebook: 2, apiServer: API } });
 
     test('a sensitive lab has no internet egress: only DNS, itself, its object store and the API server for hub and Argo pods', () => {
       const { json, lab } = fixture();
@@ -396,14 +397,36 @@ describe('DataLab', () => {
         ]),
       );
       expect(whole).toHaveLength(3);
-      // Address ranges only for the pods that talk to the API server, only on its ports, only private.
+      // Address ranges only for the pods that talk to the API server: exactly its stated
+      // endpoints and port, nothing wider; workflow pods (user code) not at all.
       const scoped = egress.filter((x) => x.podScoped);
-      expect(scoped.length).toBeGreaterThan(0);
+      expect(scoped.map((e) => e.policy).sort()).toEqual(['allow-argo-api-server', 'allow-hub-control-plane']);
       for (const e of scoped) {
-        expect(e.to.every((t) => PRIVATE_RANGES.some((r) => t === `cidr:${r}`))).toBe(true);
-        expect(e.ports).toEqual(['443', '6443']);
+        expect(e.to).toEqual(['cidr:10.0.0.10/32', 'cidr:10.0.0.11/32']);
+        expect(e.ports).toEqual(['6443']);
       }
+      expect(lab?.workflowApiAccess).toBe(false);
       expect(JSON.stringify(policiesIn(json, 'lab-demo'))).not.toContain('0.0.0.0/0');
+    });
+
+    test('a sensitive lab without the API server endpoints is refused; a non-sensitive one never opens link-local', () => {
+      expect(() => labFixture({ props: { sensitive: true } })).toThrow(
+        "apiServer: a sensitive lab reaches the API server only at its stated endpoints; pass the cluster's API server addresses",
+      );
+      const { json } = labFixture({ props: { sensitive: false } });
+      const cidrs = policiesIn(json, 'lab-demo')
+        .filter((p) => p.metadata.name.endsWith('api-server') || p.metadata.name.endsWith('control-plane'))
+        .flatMap((p) => (p.spec.egress ?? []).flatMap((r) => (r.to ?? []).map(peerName)));
+      expect(cidrs).not.toContain('cidr:169.254.0.0/16');
+      expect(new Set(cidrs)).toEqual(new Set(PRIVATE_RANGES.filter((r) => r !== '169.254.0.0/16').map((r) => `cidr:${r}`)));
+    });
+
+    test('workflow pods reach the API server only when the lab allows it', () => {
+      const { json } = labFixture({ props: { sensitive: true, apiServer: API, workflowApiAccess: true } });
+      const workflows = policiesIn(json, 'lab-demo').find((p) => p.metadata.name === 'allow-workflows-api-server');
+      expect(workflows?.spec.egress?.map((r) => [(r.to ?? []).map(peerName), (r.ports ?? []).map((x) => x.port)])).toEqual([
+        [['cidr:10.0.0.10/32', 'cidr:10.0.0.11/32'], ['6443']],
+      ]);
     });
 
     test('the chart NetworkPolicies of JupyterHub are disabled and closed in a sensitive lab (policies add up)', () => {
@@ -465,7 +488,7 @@ describe('DataLab', () => {
   });
 
   describe('sector healthcare', () => {
-    const fixture = fixtureOnce({ props: { sector: 'healthcare' } });
+    const fixture = fixtureOnce({ props: { sector: 'healthcare', apiServer: { cidrs: ['10.0.0.10/32'], ports: [6443] } } });
 
     test('a healthcare lab is sensitive by default: no internet egress', () => {
       const { lab, json } = fixture();
@@ -498,7 +521,7 @@ describe('DataLab', () => {
     const fixture = fixtureOnce({
       props: {
         trustedSources: ['monitoring'],
-        apiServerCidrs: ['10.1.0.10/32'],
+        apiServer: { cidrs: ['10.1.0.10/32'], ports: [443, 6443] },
         oidc,
         gpusPerPool: 16,
         volumeQuotaTiB: 2,
@@ -514,7 +537,7 @@ describe('DataLab', () => {
       expect(policiesIn(fixture().json, 'lab-demo').map((p) => p.metadata.name)).toContain('allow-from-monitoring');
     });
 
-    test('apiServerCidrs and the issuer ranges narrow the control-plane egress', () => {
+    test('apiServer and the issuer ranges narrow the control-plane egress', () => {
       const hub = policiesIn(fixture().json, 'lab-demo').find((p) => p.metadata.name === 'allow-hub-control-plane');
       expect(hub?.spec.pod_selector).toEqual({ match_labels: { component: 'hub' } });
       expect(hub?.spec.egress?.map((r) => [(r.to ?? []).map(peerName), (r.ports ?? []).map((x) => x.port)])).toEqual([
