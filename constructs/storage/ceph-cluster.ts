@@ -6,7 +6,8 @@ import type { ClusterTarget } from '../core/cluster-target';
 import { DNS_LABEL_PATTERN, dnsLabel } from '../core/names';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
-import { ROOK_NAMESPACE } from './storage-operators';
+import { defaultMetadataServers } from './ceph-hardware';
+import { cephCsiDriverName, ROOK_NAMESPACE } from './storage-operators';
 
 /**
  * Where a StorageClass for a Ceph pool, filesystem or object store points.
@@ -51,6 +52,13 @@ export interface CephClusterProps {
   readonly clusterSpec?: KubernetesObject;
   /** Replicas of every replicated pool; erasure-coded object data uses 2+1. @default 3 */
   readonly replicas?: number;
+  /** What replicas and erasure-coded chunks are spread over. @default 'host' */
+  readonly failureDomain?: 'host' | 'rack' | 'zone';
+  /**
+   * Active metadata servers of each filesystem (each with a standby).
+   * @default - one per 2,000 TiB of the filesystem ({@link defaultMetadataServers})
+   */
+  readonly metadataServers?: number;
   /** ServiceMonitors and Prometheus rules for Ceph (needs the Prometheus Operator CRDs). @default true */
   readonly monitoring?: boolean;
   /** What the release waits for. @default - nothing */
@@ -87,6 +95,8 @@ export class CephCluster extends Construct {
   /** Cluster Ceph runs in. */
   readonly target: ClusterTarget;
   private readonly replicas: number;
+  private readonly failureDomain: 'host' | 'rack' | 'zone';
+  private readonly metadataServers?: number;
   private readonly blockPools: PoolEntry[] = [];
   private readonly filesystems: PoolEntry[] = [];
   private readonly objectStores: PoolEntry[] = [];
@@ -98,6 +108,8 @@ export class CephCluster extends Construct {
     if (!Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 7) {
       throw new Error(`CephCluster ${this.node.path}: replicas must be a whole number from 1 to 7, got ${this.replicas}; use 3 for production`);
     }
+    this.failureDomain = props.failureDomain ?? 'host';
+    this.metadataServers = props.metadataServers;
     this.target = props.target;
     const monitoring = props.monitoring ?? true;
     this.chart = new PinnedChart(this, 'Chart', {
@@ -141,11 +153,12 @@ export class CephCluster extends Construct {
     this.checkNew(name, capacityTiB);
     this.blockPools.push({
       name,
-      spec: { failureDomain: 'host', replicated: { size: this.replicas }, quotas: { maxSize: quota(capacityTiB) } },
+      spec: { failureDomain: this.failureDomain, replicated: { size: this.replicas }, quotas: { maxSize: quota(capacityTiB) } },
       storageClass: { ...disabledStorageClass(name), allowVolumeExpansion: true, mountOptions: [], parameters: {} },
     });
     return {
-      provisioner: `${this.namespace}.rbd.csi.ceph.com`,
+      // The RBD driver of the ceph-csi-drivers chart (StorageOperators).
+      provisioner: cephCsiDriverName(this.namespace, 'rbd'),
       parameters: {
         clusterID: this.namespace,
         pool: name,
@@ -168,9 +181,9 @@ export class CephCluster extends Construct {
       name,
       spec: {
         metadataPool: { replicated: { size: this.replicas } },
-        dataPools: [{ name: 'data0', failureDomain: 'host', replicated: { size: this.replicas }, quotas: { maxSize: quota(capacityTiB) } }],
+        dataPools: [{ name: 'data0', failureDomain: this.failureDomain, replicated: { size: this.replicas }, quotas: { maxSize: quota(capacityTiB) } }],
         metadataServer: {
-          activeCount: 1,
+          activeCount: this.metadataServers ?? defaultMetadataServers(capacityTiB),
           activeStandby: true,
           resources: { limits: { memory: '4Gi' }, requests: { cpu: '1000m', memory: '4Gi' } },
           priorityClassName: 'system-cluster-critical',
@@ -179,7 +192,8 @@ export class CephCluster extends Construct {
       storageClass: { ...disabledStorageClass(name), pool: 'data0', allowVolumeExpansion: true, mountOptions: [], parameters: {} },
     });
     return {
-      provisioner: `${this.namespace}.cephfs.csi.ceph.com`,
+      // The CephFS driver of the ceph-csi-drivers chart (StorageOperators).
+      provisioner: cephCsiDriverName(this.namespace, 'cephfs'),
       parameters: {
         clusterID: this.namespace,
         fsName: name,
@@ -200,9 +214,9 @@ export class CephCluster extends Construct {
     this.objectStores.push({
       name,
       spec: {
-        metadataPool: { failureDomain: 'host', replicated: { size: this.replicas } },
+        metadataPool: { failureDomain: this.failureDomain, replicated: { size: this.replicas } },
         dataPool: {
-          failureDomain: 'host',
+          failureDomain: this.failureDomain,
           erasureCoded: { dataChunks: 2, codingChunks: 1 },
           parameters: { bulk: 'true' },
           quotas: { maxSize: quota(capacityTiB) },

@@ -285,9 +285,12 @@ export class StorageTier extends Construct {
    *
    * @param namespace the namespace that gets the bucket (e.g. a data lab's), in the tier's cluster
    * @param name bucket name inside the namespace, e.g. `landing`
+   * @param options.quotaTiB the most the bucket may hold: on Ceph, the claim's `maxSize`, a
+   *   quota RGW enforces on the bucket's user; the pinned MinIO tenant chart has no bucket quota,
+   *   so validation warns. @default - no quota
    * @see https://rook.io/docs/rook/v1.20/Storage-Configuration/Object-Storage-RGW/ceph-object-bucket-claim/
    */
-  grantBucket(namespace: IsolatedNamespace, name: string): ObjectBucket {
+  grantBucket(namespace: IsolatedNamespace, name: string, options: { readonly quotaTiB?: number } = {}): ObjectBucket {
     const problems: string[] = [];
     if (this.kind !== 'object' || !this.endpoint)
       problems.push(`tier ${this.tierName} has role ${this.role} and serves volumes, not buckets; grant buckets on an object tier`);
@@ -296,6 +299,8 @@ export class StorageTier extends Construct {
     if (bucketName.length > 63) problems.push(`bucket name ${bucketName} is longer than 63 characters; use a shorter name`);
     const id = `Bucket-${namespace.name}-${name}`;
     if (this.node.tryFindChild(id) || this.minioBuckets.includes(bucketName)) problems.push(`namespace ${namespace.name} already has a bucket named ${name}`);
+    const quota = options.quotaTiB;
+    if (quota !== undefined && !(quota > 0)) problems.push(`quotaTiB must be more than 0, got ${quota}`);
     if (problems.length > 0 || !this.endpoint)
       throw new Error(`StorageTier ${this.tierName}: grantBucket(${namespace.name}, ${name}):\n  ${problems.join('\n  ')}`);
 
@@ -314,7 +319,12 @@ export class StorageTier extends Construct {
         apiVersion: 'objectbucket.io/v1alpha1',
         kind: 'ObjectBucketClaim',
         metadata: { name, namespace: namespace.name, labels: siteLabels(this.props.siteId, { [STORAGE_TIER_LABEL]: this.tierName }) },
-        spec: { bucketName, storageClassName: this.storageClassName },
+        spec: {
+          bucketName,
+          storageClassName: this.storageClassName,
+          // Rook turns maxSize (a quantity) into the quota of the bucket's RGW user.
+          ...(quota !== undefined ? { additionalConfig: { maxSize: `${Math.round(quota * 1024)}Gi` } } : {}),
+        },
       },
       dependsOn: [namespace.namespace, ...(this.storageClass ? [this.storageClass] : []), ...this.after],
     });

@@ -21,7 +21,7 @@ import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import type { ChartValues } from '../../constructs/charts/values';
 import { loadCatalogue } from '../../site-model/loader';
 import type { SiteStacks } from '../../stacks/site';
-import { merge, resources, siteSpec, SITES_DIR, synthSite, type SynthJson } from '../helpers';
+import { merge, resources, siteSpec, SITES_DIR, synthSite, TEST_CEPH, type SynthJson } from '../helpers';
 import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
@@ -61,6 +61,9 @@ type Classification<V> =
     };
 
 const list = <T>(condition: boolean, item: T): T[] => (condition ? [item] : []);
+
+/** The drivers of the ceph-csi-drivers chart, in its values' order. */
+const CEPH_CSI_DRIVER_KINDS = ['rbd', 'nvmeof', 'cephfs', 'nfs'] as const;
 
 /**
  * Every pinned chart. Agents are listed when the values deploy them (with the chart's
@@ -135,8 +138,19 @@ const CHART_NODE_AGENTS: { readonly [C in ChartId]: Classification<ChartValues[C
   },
   'csi-driver-nfs': { agents: (v) => [{ name: 'CSI node plugin (node.tolerations)', tolerations: v.node?.tolerations }] },
   'rook-ceph': {
-    none: 'the Rook operator and the ceph-csi operator (Deployments); in v1.20 the ceph-csi node plugins come from the ceph-csi-drivers chart (see the known gap below)',
+    none: 'the Rook operator and the ceph-csi operator (Deployments); in v1.20 the ceph-csi node plugins come from the ceph-csi-drivers chart',
     unless: (v) => (v.enableDiscoveryDaemon ? 'enableDiscoveryDaemon runs rook-discover on every node' : undefined),
+  },
+  'ceph-csi-drivers': {
+    // The ceph-csi operator runs a node plugin DaemonSet per enabled driver (the chart enables all
+    // four by default). The chart writes each driver's own tolerations into its Driver, `[]` by
+    // default, and the operator takes the OperatorConfig's defaults only where a Driver's are
+    // unset, so a driver's own list is what its pods get.
+    agents: (v) =>
+      CEPH_CSI_DRIVER_KINDS.filter((d) => v.drivers?.[d]?.enabled !== false).map((d) => ({
+        name: `ceph-csi ${d} node plugin (drivers.${d}.nodePlugin.tolerations)`,
+        tolerations: v.drivers?.[d]?.nodePlugin?.tolerations,
+      })),
   },
   'rook-ceph-cluster': {
     none: 'Ceph daemons (mons, OSDs and the crash collectors and exporters beside them) belong on storage nodes; the pool taints keep them off GPU nodes on purpose',
@@ -312,7 +326,19 @@ function checkNodeAgents(stacks: readonly SynthJson[], pools: PoolsByCluster): N
  * and Rook-Ceph tiers and a data lab; `b` with AMD pools only, an NFS tier and MinIO.
  */
 const SITE = {
-  clusters: { a: { kubeconfigPath: '~/.kube/a', context: 'a' }, b: { kubeconfigPath: '~/.kube/b', context: 'b' }, main: null },
+  clusters: {
+    a: {
+      kubeconfigPath: '~/.kube/a',
+      context: 'a',
+      ceph: TEST_CEPH,
+    },
+    b: {
+      kubeconfigPath: '~/.kube/b',
+      context: 'b',
+      ceph: TEST_CEPH,
+    },
+    main: null,
+  },
   gpuPools: {
     h100: { cluster: 'a', nodes: 4, owner: { slurm: 2, kubernetes: 2 } },
     h200: {
@@ -328,7 +354,13 @@ const SITE = {
     mi250: { cluster: 'b', accelerator: 'amd-mi250x', nodes: 2, acceleratorsPerNode: 4, cpusPerNode: 64, memoryGiBPerNode: 512, interconnect: 'ethernet' },
     mi300b: { cluster: 'b', accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 1024, interconnect: 'ethernet' },
   },
-  scheduler: { kueue: {}, slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+  scheduler: {
+    kueue: {},
+    slurm: {
+      partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } },
+      accounting: { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+    },
+  },
   storageTiers: {
     project: { cluster: 'a' },
     home: { role: 'home', capacityTiB: 10, backend: { type: 'nfs', server: 'nfs.example.eu', share: '/export/home' } },
@@ -375,6 +407,8 @@ describe('node agents tolerate the pool taints', () => {
           'a | manifest mellanox.com/NicClusterPolicy nic-cluster-policy | RDMA shared device plugin and every other component (spec.tolerations)',
           'a | helm kube-prometheus-stack | node exporter (prometheus-node-exporter.tolerations)',
           'a | helm csi-driver-nfs | CSI node plugin (node.tolerations)',
+          'a | helm ceph-csi-drivers | ceph-csi rbd node plugin (drivers.rbd.nodePlugin.tolerations)',
+          'a | helm ceph-csi-drivers | ceph-csi cephfs node plugin (drivers.cephfs.nodePlugin.tolerations)',
           'a | helm slurm | NodeSet h100 (nodesets.h100.podSpec.tolerations)',
           'b | helm amd-gpu-operator | device plugin (devicePlugin.devicePluginTolerations)',
           'b | helm amd-gpu-operator | node labeller (devicePlugin.nodeLabellerTolerations)',
@@ -394,6 +428,7 @@ describe('node agents tolerate the pool taints', () => {
       expect([...charts].sort()).toEqual([
         'amd-gpu-operator',
         'argo-workflows',
+        'ceph-csi-drivers',
         'cert-manager',
         'csi-driver-nfs',
         'gpu-operator',
@@ -418,21 +453,31 @@ describe('node agents tolerate the pool taints', () => {
     });
 
     /**
-     * Known gap, outside this check's reach: Rook v1.20 configures the ceph-csi drivers (and
-     * their node plugins) only through the separate `ceph-csi-drivers` chart, which the project
-     * does not install yet, so a Ceph volume cannot be mounted on any node. When the chart is
-     * added, with `operatorConfig.driverSpecDefaults.nodePlugin.tolerations` from
-     * GpuNodePool.nodeAgentTolerations, this test passes: drop `.failing` and classify the chart.
-     * @see https://github.com/rook/rook/blob/v1.20.6/Documentation/Upgrade/rook-upgrade.md
+     * Rook v1.20 configures the ceph-csi drivers (and their node plugins) only through the
+     * separate `ceph-csi-drivers` chart, which the platform stack installs with the Rook
+     * operator. Each enabled driver's node plugin tolerates GpuNodePool.nodeAgentTolerations of
+     * its cluster: the driver's own list is what its pods get (the chart writes it into the
+     * Driver even when empty, and the operator then leaves the defaults' list aside), and the
+     * operator's defaults carry the same list.
+     * @see https://github.com/rook/rook/blob/v1.20.6/Documentation/Helm-Charts/csi-drivers-chart.md
      */
-    test.failing('the ceph-csi node plugins of a Rook-Ceph tier run on every pool node (ceph-csi-drivers chart)', () => {
-      const drivers = resources(platform, 'helm_release')
-        .concat(resources(workloads, 'helm_release'))
-        .filter((r) => r.chart === 'ceph-csi-drivers' && clusterOf(r) === 'a');
-      expect(drivers).toHaveLength(1);
-      const values = releaseValuesOf(drivers[0]) as { operatorConfig?: { driverSpecDefaults?: { nodePlugin?: { tolerations?: Toleration[] } } } };
-      const tolerations = values.operatorConfig?.driverSpecDefaults?.nodePlugin?.tolerations ?? [];
-      for (const pool of pools.a) expect([pool.name, tolerations.some((t) => tolerates(t, pool.taint))]).toEqual([pool.name, true]);
+    test('the ceph-csi node plugins of a Rook-Ceph tier run on every pool node (ceph-csi-drivers chart)', () => {
+      const releasesIn = (cluster: string) => resources(platform, 'helm_release').filter((r) => r.chart === 'ceph-csi-drivers' && clusterOf(r) === cluster);
+      // Cluster b has no Rook-Ceph tier, so no ceph-csi drivers either.
+      expect([releasesIn('a').length, releasesIn('b').length]).toEqual([1, 0]);
+      expect(resources(workloads, 'helm_release').filter((r) => r.chart === 'ceph-csi-drivers')).toEqual([]);
+      const values = releaseValuesOf(releasesIn('a')[0]) as ChartValues['ceph-csi-drivers'];
+      const enabled = CEPH_CSI_DRIVER_KINDS.filter((d) => values.drivers?.[d]?.enabled !== false);
+      expect(enabled).toEqual(['rbd', 'cephfs']);
+      const lists: [string, readonly Toleration[]][] = [
+        ['operatorConfig.driverSpecDefaults', values.operatorConfig?.driverSpecDefaults?.nodePlugin?.tolerations ?? []],
+        ...enabled.map((d): [string, readonly Toleration[]] => [`drivers.${d}`, values.drivers?.[d]?.nodePlugin?.tolerations ?? []]),
+      ];
+      for (const [where, tolerations] of lists) {
+        for (const pool of pools.a) expect([where, pool.name, tolerations.some((t) => tolerates(t, pool.taint))]).toEqual([where, pool.name, true]);
+        // Cluster a's pools only: each cluster's list is its own.
+        expect([where, tolerations.filter((t) => t.key === 'ai-factory.eu/pool').map((t) => t.value)]).toEqual([where, ['h100', 'h200', 'mi300']]);
+      }
     });
   });
 
@@ -484,7 +529,7 @@ describe('node agents tolerate the pool taints', () => {
         [
           json({
             helm_release: {
-              other: { provider: 'helm.main', chart: 'ceph-csi-drivers', version: '1.0.0', values: [] },
+              other: { provider: 'helm.main', chart: 'demo', version: '1.0.0', values: [] },
               network: {
                 provider: 'helm.main',
                 chart: CHARTS['network-operator'].chart,
@@ -501,7 +546,7 @@ describe('node agents tolerate the pool taints', () => {
         POOLS,
       );
       expect(report.problems).toEqual([
-        'main helm_release.other: chart ceph-csi-drivers 1.0.0 is not in the registry',
+        'main helm_release.other: chart demo 1.0.0 is not in the registry',
         'main helm network-operator: classified as running no node agent (the operator Deployment only: its node agents come from the NicClusterPolicy (checked below)), but sriovNetworkOperator.enabled runs the SR-IOV config daemon on every node; classify its agents',
         'main manifest resource.nvidia.com/ComputeDomain rack0: kind resource.nvidia.com/ComputeDomain is not classified; say whether it runs node agents',
         'main kubernetes_pod_v1.p: resource type kubernetes_pod_v1 is not classified; say whether it runs node agents',

@@ -1,11 +1,12 @@
 import { parse } from 'yaml';
 import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import { STORAGE_ROLE_LABEL } from '../../constructs/core/labels';
+import { imageRefs } from '../../constructs/policies/images';
 import { blockingFindings } from '../../constructs/policies/pack';
 import { checkSitePolicies } from '../../stacks/site';
 import { loadCatalogue } from '../../site-model/loader';
 import { tierStorageClassName as storageClassName } from '../../constructs/storage/storage-tier';
-import { problemsOf, resources, siteSpec, SITES_DIR, type SynthJson } from '../helpers';
+import { CATALOGUE, problemsOf, resources, siteSpec, SITES_DIR, TEST_CEPH, type SynthJson } from '../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../constructs/charts/chart-keys';
 import { at, meta, releases, synthStorageSite } from '../constructs/storage/storage-fixtures';
 
@@ -19,7 +20,19 @@ const WITH_LAB = {
   identity: { oidcIssuerUrl: ISSUER },
 };
 const TWO_CLUSTERS = {
-  clusters: { a: { kubeconfigPath: '~/.kube/a', context: 'a' }, b: { kubeconfigPath: '~/.kube/b', context: 'b' }, main: null },
+  clusters: {
+    a: {
+      kubeconfigPath: '~/.kube/a',
+      context: 'a',
+      ceph: TEST_CEPH,
+    },
+    b: {
+      kubeconfigPath: '~/.kube/b',
+      context: 'b',
+      ceph: TEST_CEPH,
+    },
+    main: null,
+  },
   gpuPools: {
     h100: { cluster: 'a' },
     h200: { cluster: 'b', accelerator: 'nvidia-h200-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 512, interconnect: 'ethernet' },
@@ -134,6 +147,8 @@ describe('site file rules for storage and labs', () => {
       oidcGroupsClaim: 'groups',
       oidcIssuerCidrs: [],
       notebookClient: { clientId: 'jupyterhub', secret: { name: 'jupyterhub-oidc', key: 'client-secret' } },
+      // The fixture's directory, for Slurm's login pods.
+      directory: { ldap: { uri: 'ldaps://ldap.example.internal', searchBase: 'dc=example,dc=internal' } },
     });
   });
 });
@@ -166,6 +181,7 @@ describe('storage wiring', () => {
       'argo/argo-workflows',
       'kube-system/csi-driver-nfs',
       'minio-operator/minio-operator',
+      'rook-ceph/ceph-csi-drivers',
       'rook-ceph/rook-ceph',
     ]);
     expect(names(workloads)).toEqual([
@@ -202,14 +218,89 @@ describe('storage wiring', () => {
     expect(lab.map((r) => r.provider)).toEqual(lab.map(() => 'helm.b'));
     expect(
       resources(platform, 'helm_release')
-        .filter((r) => r.name === 'rook-ceph')
+        .filter((r) => r.name === 'rook-ceph' || r.name === 'ceph-csi-drivers')
         .map((r) => r.provider),
-    ).toEqual(['helm.b']);
+    ).toEqual(['helm.b', 'helm.b']);
+    // The ceph-csi node plugins of cluster b tolerate cluster b's pool, not cluster a's.
+    const drivers = parse(releases(platform)['rook-ceph/ceph-csi-drivers'].values[0]) as object;
+    for (const path of ['drivers.rbd', 'drivers.cephfs', 'operatorConfig.driverSpecDefaults']) {
+      const tolerations = at(drivers, `${path}.nodePlugin.tolerations`) as { key: string; value?: string }[];
+      expect([path, tolerations.filter((t) => t.key === 'ai-factory.eu/pool').map((t) => t.value)]).toEqual([path, ['h200']]);
+    }
+  });
+
+  test("a Rook-Ceph tier's volumes can be mounted: its StorageClasses name drivers the ceph-csi-drivers chart runs, after rook-ceph", () => {
+    const spec = siteSpec({
+      storageTiers: {
+        scratch: { role: 'scratch', capacityTiB: 10, backend: { type: 'rook-ceph', service: 'filesystem' } },
+        block: { role: 'project', capacityTiB: 10, backend: { type: 'rook-ceph', service: 'block' } },
+      },
+    });
+    const { platform, workloads, storage } = synthStorageSite(spec);
+    const all = releases(platform);
+    const drivers = all['rook-ceph/ceph-csi-drivers'];
+    const refs = Object.fromEntries(Object.entries(platform.resource.helm_release ?? {}).map(([id, r]) => [String(r.name), `helm_release.${id}`]));
+    expect(drivers.depends_on).toEqual(expect.arrayContaining([refs['rook-ceph']]));
+    expect(storage.platform.main.operators?.cephCsiDrivers).toBeDefined();
+    const values = parse(drivers.values[0]) as { drivers: Record<string, { enabled: boolean; name: string }> };
+    const running = Object.values(values.drivers)
+      .filter((d) => d.enabled)
+      .map((d) => d.name);
+    const provisioners = resources(workloads, 'kubernetes_storage_class_v1')
+      .filter((sc) => ['aif-scratch', 'aif-block'].includes(meta(sc).name))
+      .map((sc) => sc.storage_provisioner);
+    expect(provisioners.sort()).toEqual(['rook-ceph.cephfs.csi.ceph.com', 'rook-ceph.rbd.csi.ceph.com']);
+    for (const provisioner of provisioners) expect([provisioner, running.includes(provisioner as string)]).toEqual([provisioner, true]);
+  });
+});
+
+describe('the ceph-csi drivers pass the image policy, with and without a mirror', () => {
+  const MIRROR = { imageRegistry: 'registry.site.eu/mirror', chartRepository: 'oci://registry.site.eu/charts', pullSecretName: 'mirror-pull' };
+  const CEPH = { storageTiers: { scratch: { role: 'scratch', capacityTiB: 10, backend: { type: 'rook-ceph', service: 'block' } } } };
+  const cases: [string, object][] = [
+    ['upstream registries', CEPH],
+    ['mirrored', { ...CEPH, registryMirror: MIRROR }],
+  ];
+
+  test.each(cases)('%s: no image with a moving tag and, with a mirror, none from outside it', (_name, patch) => {
+    const { stacks } = synthStorageSite(siteSpec(patch));
+    const findings = checkSitePolicies(stacks).filter((f) => f.ruleId === 'AIF-IMG-1' || f.ruleId === 'AIF-MIR-1');
+    expect(findings.map((f) => `${f.ruleId} ${f.path}: ${f.details.join('; ')}`)).toEqual([]);
+  });
+
+  test.each(cases)("%s: the drivers' images are Rook's image set, pinned (and mirrored) with the rook-ceph chart", (name, patch) => {
+    const { stacks, platform } = synthStorageSite(siteSpec(patch));
+    const release = (chart: string) => resources(platform, 'helm_release').find((r) => r.chart === chart) ?? {};
+    const refs = (chart: string) => imageRefs({ type: 'helm_release', path: chart, construct: stacks.platform, config: release(chart) });
+    // The drivers chart names no image: the operator reads rook-csi-operator-image-set-configmap.
+    expect(refs('ceph-csi-drivers')).toEqual([]);
+    const prefix = name === 'mirrored' ? `${MIRROR.imageRegistry}/` : '';
+    const imageSet = Object.fromEntries(
+      refs('rook-ceph')
+        .filter((ref) => ref.path.startsWith('values.csi.'))
+        .map((ref) => [ref.path, `${ref.repository.replace(prefix, '')}:${ref.tag ?? '(none)'}`]),
+    );
+    // rook/rook @ v1.20.6 : deploy/charts/rook-ceph/values.yaml (`csi.*`)
+    expect(imageSet).toEqual({
+      'values.csi.cephcsi': 'quay.io/cephcsi/cephcsi:v3.17.0',
+      'values.csi.registrar': 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0',
+      'values.csi.provisioner': 'registry.k8s.io/sig-storage/csi-provisioner:v6.2.0',
+      'values.csi.snapshotter': 'registry.k8s.io/sig-storage/csi-snapshotter:v8.5.0',
+      'values.csi.attacher': 'registry.k8s.io/sig-storage/csi-attacher:v4.12.0',
+      'values.csi.resizer': 'registry.k8s.io/sig-storage/csi-resizer:v2.1.0',
+      'values.csi.csiAddons': 'quay.io/csiaddons/k8s-sidecar:v0.14.0',
+    });
+    if (name === 'mirrored') {
+      for (const ref of refs('rook-ceph')) expect([ref.path, ref.repository.startsWith(prefix)]).toEqual([ref.path, true]);
+      expect(release('ceph-csi-drivers').repository).toBe(MIRROR.chartRepository);
+    }
   });
 });
 
 describe('the catalogue with storage and labs', () => {
-  const sites = loadCatalogue(SITES_DIR).map((s) => s.spec);
+  const sites = loadCatalogue(SITES_DIR)
+    .map((s) => s.spec)
+    .filter((s) => CATALOGUE.includes(s.id));
 
   test('every site has storage tiers and at least one data lab', () => {
     for (const site of sites) {
