@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { formatFindings } from './constructs/policies/pack';
-import { formatProblem, SiteValidationError } from './site-model/problems';
+import { EXIT_INTERNAL_ERROR, formatProblem, hasInternalError, SiteValidationError } from './site-model/problems';
 import { clearOutput, PolicyViolationError, synthCatalogue } from './stacks/synth';
 
 // Loads the site files (all, or the one named by SITE), builds each site's stacks, runs the
@@ -17,10 +17,14 @@ try {
   const suppressed = result.findings.filter((f) => f.suppressedBecause !== undefined || f.level === 'warning');
   if (suppressed.length > 0) process.stderr.write(`${formatFindings(suppressed)}\n`);
 } catch (e) {
+  clearOutput(outdir);
   if (e instanceof SiteValidationError || e instanceof PolicyViolationError) {
-    clearOutput(outdir);
     process.stderr.write(`${e instanceof PolicyViolationError ? formatFindings(e.findings) : e.message}\n`);
-    process.exit(1);
+    process.exit(e instanceof SiteValidationError && hasInternalError(e.problems) ? EXIT_INTERNAL_ERROR : 1);
   }
-  throw e;
+  // Anything else is a bug of the tool, not of the site file: its own exit code, and the trace
+  // only when asked for.
+  process.stderr.write(`internal error (a bug of ai-factory-cdk, please report it): ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env.AIF_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+  process.exit(EXIT_INTERNAL_ERROR);
 }

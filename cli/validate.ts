@@ -1,14 +1,19 @@
 /**
  * `npm run validate [site]`: what CI runs on every change to sites/. Checks the site files
  * against the schema and cross-field rules, synthesizes every stack and runs the policy
- * pack, then prints one readable report. Exits 1 when anything is wrong; writes nothing
- * outside a temporary folder.
+ * pack, then prints one readable report. Writes nothing outside a temporary folder.
+ *
+ * Exit codes: 0 when every site is valid, 1 ({@link EXIT_INVALID}) when a site file has a
+ * problem or a policy is violated, 70 ({@link EXIT_INTERNAL_ERROR}) when the run failed on a
+ * bug of ai-factory-cdk itself. No input prints a stack trace (AIF_DEBUG=1 does, for bugs).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { blockingFindings, formatFindings, type Finding } from '../constructs/policies/pack';
-import { formatProblem, SiteValidationError } from '../site-model/problems';
+import { EXIT_INTERNAL_ERROR, EXIT_INVALID, formatProblem, hasInternalError, renderValue, SiteValidationError, type SiteProblem } from '../site-model/problems';
+import type { SiteModel } from '../site-model/resolve';
+import { stackName, type Layer } from '../stacks/site-stack';
 import { PolicyViolationError, synthCatalogue, type SynthOptions } from '../stacks/synth';
 
 /** Outcome of a validation run. */
@@ -17,48 +22,116 @@ export interface ValidationReport {
   /** Printable report. */
   readonly text: string;
   readonly findings: readonly Finding[];
+  /** Exit code of the run: 0, {@link EXIT_INVALID} or {@link EXIT_INTERNAL_ERROR}. */
+  readonly exitCode: number;
 }
 
-/** Validates the catalogue in `sitesDir` (or one site) and renders the report. */
+/** What a run prints when ai-factory-cdk itself failed: never a stack trace, always a bug. */
+const BUG = 'this is a bug in ai-factory-cdk, not a mistake in the site files; please report it (AIF_DEBUG=1 prints the stack trace)';
+
+/**
+ * Policy suppressions of a valid site that no finding needs any more: each is a warning at
+ * its line, so a suppression cannot outlive what it was written for and silently hide a
+ * later finding on the same construct.
+ */
+export function staleSuppressions(site: SiteModel, findings: readonly Finding[]): SiteProblem[] {
+  const stale: SiteProblem[] = [];
+  for (const [ruleId, byPath] of Object.entries(site.spec.policySuppressions)) {
+    for (const constructPath of Object.keys(byPath ?? {})) {
+      const [layer, ...rest] = constructPath.split('/');
+      const prefix = [stackName(site.spec.id, layer as Layer), ...rest].join('/');
+      const used = findings.some((f) => f.ruleId === ruleId && (f.path === prefix || f.path.startsWith(`${prefix}/`)));
+      if (used) continue;
+      stale.push(
+        site.source.problem(
+          ['policySuppressions', ruleId, constructPath],
+          `suppresses nothing: rule ${ruleId} has no finding on ${constructPath} or below it any more`,
+          constructPath,
+          'remove the suppression, so it cannot hide a later finding there',
+          true,
+        ),
+      );
+    }
+  }
+  return stale;
+}
+
+/** Validates the catalogue in `sitesDir` (or one site) and renders the report. Never throws. */
 export function validateCatalogue(
   sitesDir: string,
   only?: string,
   log: (line: string) => void = () => undefined,
   customize?: SynthOptions['customize'],
 ): ValidationReport {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-validate-'));
+  let outdir: string | undefined;
   try {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-validate-'));
     const result = synthCatalogue({ sitesDir, only, outdir: path.join(outdir, 'out'), log, customize });
+    const warnings = [...result.warnings, ...result.sites.flatMap((s) => staleSuppressions(s, result.findings))];
     const lines = result.sites.map((s) => {
       const id = s.spec.id;
       const mine = result.findings.filter((f) => f.stack.startsWith(`${id}-`));
       const suppressed = mine.filter((f) => f.suppressedBecause !== undefined).length;
-      const siteWarnings = result.warnings.filter((w) => w.file === s.source.file).length;
+      const siteWarnings = warnings.filter((w) => w.file === s.source.file).length;
       return `ok  ${id}: stacks ${id}-platform, ${id}-workloads; ${mine.length - suppressed + siteWarnings} warning(s), ${suppressed} suppressed`;
     });
-    const warnings = result.warnings.map((w) => `warning: ${formatProblem(w)}`);
     const notes = [
-      ...(warnings.length > 0 ? [`\n${warnings.join('\n')}`] : []),
+      ...(warnings.length > 0 ? [`\n${warnings.map((w) => `warning: ${formatProblem(w)}`).join('\n')}`] : []),
       ...(result.findings.length > 0 ? [`\n${formatFindings(result.findings)}`] : []),
     ].join('');
-    return { ok: true, text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`, findings: result.findings };
+    return { ok: true, text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`, findings: result.findings, exitCode: 0 };
   } catch (e) {
     if (e instanceof SiteValidationError) {
-      return { ok: false, text: `${e.problems.map(formatProblem).join('\n')}\n\n${e.problems.length} problem(s) in site files`, findings: [] };
+      const internal = e.problems.filter((p) => p.internal === true).length;
+      const summary = `${e.problems.length} problem(s) in site files${internal > 0 ? `, ${internal} of them internal error(s): ${BUG}` : ''}`;
+      return {
+        ok: false,
+        text: `${e.problems.map(formatProblem).join('\n')}\n\n${summary}`,
+        findings: [],
+        exitCode: hasInternalError(e.problems) ? EXIT_INTERNAL_ERROR : EXIT_INVALID,
+      };
     }
     if (e instanceof PolicyViolationError) {
       const errors = blockingFindings(e.findings).length;
-      return { ok: false, text: `${formatFindings(e.findings)}\n\n${errors} policy violation(s)`, findings: e.findings };
+      return { ok: false, text: `${formatFindings(e.findings)}\n\n${errors} policy violation(s)`, findings: e.findings, exitCode: EXIT_INVALID };
     }
-    throw e;
+    if (process.env.AIF_DEBUG) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, text: `internal error: ${renderValue(message.split('\n')[0])}\n\n${BUG}`, findings: [], exitCode: EXIT_INTERNAL_ERROR };
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    if (outdir !== undefined) fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
+/**
+ * Runs the command: validates `argv[0]` (a site id) or every site of `SITES_DIR` (default
+ * sites/), prints the report to `out` and progress to `err`, and returns the exit code.
+ */
+export function runValidate(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  customize?: SynthOptions['customize'],
+): number {
+  const report = validateCatalogue(env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), argv[0], (l) => err(`${l}\n`), customize);
+  out(`${report.text}\n`);
+  return report.exitCode;
+}
+
 if (require.main === module) {
-  const only = process.argv[2];
-  const report = validateCatalogue(process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), only, (l) => process.stderr.write(`${l}\n`));
-  process.stdout.write(`${report.text}\n`);
-  process.exit(report.ok ? 0 : 1);
+  let code: number;
+  try {
+    code = runValidate(
+      process.argv.slice(2),
+      process.env,
+      (t) => process.stdout.write(t),
+      (t) => process.stderr.write(t),
+    );
+  } catch (e) {
+    // validateCatalogue never throws; this is the last guard against printing a stack trace.
+    process.stderr.write(`internal error: ${renderValue(e instanceof Error ? e.message : String(e))}\n${BUG}\n`);
+    code = EXIT_INTERNAL_ERROR;
+  }
+  process.exit(code);
 }

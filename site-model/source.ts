@@ -3,8 +3,8 @@
  * problem is created through a {@link SiteSource}, at the place the problem is found, so it
  * names its file and line from the start and is never rebuilt from text.
  */
-import { isMap, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import { renderValue, type SiteProblem } from './problems';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { bounded, renderPath, renderValue, type SiteProblem } from './problems';
 
 /** A step of a field path: a map key or a list index. */
 export type PathKey = string | number;
@@ -48,9 +48,7 @@ export class SiteSource {
   lineOfKey(fieldPath: readonly PathKey[]): number {
     const parent = this.nodeAt(fieldPath.slice(0, -1));
     if (isMap(parent) && this.lines) {
-      const last = fieldPath[fieldPath.length - 1];
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
-      const key = pair?.key as Node | undefined;
+      const key = this.pairsOf(parent).get(String(fieldPath[fieldPath.length - 1]))?.key as Node | undefined;
       if (key?.range) return this.lines.linePos(key.range[0]).line;
     }
     return this.lineOf(fieldPath);
@@ -61,20 +59,65 @@ export class SiteSource {
    * {@link Described} text; `atKey` points at the key's line rather than its value's.
    */
   problem(fieldPath: readonly PathKey[], problem: string, got: unknown, fix: string, atKey = false): SiteProblem {
-    return {
+    return bounded({
       file: this.file,
       line: atKey ? this.lineOfKey(fieldPath) : this.lineOf(fieldPath),
-      path: fieldPath.join('.'),
+      path: renderPath(fieldPath),
       problem,
       got: got instanceof Described ? got.text : renderValue(got),
       fix,
-    };
+    });
   }
 
+  /** Line of a character offset of the file; 1 without line information. */
+  lineAtOffset(offset: number): number {
+    return this.lines ? this.lines.linePos(offset).line : 1;
+  }
+
+  /**
+   * The comment on the same line as the value at `fieldPath` (`nodes: 64  # https://...`),
+   * empty when there is none or the site has no file.
+   */
+  commentOf(fieldPath: readonly PathKey[]): string {
+    const node = this.nodeAt(fieldPath);
+    return isScalar(node) ? (node.comment ?? '') : '';
+  }
+
+  /** Pairs of a map by key, built once per map: a file may have thousands of problems in one map. */
+  private readonly pairs = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  /** Pairs of `map` by key; keys compare as the loader reads them (`1:` and `"1":` are both "1"), the first of duplicates wins. */
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let byKey = this.pairs.get(map);
+    if (!byKey) {
+      byKey = new Map();
+      for (const item of map.items) {
+        const name = isScalar(item.key) ? String(item.key.value) : undefined;
+        if (name !== undefined && !byKey.has(name)) byKey.set(name, item);
+      }
+      this.pairs.set(map, byKey);
+    }
+    return byKey;
+  }
+
+  /**
+   * The node at `fieldPath`. Aliases along the way are followed, so a value reached through
+   * `*anchor` still has a line (the anchored value's, or the alias's when the path ends at
+   * it), and map keys compare as strings.
+   */
   private nodeAt(fieldPath: readonly PathKey[]): Node | undefined {
     if (!this.doc) return undefined;
-    if (fieldPath.length === 0) return this.doc.contents ?? undefined;
-    const node: unknown = this.doc.getIn(fieldPath, true);
+    let node: unknown = this.doc.contents ?? undefined;
+    for (const key of fieldPath) {
+      const container = isAlias(node) ? node.resolve(this.doc) : node;
+      if (isMap(container)) {
+        node = this.pairsOf(container).get(String(key))?.value ?? undefined;
+      } else if (isSeq(container) && /^\d+$/.test(String(key))) {
+        node = container.items[Number(key)];
+      } else {
+        return undefined;
+      }
+    }
     return node && typeof node === 'object' && 'range' in node ? (node as Node) : undefined;
   }
 }

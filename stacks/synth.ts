@@ -6,10 +6,11 @@
  */
 import { App } from 'cdktf';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { blockingFindings, type Finding } from '../constructs/policies/pack';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from './site';
-import { checkCatalogue } from '../site-model/loader';
+import { checkCatalogue, internalProblem } from '../site-model/loader';
 import { SiteValidationError, type SiteProblem } from '../site-model/problems';
 import type { SiteModel } from '../site-model/resolve';
 
@@ -53,11 +54,44 @@ export function clearOutput(outdir: string): void {
   fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
 }
 
-/** Validates, builds, checks policies and writes the catalogue. Throws SiteValidationError or PolicyViolationError. */
+/**
+ * The policy-suppression problems of a site model resolved from a file that has other
+ * problems: its stacks are built in an app of their own, never synthesized, and only what
+ * the suppressions say is kept (anything else the build finds, the file's problems explain).
+ */
+function suppressionProblems(model: SiteModel): SiteProblem[] {
+  // An App makes its output folder when created, so it gets a throwaway one.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-suppressions-'));
+  try {
+    addSiteStacks(new App({ outdir, stackTraces: false }), model);
+    return [];
+  } catch (e) {
+    return e instanceof SiteValidationError ? e.problems.filter((p) => p.path.startsWith('policySuppressions.')) : [];
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Validates, builds, checks policies and writes the catalogue. Throws SiteValidationError
+ * (problems of site files, including the checker's own failures on a file, marked `internal`)
+ * or PolicyViolationError.
+ */
 export function synthCatalogue(options: SynthOptions): SynthResult {
   const log = options.log ?? (() => undefined);
   const checks = checkCatalogue(options.sitesDir, options.only);
   const problems: SiteProblem[] = checks.flatMap((c) => c.problems);
+  // A file with problems whose valid parts still resolve is built too, in an app of its own
+  // that is never synthesized: its policy suppressions are checked in the same run.
+  for (const check of checks) {
+    // Only suppressions need the stacks; a file without any is not built.
+    if (!check.partial || Object.keys(check.partial.spec.policySuppressions).length === 0) continue;
+    // A model resolved without its Slurm configuration (which does not render) has no Slurm
+    // constructs: suppressions that may name one are left for the run after the fix.
+    const withoutSlurm =
+      check.partial.slurm.length === 0 && typeof check.raw?.scheduler === 'object' && check.raw.scheduler !== null && 'slurm' in check.raw.scheduler;
+    problems.push(...suppressionProblems(check.partial).filter((p) => !(withoutSlurm && /slurm/i.test(p.path))));
+  }
   const sites = checks.flatMap((c) => (c.site ? [c.site] : []));
   const warnings = checks.flatMap((c) => c.warnings ?? []);
   if (problems.length === 0) log(`validated ${checks.length} site file(s)`);
@@ -77,8 +111,9 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
       stacks.push(built.platform.node.id, built.workloads.node.id);
       if (problems.length === 0) log(`[${i + 1}/${sites.length}] built ${site.spec.id}`);
     } catch (e) {
-      if (!(e instanceof SiteValidationError)) throw e;
-      problems.push(...e.problems);
+      // A site that validates must build: anything else is a bug, reported against its file
+      // so the run still reports every other file.
+      problems.push(...(e instanceof SiteValidationError ? e.problems : [internalProblem(site.source.file, e)]));
     }
   });
   if (problems.length > 0) {

@@ -28,7 +28,7 @@ function runMain(sites: Record<string, string>, env: Record<string, string> = {}
 
 describe('main.ts', () => {
   test('synthesizes every site of the catalogue, with progress and a policy report', () => {
-    const run = runMain({ 'xx-minimal.yaml': fixtureText(), 'xx-second.yaml': fixtureText({ id: 'xx-second' }) });
+    const run = runMain({ 'xx-minimal.yaml': fixtureText(), 'xx-second.yaml': fixtureText({ id: 'xx-second', clusters: { main: { context: 'second' } } }) });
     try {
       expect(run.status).toBe(0);
       expect(run.stderr).toMatch(/validated 2 site file\(s\)\n\[1\/2\] built xx-minimal\n\[2\/2\] built xx-second\n/);
@@ -45,7 +45,10 @@ describe('main.ts', () => {
   });
 
   test('SITE synthesizes one site only', () => {
-    const run = runMain({ 'xx-minimal.yaml': fixtureText(), 'xx-second.yaml': fixtureText({ id: 'xx-second' }) }, { SITE: 'xx-second' });
+    const run = runMain(
+      { 'xx-minimal.yaml': fixtureText(), 'xx-second.yaml': fixtureText({ id: 'xx-second', clusters: { main: { context: 'second' } } }) },
+      { SITE: 'xx-second' },
+    );
     try {
       expect(run.status).toBe(0);
       expect(fs.readdirSync(path.join(run.outdir, 'stacks')).sort()).toEqual(['xx-second-platform', 'xx-second-workloads']);
@@ -55,7 +58,14 @@ describe('main.ts', () => {
   });
 
   test('an invalid site exits non-zero, prints every problem and leaves no output, not even an earlier one', () => {
-    const run = runMain({ 'xx-minimal.yaml': fixtureText({ country: 'de', kind: 'lab' }), 'xx-second.yaml': fixtureText({ id: 'xx-second' }) }, {}, true);
+    const run = runMain(
+      {
+        'xx-minimal.yaml': fixtureText({ country: 'de', kind: 'lab' }),
+        'xx-second.yaml': fixtureText({ id: 'xx-second', clusters: { main: { context: 'second' } } }),
+      },
+      {},
+      true,
+    );
     try {
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(/^2 problems in site files:\n/);

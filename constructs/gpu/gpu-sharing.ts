@@ -5,15 +5,11 @@
  * device-plugin and MIG configuration.
  */
 import { ACCELERATORS } from './accelerators';
+import { MIG_PROFILES } from './mig-profiles';
 
 /** Sharing modes of a GPU pool. */
 export type GpuSharing =
   { readonly mode: 'exclusive' } | { readonly mode: 'mig'; readonly profile: string } | { readonly mode: 'time-slicing'; readonly replicas: number };
-
-/** Compute slices of a MIG-capable GPU. */
-export const MIG_COMPUTE_SLICES = 7;
-/** Memory slices of a MIG-capable GPU. */
-export const MIG_MEMORY_SLICES = 8;
 
 /** A parsed MIG profile such as `3g.40gb`. */
 export interface MigProfile {
@@ -28,20 +24,28 @@ export function parseMigProfile(profile: string): MigProfile | undefined {
 }
 
 /**
- * Instances of `profile` that fit on one GPU with `gpuMemoryGB` of memory, or a reason
- * why the profile does not fit that GPU.
- *
- * A GPU has 7 compute slices and 8 memory slices; an instance takes `n` compute slices
- * and as many memory slices as its memory needs.
- * @see https://docs.nvidia.com/datacenter/tesla/mig-user-guide/
+ * Instances of `profile` on one GPU of accelerator `acceleratorId` cut into that profile
+ * only, or why the profile does not exist there. The figures are NVIDIA's published profile
+ * tables ({@link MIG_PROFILES}), not arithmetic: a profile whose memory would fit can still
+ * not exist on the part (1g.10gb is an 80 GB part's profile; an H200's smallest is 1g.18gb).
+ * @see https://docs.nvidia.com/datacenter/tesla/mig-user-guide/supported-mig-profiles.html
  */
-export function migInstancesPerGpu(profile: string, gpuMemoryGB: number): number | string {
+export function migInstancesPerGpu(profile: string, acceleratorId: string): number | string {
   const parsed = parseMigProfile(profile);
   if (!parsed) return `${profile} is not a MIG profile name such as 1g.10gb`;
-  if (parsed.memoryGB > gpuMemoryGB) return `${profile} needs ${parsed.memoryGB} GB but the GPU has ${gpuMemoryGB} GB`;
-  const memorySlices = Math.max(1, Math.round(parsed.memoryGB / (gpuMemoryGB / MIG_MEMORY_SLICES)));
-  const instances = Math.min(Math.floor(MIG_COMPUTE_SLICES / parsed.computeSlices), Math.floor(MIG_MEMORY_SLICES / memorySlices));
-  return instances >= 1 ? instances : `${profile} does not fit a ${gpuMemoryGB} GB GPU`;
+  const model = ACCELERATORS[acceleratorId];
+  if (!model?.migCapable) return `${acceleratorId} does not support MIG`;
+  if (model.memoryGB !== null && parsed.memoryGB > model.memoryGB) return `${profile} needs ${parsed.memoryGB} GB but the GPU has ${model.memoryGB} GB`;
+  const table = MIG_PROFILES[acceleratorId];
+  if (!table) return `no published MIG profile table for ${acceleratorId} is in constructs/gpu/mig-profiles.ts`;
+  const instances = table.instancesPerGpu[profile];
+  if (instances === undefined) return `${profile} is not a MIG profile of the ${table.product}, whose profiles are ${migProfilesOf(acceleratorId).join(', ')}`;
+  return instances;
+}
+
+/** The MIG profiles NVIDIA publishes for an accelerator, smallest first; empty when none is known. */
+export function migProfilesOf(acceleratorId: string): string[] {
+  return Object.keys(MIG_PROFILES[acceleratorId]?.instancesPerGpu ?? {});
 }
 
 /**
@@ -58,8 +62,7 @@ export function unitsPerGpu(acceleratorId: string, sharing: GpuSharing): number 
     case 'time-slicing':
       return devices * sharing.replicas;
     case 'mig': {
-      const memory = ACCELERATORS[acceleratorId]?.memoryGB;
-      const n = memory == null ? `the memory of ${acceleratorId} is unknown` : migInstancesPerGpu(sharing.profile, memory);
+      const n = migInstancesPerGpu(sharing.profile, acceleratorId);
       if (typeof n === 'string') throw new Error(n);
       return n;
     }

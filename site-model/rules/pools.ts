@@ -4,7 +4,8 @@
  */
 import { CHARTS, compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion } from '../../constructs/charts/registry';
 import { ACCELERATORS } from '../../constructs/gpu/accelerators';
-import { migInstancesPerGpu } from '../../constructs/gpu/gpu-sharing';
+import { migInstancesPerGpu, migProfilesOf } from '../../constructs/gpu/gpu-sharing';
+import { closest } from '../problems';
 import { poolOwnership, poolUses } from '../resolve';
 import type { RuleContext } from './context';
 
@@ -71,9 +72,23 @@ export function poolRules(ctx: RuleContext): void {
     if (pool.sharing.mode === 'mig') {
       if (!model.migCapable) {
         ctx.add([...at, 'sharing', 'mode'], `${pool.accelerator} does not support MIG`, 'mig', 'use exclusive or time-slicing');
-      } else if (model.memoryGB !== null) {
-        const n = migInstancesPerGpu(pool.sharing.profile, model.memoryGB);
-        if (typeof n === 'string') ctx.add([...at, 'sharing', 'profile'], `the profile does not fit: ${n}`, pool.sharing.profile, 'choose a smaller profile');
+      } else {
+        // NVIDIA's profile table of the part, not arithmetic: a profile of another part can
+        // fit the memory and still not exist here (constructs/gpu/mig-profiles.ts).
+        const n = migInstancesPerGpu(pool.sharing.profile, pool.accelerator);
+        if (typeof n === 'string') {
+          const known = migProfilesOf(pool.accelerator);
+          const hint = closest(pool.sharing.profile, known);
+          const fix =
+            known.length === 0
+              ? 'use exclusive or time-slicing'
+              : n.includes(' needs ')
+                ? 'choose a smaller profile'
+                : hint
+                  ? `did you mean ${hint}?`
+                  : `use one of ${known.join(', ')}`;
+          ctx.add([...at, 'sharing', 'profile'], n.includes(' needs ') ? `the profile does not fit: ${n}` : n, pool.sharing.profile, fix);
+        }
       }
     }
   }

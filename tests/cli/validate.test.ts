@@ -123,7 +123,7 @@ describe('policy suppressions in the site file', () => {
     const file = path.join(dir, 'xx-minimal.yaml');
     fs.writeFileSync(file, fixtureText({ policySuppressions: { 'AIF-TEN-2': { 'workloads/Tenant-nobody': 'no such tenant any more' } } }));
     // A second file with a schema problem: both files' problems come out of one run.
-    fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', kind: 'lab' }));
+    fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', kind: 'lab', clusters: { main: { context: 'second' } } }));
     const line =
       fs
         .readFileSync(file, 'utf8')

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { formatProblem, SiteValidationError } from '../../site-model/problems';
-import { fixtureText, problemsOf, siteModel, siteSpec } from '../helpers';
+import { fixtureText, merge, problemsOf, siteModel, siteSpec } from '../helpers';
+import { TEST_ACCOUNTING } from '../constructs/scheduling/slurm/slurm-helpers';
 
 const FILE = 'sites/xx-minimal.yaml';
 
@@ -56,7 +57,11 @@ describe('site file loader', () => {
 
   test('invalid YAML and duplicate keys are reported with their line', () => {
     const dup = checkSiteText('schemaVersion: 1\nid: a\nid: b\n', FILE).problems.map(formatProblem);
-    expect(dup).toEqual([expect.stringMatching(/^sites\/xx-minimal.yaml:3 \(file\): a key appears twice in the same map, got .*; keep one entry per name/)]);
+    expect(dup).toEqual([
+      expect.stringMatching(
+        /^sites\/xx-minimal.yaml:3 id: the key id appears twice in the same map \(first at line 2\), and YAML keeps only one, got "id"; keep one id: entry/,
+      ),
+    ]);
     const bad = checkSiteText('id: [unclosed\n', FILE).problems;
     expect(bad[0].problem).toMatch(/not valid YAML/);
   });
@@ -262,6 +267,7 @@ describe('site file loader', () => {
               gpu: { pools: ['h100'], default: true, maxTimeHours: 48 },
               big: { pools: ['h200'], default: true, maxTimeHours: 24 },
             },
+            accounting: TEST_ACCOUNTING,
           },
         },
       };
@@ -289,26 +295,95 @@ describe('site file loader', () => {
             interconnect: 'ethernet',
           },
         },
-        scheduler: { slurm: { partitions: { all: { pools: ['h100', 'edge'], default: true, maxTimeHours: 24 } } } },
+        scheduler: { slurm: { partitions: { all: { pools: ['h100', 'edge'], default: true, maxTimeHours: 24 } }, accounting: TEST_ACCOUNTING } },
       };
       expect(problemsOf(twoClusters)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ scheduler\.slurm\.partitions\.all\.pools: .*cluster/)]);
       // A leaf switch must hold whole NVLink domains: 3 nodes per leaf, 2 per domain do not nest.
       const blocks = {
         gpuPools: { h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 }, owner: 'slurm' } },
-        scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+        scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } }, accounting: TEST_ACCOUNTING } },
       };
       expect(problemsOf(blocks)).toEqual([expect.stringMatching(/^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100\.fabric\.nodesPerLeafSwitch: .*, got .*; .+$/)]);
     });
 
+    describe('Slurm accounting and QOS', () => {
+      const gpu = { pools: ['h100'], default: true, maxTimeHours: 24 };
+      const slurmSite = (slurm: Record<string, unknown>) => ({
+        gpuPools: { h100: { owner: 'slurm' } },
+        scheduler: { slurm: { partitions: { gpu }, ...slurm } },
+      });
+      const lineOf = (patch: unknown, text: string) =>
+        fixtureText(patch)
+          .split('\n')
+          .findIndex((l) => l.includes(text)) + 1;
+      const ADD = 'add scheduler.slurm.accounting: host, user and passwordSecret (an existing Secret holding the database password)';
+
+      test("a tenant's quota on nodes Slurm owns needs accounting, at the quota's line", () => {
+        const patch = slurmSite({});
+        expect(problemsOf(patch)).toEqual([
+          `sites/xx-minimal.yaml:${lineOf(patch, 'guaranteed: 8')} tenants.acme.gpuQuota.h100: Slurm enforces its part (up to 16 units on the nodes of h100 it owns) only through slurmdbd accounting, and this Slurm has none, got {"guaranteed":8,"max":16}; ${ADD}`,
+        ]);
+        expect(problemsOf(slurmSite({ accounting: TEST_ACCOUNTING }))).toEqual([]);
+      });
+
+      test("on a split pool only Slurm's part counts; a pool Slurm does not own needs no accounting", () => {
+        // Slurm owns 1 of 4 nodes: a quota of at most 16 leaves it 4 units.
+        const split = merge(slurmSite({}), { gpuPools: { h100: { owner: { slurm: 1, kubernetes: 3 } } }, scheduler: { kueue: {} } });
+        expect(problemsOf(split)).toEqual([
+          expect.stringMatching(/ tenants\.acme\.gpuQuota\.h100: Slurm enforces its part \(up to 4 units on the nodes of h100 it owns\)/),
+        ]);
+        // A quota of at most 1 GPU leaves Slurm none of it (Kubernetes gets the nearest unit).
+        expect(problemsOf(merge(split, { tenants: { acme: { gpuQuota: { h100: { guaranteed: 0, max: 1 } } } } }))).toEqual([]);
+        // Slurm without tenants' quotas on its nodes runs without accounting.
+        expect(problemsOf(merge(slurmSite({}), { tenants: { acme: { gpuQuota: { h100: null } } } }))).toEqual([]);
+      });
+
+      test('a partition QOS must be defined under scheduler.slurm.qos, at its line', () => {
+        const patch = slurmSite({ accounting: TEST_ACCOUNTING, partitions: { gpu: { ...gpu, qos: 'frontier' } } });
+        expect(problemsOf(patch)).toEqual([
+          `sites/xx-minimal.yaml:${lineOf(patch, 'qos: frontier')} scheduler.slurm.partitions.gpu.qos: names a QOS that scheduler.slurm.qos does not define, got "frontier"; define frontier under scheduler.slurm.qos with its limits, or remove qos`,
+        ]);
+        const other = merge(patch, { scheduler: { slurm: { qos: { short: { maxWallHours: 2 } } } } });
+        expect(problemsOf(other)).toEqual([
+          expect.stringMatching(
+            /scheduler\.slurm\.partitions\.gpu\.qos: names a QOS that scheduler\.slurm\.qos does not define, got "frontier"; use one of short, or define frontier under scheduler\.slurm\.qos with its limits$/,
+          ),
+        ]);
+        expect(
+          problemsOf(merge(patch, { scheduler: { slurm: { qos: { frontier: { priority: 10, maxWallHours: 24, maxGpusPerUser: 16, maxJobsPerUser: 2 } } } } })),
+        ).toEqual([]);
+      });
+
+      test('QOS need accounting, at the line of qos', () => {
+        const patch = merge(slurmSite({ qos: { frontier: { maxWallHours: 24 }, short: {} } }), { tenants: { acme: { gpuQuota: { h100: null } } } });
+        expect(problemsOf(patch)).toEqual([
+          `sites/xx-minimal.yaml:${lineOf(patch, '      frontier:')} scheduler.slurm.qos: QOS live in slurmdbd's database, and this Slurm has no accounting, got frontier, short; ${ADD}`,
+        ]);
+      });
+
+      test('QOS limits are checked by the schema, each at its line', () => {
+        const patch = slurmSite({ accounting: TEST_ACCOUNTING, qos: { frontier: { maxWallHours: 0, maxGpusPerUser: 1.5, priority: -1 } } });
+        expect(problemsOf(patch).filter((p) => p.includes(' scheduler.slurm.qos.'))).toEqual([
+          `sites/xx-minimal.yaml:${lineOf(patch, 'maxWallHours: 0')} scheduler.slurm.qos.frontier.maxWallHours: must be more than 0, got 0; change it to more than 0`,
+          expect.stringMatching(
+            new RegExp(`^sites/xx-minimal\\.yaml:${lineOf(patch, 'maxGpusPerUser: 1.5')} scheduler\\.slurm\\.qos\\.frontier\\.maxGpusPerUser: .*, got 1\\.5; `),
+          ),
+          `sites/xx-minimal.yaml:${lineOf(patch, 'priority: -1')} scheduler.slurm.qos.frontier.priority: must be at least 0, got -1; change it to at least 0`,
+        ]);
+      });
+    });
+
     describe('one scheduler owns each node', () => {
-      const partition = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } };
+      const partition = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } }, accounting: TEST_ACCOUNTING } };
       const lab = { dataLabs: { lab: { tenants: ['acme'], pools: ['h100'], objectTier: 'object' } } };
       const objectTier = { storageTiers: { object: { role: 'object', capacityTiB: 10, backend: { type: 'minio' } } } };
       const identity = { identity: { oidcIssuerUrl: 'https://login.example.eu' } };
 
       test('a pool that Slurm and Kueue would both use must say who owns it, at its line', () => {
         expect(problemsOf({ scheduler: partition })).toEqual([
-          'sites/xx-minimal.yaml:14 gpuPools.h100: needs an owner: both Slurm (partition gpu) and Kubernetes (Kueue) would use its nodes, and a GPU booked by both is given twice, got no owner; add owner: slurm, owner: kubernetes, or a split such as owner: { slurm: 2, kubernetes: 2 }',
+          expect.stringMatching(
+            /^sites\/xx-minimal\.yaml:\d+ gpuPools\.h100: needs an owner: both Slurm \(partition gpu\) and Kubernetes \(Kueue\) would use its nodes/,
+          ),
         ]);
       });
 
@@ -440,7 +515,7 @@ describe('site file loader', () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     test('loads every site, or only the named one', () => {
-      fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second' }));
+      fs.writeFileSync(path.join(dir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', clusters: { main: { context: 'second' } } }));
       expect(loadCatalogue(dir).map((s) => s.spec.id)).toEqual(['xx-minimal', 'xx-second']);
       expect(loadCatalogue(dir, 'xx-second').map((s) => s.spec.id)).toEqual(['xx-second']);
     });
@@ -450,8 +525,8 @@ describe('site file loader', () => {
     });
 
     test('problems of every file are collected into one error', () => {
-      fs.writeFileSync(path.join(dir, 'xx-broken.yaml'), fixtureText({ id: 'xx-broken', city: null, kind: 'lab' }));
-      fs.writeFileSync(path.join(dir, 'xx-worse.yaml'), fixtureText({ id: 'xx-worse', country: 'germany' }));
+      fs.writeFileSync(path.join(dir, 'xx-broken.yaml'), fixtureText({ id: 'xx-broken', city: null, kind: 'lab', clusters: { main: { context: 'broken' } } }));
+      fs.writeFileSync(path.join(dir, 'xx-worse.yaml'), fixtureText({ id: 'xx-worse', country: 'germany', clusters: { main: { context: 'worse' } } }));
       try {
         loadCatalogue(dir);
         throw new Error('expected a SiteValidationError');
