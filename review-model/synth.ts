@@ -1,0 +1,62 @@
+/**
+ * Synthesizes a site in memory for its review: its stacks (as `cdktf synth` would write them,
+ * policy pack included), a {@link SiteSnapshot} of them, and each resource as the policy rules
+ * see it. The only cdktf-specific code of the review.
+ *
+ * @see https://developer.hashicorp.com/terraform/cdktf/test/unit-tests
+ */
+import { Testing, TerraformResource, type TerraformStack } from 'cdktf';
+import type { Finding } from '../constructs/policies/pack';
+import type { ResourceView } from '../constructs/policies/rule';
+import type { SiteModel } from '../site-model/resolve';
+import { addSiteStacks, checkSitePolicies, type SiteStacks } from '../stacks/site';
+import { deployOrder, type SiteSnapshot, type TerraformJson } from './snapshot';
+
+/** A site built and synthesized in memory. */
+export interface BuiltSite {
+  readonly stacks: SiteStacks;
+  readonly snapshot: SiteSnapshot;
+  /** Every resource with its construct and configuration, by Terraform address, per stack name. */
+  readonly resources: ReadonlyMap<string, ReadonlyMap<string, ResourceView>>;
+  /** The policy pack's findings, suppressed ones included. */
+  readonly findings: readonly Finding[];
+}
+
+/** The model as plain JSON: what a tree's own code writes for a snapshot (no source, no classes). */
+export function modelJson(site: SiteModel): unknown {
+  const { source: _source, ...rest } = site;
+  return JSON.parse(JSON.stringify(rest)) as unknown;
+}
+
+function resourceViews(stack: TerraformStack, json: TerraformJson): Map<string, ResourceView> {
+  const out = new Map<string, ResourceView>();
+  for (const c of stack.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(c)) continue;
+    const name = stack.getLogicalId(c);
+    out.set(`${c.terraformResourceType}.${name}`, {
+      type: c.terraformResourceType,
+      path: c.node.path,
+      construct: c,
+      config: json.resource?.[c.terraformResourceType]?.[name] ?? {},
+    });
+  }
+  return out;
+}
+
+/** Builds and synthesizes every stack of a site in a test app; throws what building throws. */
+export function synthesizeSite(site: SiteModel): BuiltSite {
+  const stacks = addSiteStacks(Testing.app(), site);
+  const built = [stacks.platform, stacks.workloads].map((stack) => ({
+    stack,
+    name: stack.node.id,
+    dependencies: stack.dependencies.map((d) => d.node.id),
+    json: JSON.parse(Testing.synth(stack)) as TerraformJson,
+  }));
+  const ordered = deployOrder(built);
+  return {
+    stacks,
+    snapshot: { site: site.spec.id, model: modelJson(site), stacks: ordered.map(({ name, dependencies, json }) => ({ name, dependencies, json })) },
+    resources: new Map(ordered.map((b) => [b.name, resourceViews(b.stack, b.json)])),
+    findings: checkSitePolicies(stacks),
+  };
+}
