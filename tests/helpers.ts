@@ -57,6 +57,46 @@ export function gigafactoryWithSlurmInference(): string {
   return doc.toString();
 }
 
+/** The 19 EuroHPC AI factories selected in 2024-2025 (EuroHPC JU announcements). */
+export const AI_FACTORIES = [
+  'fi-lumi-ai-factory',
+  'de-hammerhai',
+  'it-it4lia',
+  'lu-meluxina-ai',
+  'se-mimer',
+  'es-bsc-ai-factory',
+  'gr-pharos',
+  'at-ai-at',
+  'bg-brain-plus-plus',
+  'fr-ai2f',
+  'de-jaif',
+  'pl-piast-ai',
+  'si-slaif',
+  'cz-czai',
+  'lt-litai',
+  'nl-nlaif',
+  'pl-gaia-ai-factory',
+  'ro-ro-ai-factory',
+  'es-1healthai',
+];
+
+/** The reference gigafactory of the catalogue. */
+export const REFERENCE_GIGAFACTORY = 'eu-ref-gigafactory';
+
+/**
+ * The catalogue's own sites. Tests of the catalogue's facts check these only: a site an
+ * operator adds to sites/ is checked by validation like any other, and never breaks them.
+ */
+export const CATALOGUE = [...AI_FACTORIES, REFERENCE_GIGAFACTORY];
+
+/** Ceph hardware for a test cluster with rook-ceph tiers: ample for any test's tiers. */
+export const TEST_CEPH = {
+  nodes: { label: 'ai-factory.eu/storage=ceph', count: 10 },
+  devices: { filter: '^nvme[0-9]+n1$' },
+  devicesPerNode: 24,
+  deviceSizeTiB: 27.94,
+} as const;
+
 /** A valid site spec: the fixture with a patch applied. Throws with the problems otherwise. */
 export function siteSpec(patch: unknown = {}): SiteSpec {
   const check = checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml');

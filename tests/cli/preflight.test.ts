@@ -35,7 +35,12 @@ const ROOT = path.join(__dirname, '..', '..');
  * Slurm has a topology), and an AMD pool, which Kubernetes owns, for Kueue.
  */
 const PATCH = {
-  scheduler: { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } },
+  scheduler: {
+    slurm: {
+      partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } },
+      accounting: { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+    },
+  },
   gpuPools: {
     h100: { fabric: { nodesPerLeafSwitch: 2 }, owner: 'slurm' },
     mi300x: { accelerator: 'amd-mi300x', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 128, memoryGiBPerNode: 2048, interconnect: 'ethernet' },

@@ -82,7 +82,12 @@ describe('npm run render', () => {
     fs.writeFileSync(
       path.join(sites, 'xx-minimal.yaml'),
       fixtureText({
-        scheduler: { slurm: { partitions: { gpu: { pools: ['h100', 'hgx'], default: true, maxTimeHours: 24 } } } },
+        scheduler: {
+          slurm: {
+            partitions: { gpu: { pools: ['h100', 'hgx'], default: true, maxTimeHours: 24 } },
+            accounting: { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+          },
+        },
         gpuPools: {
           h100: { nodes: 6, fabric: { nodesPerNvlinkDomain: 2, nodesPerLeafSwitch: 3 }, owner: 'slurm' },
           hgx: {

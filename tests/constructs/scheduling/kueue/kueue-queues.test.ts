@@ -647,7 +647,15 @@ describe('Kueue in a site (stack wiring)', () => {
     let workloads: SynthJson;
     beforeAll(() => {
       ({ platform, workloads } = synthSite(
-        siteSpec({ scheduler: { kueue: null, slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } } } } }),
+        siteSpec({
+          scheduler: {
+            kueue: null,
+            slurm: {
+              partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 24 } },
+              accounting: { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+            },
+          },
+        }),
       ));
     });
 
