@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { formatFindings } from './constructs/policies/pack';
 import { EXIT_INTERNAL_ERROR, formatProblem, hasInternalError, SiteValidationError } from './site-model/problems';
-import { clearOutput, PolicyViolationError, synthCatalogue } from './stacks/synth';
+import { PolicyViolationError, synthCatalogue } from './stacks/synth';
 
 // Loads the site files (all, or the one named by SITE), builds each site's stacks, runs the
-// policy pack and synthesizes. Any problem exits non-zero and leaves no output behind.
+// policy pack and synthesizes. Any problem exits non-zero and leaves the previous output as it was.
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 try {
   const result = synthCatalogue({
@@ -12,12 +12,14 @@ try {
     only: process.env.SITE || undefined,
     outdir,
     log: (line) => process.stderr.write(`${line}\n`),
+    // Under the cdktf CLI (which sets this variable for the app), the CLI removes stale stack folders.
+    keepOrphanedStacks: process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
   });
   for (const w of result.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const suppressed = result.findings.filter((f) => f.suppressedBecause !== undefined || f.level === 'warning');
   if (suppressed.length > 0) process.stderr.write(`${formatFindings(suppressed)}\n`);
 } catch (e) {
-  clearOutput(outdir);
+  // Nothing was written: the previous output stays as it was.
   if (e instanceof SiteValidationError || e instanceof PolicyViolationError) {
     process.stderr.write(`${e instanceof PolicyViolationError ? formatFindings(e.findings) : e.message}\n`);
     process.exit(e instanceof SiteValidationError && hasInternalError(e.problems) ? EXIT_INTERNAL_ERROR : 1);

@@ -46,12 +46,25 @@ export interface SynthOptions {
    * @default - no changes
    */
   readonly customize?: (site: SiteStacks) => void;
+  /**
+   * Leave stack folders of an earlier synth that this one does not write. The cdktf CLI
+   * removes them itself after the app has run, and fails on one that is already gone.
+   * @default false - they are removed
+   */
+  readonly keepOrphanedStacks?: boolean;
 }
 
-/** Removes what an earlier synth left, so a failed run never leaves deployable output. */
-export function clearOutput(outdir: string): void {
-  fs.rmSync(path.join(outdir, 'stacks'), { recursive: true, force: true });
+/**
+ * Makes room for a new synth's output: the manifest, and the stack folders it writes, go;
+ * other stack folders go too unless they are to be kept (see {@link SynthOptions.keepOrphanedStacks}).
+ */
+function replaceOutput(outdir: string, written: ReadonlySet<string>, keepOrphans: boolean): void {
   fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
+  const stacksDir = path.join(outdir, 'stacks');
+  if (!fs.existsSync(stacksDir)) return;
+  for (const name of fs.readdirSync(stacksDir)) {
+    if (written.has(name) || !keepOrphans) fs.rmSync(path.join(stacksDir, name), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -128,11 +141,17 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
 
   try {
     app.synth();
-    clearOutput(options.outdir);
-    fs.mkdirSync(options.outdir, { recursive: true });
+    // The new output replaces the old only now that it is complete: a failed run leaves the
+    // previous output as it was.
+    replaceOutput(options.outdir, new Set(stacks), options.keepOrphanedStacks ?? false);
+    fs.mkdirSync(path.join(options.outdir, 'stacks'), { recursive: true });
     for (const entry of fs.readdirSync(partial)) {
-      fs.rmSync(path.join(options.outdir, entry), { recursive: true, force: true });
-      fs.renameSync(path.join(partial, entry), path.join(options.outdir, entry));
+      // Stack folders one by one, so that the kept ones stay.
+      const inner = entry === 'stacks' ? fs.readdirSync(path.join(partial, entry)).map((s) => path.join(entry, s)) : [entry];
+      for (const e of inner) {
+        fs.rmSync(path.join(options.outdir, e), { recursive: true, force: true });
+        fs.renameSync(path.join(partial, e), path.join(options.outdir, e));
+      }
     }
   } finally {
     fs.rmSync(partial, { recursive: true, force: true });

@@ -57,7 +57,7 @@ describe('main.ts', () => {
     }
   });
 
-  test('an invalid site exits non-zero, prints every problem and leaves no output, not even an earlier one', () => {
+  test('an invalid site exits non-zero, prints every problem and leaves the previous output as it was', () => {
     const run = runMain(
       {
         'xx-minimal.yaml': fixtureText({ country: 'de', kind: 'lab' }),
@@ -71,11 +71,52 @@ describe('main.ts', () => {
       expect(run.stderr).toMatch(/^2 problems in site files:\n/);
       expect(run.stderr).toMatch(/xx-minimal\.yaml:\d+ kind: must be one of factory, gigafactory, got "lab"; use one of factory, gigafactory/);
       expect(run.stderr).toMatch(/xx-minimal\.yaml:\d+ country: must be an ISO 3166-1 alpha-2 code such as DE, got "de"/);
-      expect(fs.existsSync(path.join(run.outdir, 'stacks'))).toBe(false);
-      expect(fs.existsSync(path.join(run.outdir, 'manifest.json'))).toBe(false);
+      expect(fs.readdirSync(path.join(run.outdir, 'stacks'))).toEqual(['xx-minimal-platform']);
+      expect(fs.readFileSync(path.join(run.outdir, 'manifest.json'), 'utf8')).toBe('{}');
       expect(fs.existsSync(`${run.outdir}.partial`)).toBe(false);
     } finally {
       run.cleanup();
     }
   });
+});
+
+describe('cdktf synth, one site after another', () => {
+  /** `cdktf synth` as an operator runs it (CHECKPOINT_DISABLE as `npm run synth` sets it), into `outdir`. */
+  const cdktfSynth = (sitesDir: string, outdir: string, site: string) =>
+    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {
+      cwd: ROOT,
+      env: { ...process.env, SITES_DIR: sitesDir, SITE: site, CHECKPOINT_DISABLE: '1', CI: '1' },
+      encoding: 'utf8',
+    });
+
+  test('A, then B, then a misspelt site, then A again: each run but the misspelt one succeeds, and that one leaves the output as it was', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-cdktf-'));
+    try {
+      const sitesDir = path.join(dir, 'sites');
+      fs.mkdirSync(sitesDir);
+      fs.writeFileSync(path.join(sitesDir, 'xx-minimal.yaml'), fixtureText());
+      fs.writeFileSync(path.join(sitesDir, 'xx-second.yaml'), fixtureText({ id: 'xx-second', clusters: { main: { context: 'second' } } }));
+      const outdir = path.join(dir, 'out');
+      const stacks = () => fs.readdirSync(path.join(outdir, 'stacks')).sort();
+
+      const a = cdktfSynth(sitesDir, outdir, 'xx-minimal');
+      expect([a.status, a.stderr]).toEqual([0, expect.any(String) as unknown]);
+      expect(stacks()).toEqual(['xx-minimal-platform', 'xx-minimal-workloads']);
+      // Before the fix: ENOENT lstat 'out/stacks/xx-minimal-platform', exit 1.
+      const b = cdktfSynth(sitesDir, outdir, 'xx-second');
+      expect({ status: b.status, enoent: /ENOENT/.test(`${b.stdout}${b.stderr}`) }).toEqual({ status: 0, enoent: false });
+      expect(stacks()).toEqual(['xx-second-platform', 'xx-second-workloads']);
+
+      const manifest = fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8');
+      const typo = cdktfSynth(sitesDir, outdir, 'xx-secnd');
+      expect(typo.status).not.toBe(0);
+      expect(stacks()).toEqual(['xx-second-platform', 'xx-second-workloads']);
+      expect(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe(manifest);
+
+      expect(cdktfSynth(sitesDir, outdir, 'xx-minimal').status).toBe(0);
+      expect(stacks()).toEqual(['xx-minimal-platform', 'xx-minimal-workloads']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
