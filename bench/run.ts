@@ -13,6 +13,13 @@ import type { SiteModel } from '../site-model/resolve';
 
 const ROOT = path.join(__dirname, '..');
 
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  process.stdout.write(
+    'usage: npm run bench\n\nSynthesizes the fixture at several sizes, Slurm at 100,000 GPUs and the whole catalogue, and prints\nsynth times, resource counts and the largest object of each (Kubernetes objects must stay under 1 MiB).\n',
+  );
+  process.exit(0);
+}
+
 function timed<T>(fn: () => T): { value: T; ms: number } {
   const start = process.hrtime.bigint();
   const value = fn();
@@ -82,19 +89,26 @@ for (const nodes of [100, 10_000]) {
 }
 
 console.log('\n# Slurm at 100,000 GPUs: the largest object that carries its configuration');
+/** A Slurm partition over the whole pool, with the accounting its tenants' quotas need. */
+const SLURM_SCHEDULER = {
+  slurm: {
+    partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } },
+    accounting: { host: 'slurmdbd-db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } },
+  },
+};
 const slurmAt100k: [string, (doc: FixtureDoc) => void][] = [
   [
     '12,500 x 8 H100, switch tree (32 nodes/leaf, 32 leaves/spine)',
     (doc) => {
       doc.gpuPools.h100.fabric = { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 32 };
-      doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+      doc.scheduler = SLURM_SCHEDULER;
     },
   ],
   [
     '24,984 x 4 GB300 NVL72 (99,936 GPUs), blocks of 18',
     (doc) => {
       Object.assign(doc.gpuPools.h100, { accelerator: 'nvidia-gb300-nvl72', nodes: 24_984, acceleratorsPerNode: 4, fabric: { nodesPerNvlinkDomain: 18 } });
-      doc.scheduler = { slurm: { partitions: { gpu: { pools: ['h100'], default: true, maxTimeHours: 48 } } } };
+      doc.scheduler = SLURM_SCHEDULER;
     },
   ],
 ];
