@@ -105,7 +105,7 @@ function writeFolderAtomically(dir: string, entries: readonly { rel: string; tex
 }
 
 /** Parses `<site> [--out DIR]`; returns an error text for bad arguments. */
-export function parseRenderArgs(argv: readonly string[]): { site: string; outDir?: string } | string {
+export function parseRenderArgs(argv: readonly string[]): { site: string; outDir?: string } | { help: string } | string {
   let site: string | undefined;
   let outDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -116,7 +116,7 @@ export function parseRenderArgs(argv: readonly string[]): { site: string; outDir
     } else if (arg.startsWith('--out=')) {
       outDir = arg.slice('--out='.length);
     } else if (arg === '-h' || arg === '--help') {
-      return USAGE;
+      return { help: USAGE };
     } else if (arg.startsWith('-')) {
       return `unknown option ${arg}\n${USAGE}`;
     } else if (site === undefined) {
@@ -134,6 +134,10 @@ if (require.main === module) {
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n`);
     process.exit(2);
+  }
+  if ('help' in args) {
+    process.stdout.write(`${args.help}\n`);
+    process.exit(0);
   }
   const report = renderSite({ ...args, sitesDir: process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites') });
   (report.ok ? process.stdout : process.stderr).write(`${report.text}\n`);

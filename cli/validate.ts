@@ -103,6 +103,18 @@ export function validateCatalogue(
   }
 }
 
+/** What `npm run validate -- --help` prints. */
+export const VALIDATE_USAGE = `usage: npm run validate -- [<site>]
+
+Checks every site file of SITES_DIR (default sites/), or the one named: schema, cross-field
+rules, capacity, Slurm configuration and policy suppressions, in one run, then builds and
+synthesizes the stacks into a temporary folder and runs the policy pack. Prints every problem
+as <file>:<line> <path>: <problem>, got <value>; <fix>.
+
+exit codes: 0 valid, 1 problems in site files or policy violations, 2 bad arguments,
+70 an internal error (a bug: please report it).
+`;
+
 /**
  * Runs the command: validates `argv[0]` (a site id) or every site of `SITES_DIR` (default
  * sites/), prints the report to `out` and progress to `err`, and returns the exit code.
@@ -114,6 +126,15 @@ export function runValidate(
   err: (text: string) => void,
   customize?: SynthOptions['customize'],
 ): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(VALIDATE_USAGE);
+    return 0;
+  }
+  const unknown = argv.find((a) => a.startsWith('-'));
+  if (unknown !== undefined || argv.length > 1) {
+    err(`${unknown !== undefined ? `unknown option ${unknown}` : `one site at a time, got ${argv.join(' and ')}`}\n${VALIDATE_USAGE}`);
+    return 2;
+  }
   const report = validateCatalogue(env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), argv[0], (l) => err(`${l}\n`), customize);
   out(`${report.text}\n`);
   return report.exitCode;

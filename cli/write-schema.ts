@@ -14,6 +14,15 @@ export function renderSchema(): string {
 }
 
 if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write('usage: npm run schema\n\nWrites sites/site.schema.json from site-model/schema.ts, for editors that complete and check site files.\n');
+    process.exit(0);
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`unknown argument ${argv[0]}\nusage: npm run schema\n`);
+    process.exit(2);
+  }
   // Write to a temporary file first so an interrupted run never leaves half a schema.
   const tmp = `${SCHEMA_FILE}.tmp`;
   fs.writeFileSync(tmp, renderSchema());

@@ -131,6 +131,7 @@ describe('npm run render', () => {
     expect(parseRenderArgs(['a', 'b'])).toMatch(/^one site at a time, got a and b/);
     expect(parseRenderArgs(['a', '--out'])).toMatch(/^--out needs a folder/);
     expect(parseRenderArgs(['a', '--force'])).toMatch(/^unknown option --force/);
+    expect(parseRenderArgs(['a', '--help'])).toEqual({ help: expect.stringMatching(/^usage: npm run render -- <site>/) as unknown });
   });
 
   test('the command line: exit 0 with the files, 1 for a bad site, 2 for bad arguments', () => {
