@@ -7,7 +7,7 @@
  */
 import { ACCELERATORS } from '../constructs/gpu/accelerators';
 import { poolCapacity, type PoolCapacity } from './figures';
-import { releasesOf, type SiteSnapshot } from './snapshot';
+import { releasesOf, type ReleaseEntry, type SiteSnapshot } from './snapshot';
 
 type Obj = Readonly<Record<string, unknown>>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -207,15 +207,7 @@ function tenantFacts(name: string, raw: Obj, spec: Obj): TenantFacts {
 
 /** The Helm releases of a snapshot: read from its stacks alone, so they need no model. */
 export function chartFacts(snapshot: SiteSnapshot): ChartFacts[] {
-  return releasesOf(snapshot).map((r): ChartFacts => ({
-    stack: r.stack,
-    cluster: r.cluster,
-    namespace: r.namespace,
-    release: r.name,
-    chart: r.chart,
-    version: r.version,
-    repository: r.repository,
-  }));
+  return releasesOf(snapshot).map(chartFactsOf);
 }
 
 /** The facts of a snapshot; throws a {@link ModelReadError} when its model lacks the essentials. */
@@ -268,4 +260,9 @@ export function topologySwitches(topologyConf: string | undefined): Map<string, 
     out.set(name, members.join(' '));
   }
   return out;
+}
+
+/** What a release is: which chart, at which version, from where, in which stack and namespace. */
+export function chartFactsOf(r: Pick<ReleaseEntry, 'stack' | 'cluster' | 'namespace' | 'name' | 'chart' | 'version' | 'repository'>): ChartFacts {
+  return { stack: r.stack, cluster: r.cluster, namespace: r.namespace, release: r.name, chart: r.chart, version: r.version, repository: r.repository };
 }

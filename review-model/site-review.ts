@@ -34,7 +34,7 @@ import {
   type ComputeThreshold,
   type RuleFact,
 } from './eu-rules';
-import { siteFacts, topologySwitches, type Amounts, type ChartFacts, type Ownership, type PoolFacts, type SiteFacts } from './facts';
+import { chartFactsOf, siteFacts, topologySwitches, type Amounts, type ChartFacts, type Ownership, type PoolFacts, type SiteFacts } from './facts';
 import {
   crosses,
   energyFigures,
@@ -499,13 +499,7 @@ function softwareSection(site: SiteModel, built: BuiltSite, releases: readonly R
     const view = viewOf(r.stack, r.address);
     const images = view ? imageRefs(view) : id ? deployedImages(id, r.values).images : [];
     return {
-      stack: r.stack,
-      cluster: r.cluster,
-      namespace: r.namespace,
-      release: r.name,
-      chart: r.chart,
-      version: r.version,
-      repository: r.repository,
+      ...chartFactsOf(r),
       ...(id ? { pinnedFrom: CHARTS[id].source } : {}),
       images: [...new Set(images.map(imageText))],
     };

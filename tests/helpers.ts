@@ -97,6 +97,16 @@ export const TEST_CEPH = {
   deviceSizeTiB: 27.94,
 } as const;
 
+/**
+ * A patch of the fixture's `clusters:` into two clusters, `a` and `b`, each with Ceph
+ * hardware; the fixture's `main` goes.
+ */
+export const TWO_TEST_CLUSTERS = {
+  a: { kubeconfigPath: '~/.kube/a', context: 'a', ceph: TEST_CEPH },
+  b: { kubeconfigPath: '~/.kube/b', context: 'b', ceph: TEST_CEPH },
+  main: null,
+} as const;
+
 /** A valid site spec: the fixture with a patch applied. Throws with the problems otherwise. */
 export function siteSpec(patch: unknown = {}): SiteSpec {
   const check = checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml');

@@ -21,7 +21,7 @@ import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import type { ChartValues } from '../../constructs/charts/values';
 import { loadCatalogue } from '../../site-model/loader';
 import type { SiteStacks } from '../../stacks/site';
-import { merge, resources, siteSpec, SITES_DIR, synthSite, TEST_CEPH, type SynthJson } from '../helpers';
+import { merge, resources, siteSpec, SITES_DIR, synthSite, TWO_TEST_CLUSTERS, type SynthJson } from '../helpers';
 import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
@@ -326,19 +326,7 @@ function checkNodeAgents(stacks: readonly SynthJson[], pools: PoolsByCluster): N
  * and Rook-Ceph tiers and a data lab; `b` with AMD pools only, an NFS tier and MinIO.
  */
 const SITE = {
-  clusters: {
-    a: {
-      kubeconfigPath: '~/.kube/a',
-      context: 'a',
-      ceph: TEST_CEPH,
-    },
-    b: {
-      kubeconfigPath: '~/.kube/b',
-      context: 'b',
-      ceph: TEST_CEPH,
-    },
-    main: null,
-  },
+  clusters: TWO_TEST_CLUSTERS,
   gpuPools: {
     h100: { cluster: 'a', nodes: 4, owner: { slurm: 2, kubernetes: 2 } },
     h200: {

@@ -6,7 +6,7 @@ import { blockingFindings } from '../../constructs/policies/pack';
 import { checkSitePolicies } from '../../stacks/site';
 import { loadCatalogue } from '../../site-model/loader';
 import { tierStorageClassName as storageClassName } from '../../constructs/storage/storage-tier';
-import { CATALOGUE, problemsOf, resources, siteSpec, SITES_DIR, TEST_CEPH, type SynthJson } from '../helpers';
+import { CATALOGUE, problemsOf, resources, siteSpec, SITES_DIR, TWO_TEST_CLUSTERS, type SynthJson } from '../helpers';
 import { unknownChartKeys, unknownTopLevelKeys } from '../constructs/charts/chart-keys';
 import { at, meta, releases, synthStorageSite } from '../constructs/storage/storage-fixtures';
 
@@ -20,19 +20,7 @@ const WITH_LAB = {
   identity: { oidcIssuerUrl: ISSUER },
 };
 const TWO_CLUSTERS = {
-  clusters: {
-    a: {
-      kubeconfigPath: '~/.kube/a',
-      context: 'a',
-      ceph: TEST_CEPH,
-    },
-    b: {
-      kubeconfigPath: '~/.kube/b',
-      context: 'b',
-      ceph: TEST_CEPH,
-    },
-    main: null,
-  },
+  clusters: TWO_TEST_CLUSTERS,
   gpuPools: {
     h100: { cluster: 'a' },
     h200: { cluster: 'b', accelerator: 'nvidia-h200-sxm', nodes: 2, acceleratorsPerNode: 8, cpusPerNode: 64, memoryGiBPerNode: 512, interconnect: 'ethernet' },
