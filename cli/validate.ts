@@ -22,8 +22,47 @@ export interface ValidationReport {
   /** Printable report. */
   readonly text: string;
   readonly findings: readonly Finding[];
+  /** Problems of the site files (empty when valid). */
+  readonly problems: readonly SiteProblem[];
+  /** What validates but will not work as the files read, and suppressions that suppress nothing. */
+  readonly warnings: readonly SiteProblem[];
   /** Exit code of the run: 0, {@link EXIT_INVALID} or {@link EXIT_INTERNAL_ERROR}. */
   readonly exitCode: number;
+}
+
+/** Report formats: for people, for tools, and GitHub Actions annotations. */
+export const FORMATS = ['text', 'json', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** GitHub Actions escapes a workflow command's data and properties this way. */
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProperty = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * The report in a format: `text` as printed for people; `json` with every problem, warning
+ * and finding as data; `github`, one workflow-command annotation per problem and warning
+ * (`::error file=…,line=…::…`), so a pull request shows each at its line. File names are
+ * relative to `cwd`.
+ */
+export function formatReport(report: ValidationReport, format: Format, cwd: string = process.cwd()): string {
+  const rel = (file: string) => (path.isAbsolute(file) ? path.relative(cwd, file) : file);
+  const data = (p: SiteProblem) => ({ file: rel(p.file), line: p.line, path: p.path, problem: p.problem, got: p.got, fix: p.fix });
+  switch (format) {
+    case 'text':
+      return report.text;
+    case 'json':
+      return JSON.stringify(
+        { ok: report.ok, exitCode: report.exitCode, problems: report.problems.map(data), warnings: report.warnings.map(data), findings: report.findings },
+        null,
+        2,
+      );
+    case 'github': {
+      const annotate = (level: 'error' | 'warning', p: SiteProblem) =>
+        `::${level} file=${ghProperty(rel(p.file))},line=${p.line},title=${ghProperty(p.path)}::${ghData(formatProblem({ ...p, file: rel(p.file) }))}`;
+      const summary = report.text.split('\n').at(-1) ?? '';
+      return [...report.problems.map((p) => annotate('error', p)), ...report.warnings.map((p) => annotate('warning', p)), summary].join('\n');
+    }
+  }
 }
 
 /** What a run prints when ai-factory-cdk itself failed: never a stack trace, always a bug. */
@@ -79,7 +118,14 @@ export function validateCatalogue(
       ...(warnings.length > 0 ? [`\n${warnings.map((w) => `warning: ${formatProblem(w)}`).join('\n')}`] : []),
       ...(result.findings.length > 0 ? [`\n${formatFindings(result.findings)}`] : []),
     ].join('');
-    return { ok: true, text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`, findings: result.findings, exitCode: 0 };
+    return {
+      ok: true,
+      text: `${lines.join('\n')}${notes}\n\n${result.sites.length} site(s) valid`,
+      findings: result.findings,
+      problems: [],
+      warnings,
+      exitCode: 0,
+    };
   } catch (e) {
     if (e instanceof SiteValidationError) {
       const internal = e.problems.filter((p) => p.internal === true).length;
@@ -88,28 +134,49 @@ export function validateCatalogue(
         ok: false,
         text: `${e.problems.map(formatProblem).join('\n')}\n\n${summary}`,
         findings: [],
+        problems: e.problems,
+        warnings: [],
         exitCode: hasInternalError(e.problems) ? EXIT_INTERNAL_ERROR : EXIT_INVALID,
       };
     }
     if (e instanceof PolicyViolationError) {
       const errors = blockingFindings(e.findings).length;
-      return { ok: false, text: `${formatFindings(e.findings)}\n\n${errors} policy violation(s)`, findings: e.findings, exitCode: EXIT_INVALID };
+      return {
+        ok: false,
+        text: `${formatFindings(e.findings)}\n\n${errors} policy violation(s)`,
+        findings: e.findings,
+        problems: [],
+        warnings: [],
+        exitCode: EXIT_INVALID,
+      };
     }
     if (process.env.AIF_DEBUG) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, text: `internal error: ${renderValue(message.split('\n')[0])}\n\n${BUG}`, findings: [], exitCode: EXIT_INTERNAL_ERROR };
+    return {
+      ok: false,
+      text: `internal error: ${renderValue(message.split('\n')[0])}\n\n${BUG}`,
+      findings: [],
+      problems: [],
+      warnings: [],
+      exitCode: EXIT_INTERNAL_ERROR,
+    };
   } finally {
     if (outdir !== undefined) fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
 /** What `npm run validate -- --help` prints. */
-export const VALIDATE_USAGE = `usage: npm run validate -- [<site>]
+export const VALIDATE_USAGE = `usage: npm run validate -- [<site>] [--format text|json|github]
 
 Checks every site file of SITES_DIR (default sites/), or the one named: schema, cross-field
 rules, capacity, Slurm configuration and policy suppressions, in one run, then builds and
 synthesizes the stacks into a temporary folder and runs the policy pack. Prints every problem
 as <file>:<line> <path>: <problem>, got <value>; <fix>.
+
+options:
+  --format text     for people (default)
+  --format json     every problem, warning and policy finding as data, files relative to here
+  --format github   GitHub Actions annotations, ::error file=…,line=…::…, one per problem
 
 exit codes: 0 valid, 1 problems in site files or policy violations, 2 bad arguments,
 70 an internal error (a bug: please report it).
@@ -130,13 +197,30 @@ export function runValidate(
     out(VALIDATE_USAGE);
     return 0;
   }
-  const unknown = argv.find((a) => a.startsWith('-'));
-  if (unknown !== undefined || argv.length > 1) {
-    err(`${unknown !== undefined ? `unknown option ${unknown}` : `one site at a time, got ${argv.join(' and ')}`}\n${VALIDATE_USAGE}`);
+  const sites: string[] = [];
+  let format: Format = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = arg === '--format' ? argv[++i] : arg.startsWith('--format=') ? arg.slice('--format='.length) : undefined;
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      if (value === undefined || !(FORMATS as readonly string[]).includes(value)) {
+        err(`--format takes one of ${FORMATS.join(', ')}, got ${value ?? 'nothing'}\n${VALIDATE_USAGE}`);
+        return 2;
+      }
+      format = value as Format;
+    } else if (arg.startsWith('-')) {
+      err(`unknown option ${arg}\n${VALIDATE_USAGE}`);
+      return 2;
+    } else {
+      sites.push(arg);
+    }
+  }
+  if (sites.length > 1) {
+    err(`one site at a time, got ${sites.join(' and ')}\n${VALIDATE_USAGE}`);
     return 2;
   }
-  const report = validateCatalogue(env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), argv[0], (l) => err(`${l}\n`), customize);
-  out(`${report.text}\n`);
+  const report = validateCatalogue(env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), sites[0], (l) => err(`${l}\n`), customize);
+  out(`${formatReport(report, format)}\n`);
   return report.exitCode;
 }
 
