@@ -149,11 +149,15 @@ function renderKueue(cp: ControlPlane, release: HelmReleaseSpec, workDir: string
     .map((o) => ({ ...o, metadata: { ...(o.metadata as Json), namespace: (o.metadata as Json).namespace ?? release.namespace } }));
 }
 
+/** The values documents of a release, parsed, in the order Helm merges them; `T` is the part a caller reads. */
+function valuesOf<T>(release: HelmReleaseSpec): T[] {
+  return release.values.map((doc) => parseYaml(doc) as T | null).filter((v): v is T => v !== null);
+}
+
 /** The Kueue Configuration a Kueue release gives its manager. */
 function kueueManagerConfig(release: HelmReleaseSpec): string {
-  for (const doc of release.values) {
-    const values = parseYaml(doc) as { managerConfig?: { controllerManagerConfigYaml?: string } } | null;
-    const config = values?.managerConfig?.controllerManagerConfigYaml;
+  for (const values of valuesOf<{ managerConfig?: { controllerManagerConfigYaml?: string } }>(release)) {
+    const config = values.managerConfig?.controllerManagerConfigYaml;
     if (config) return config;
   }
   throw new Error(`${release.address}: no managerConfig.controllerManagerConfigYaml in its values`);
@@ -163,9 +167,8 @@ function kueueManagerConfig(release: HelmReleaseSpec): string {
 function nodeAgentTolerations(releases: readonly HelmReleaseSpec[]): Json[] {
   const gpu = releases.find((r) => r.chart === 'gpu-operator');
   if (!gpu) return [];
-  for (const doc of gpu.values) {
-    const values = parseYaml(doc) as { daemonsets?: { tolerations?: Json[] } } | null;
-    if (values?.daemonsets?.tolerations) return values.daemonsets.tolerations;
+  for (const values of valuesOf<{ daemonsets?: { tolerations?: Json[] } }>(gpu)) {
+    if (values.daemonsets?.tolerations) return values.daemonsets.tolerations;
   }
   return [...GPU_OPERATOR_DEFAULT_TOLERATIONS];
 }
@@ -174,14 +177,13 @@ function nodeAgentTolerations(releases: readonly HelmReleaseSpec[]): Json[] {
 function slurmNodeSets(releases: readonly HelmReleaseSpec[]): NodeSetPods[] {
   const out: NodeSetPods[] = [];
   for (const release of releases.filter((r) => r.chart === 'slurm')) {
-    for (const doc of release.values) {
-      const values = parseYaml(doc) as {
-        nodesets?: Record<
-          string,
-          { podSpec?: { nodeSelector?: Record<string, string>; tolerations?: Json[] }; slurmd?: { resources?: Json }; logfile?: { resources?: Json } }
-        >;
-      } | null;
-      for (const [nodeSet, v] of Object.entries(values?.nodesets ?? {})) {
+    type NodeSetValues = {
+      podSpec?: { nodeSelector?: Record<string, string>; tolerations?: Json[] };
+      slurmd?: { resources?: Json };
+      logfile?: { resources?: Json };
+    };
+    for (const values of valuesOf<{ nodesets?: Record<string, NodeSetValues> }>(release)) {
+      for (const [nodeSet, v] of Object.entries(values.nodesets ?? {})) {
         out.push({
           nodeSet,
           nodeSelector: v.podSpec?.nodeSelector ?? {},

@@ -10,6 +10,7 @@
  * (on the parts of a file that are valid on their own) and must agree with it.
  */
 import { ACCELERATORS, type AcceleratorModel } from '../constructs/gpu/accelerators';
+import type { NodeOwner, NodeOwnership } from '../constructs/gpu/gpu-node-pool';
 import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import type { RegistryMirror } from '../constructs/charts/pinned-chart';
 import { runsInCluster, tierStorageClassName } from '../constructs/storage/storage-tier';
@@ -48,15 +49,6 @@ export function poolUnits(pool: Pick<GpuPoolSpec, 'accelerator' | 'sharing' | 'n
   return typeof per === 'string' ? per : pool.nodes * pool.acceleratorsPerNode * per;
 }
 
-/** The two schedulers that may own a node. */
-export type NodeOwner = 'slurm' | 'kubernetes';
-
-/** Nodes of a pool by owner; they add up to the pool's nodes. */
-export interface PoolOwnership {
-  readonly slurm: number;
-  readonly kubernetes: number;
-}
-
 /** What wants a pool's nodes, for {@link poolOwnership}. */
 export interface PoolUses {
   /** Slurm partitions over the pool. */
@@ -71,7 +63,7 @@ export interface PoolUses {
  * partition does. A pool that both would use has no default, since either guess books its
  * GPUs twice or leaves one scheduler without nodes.
  */
-export function poolOwnership(pool: Pick<GpuPoolSpec, 'nodes' | 'owner'>, uses: PoolUses): PoolOwnership | string {
+export function poolOwnership(pool: Pick<GpuPoolSpec, 'nodes' | 'owner'>, uses: PoolUses): NodeOwnership | string {
   const owner = pool.owner;
   if (owner === 'slurm') return { slurm: pool.nodes, kubernetes: 0 };
   if (owner === 'kubernetes') return { slurm: 0, kubernetes: pool.nodes };
@@ -113,7 +105,7 @@ export interface QuotaAmounts {
  * guarantees then never add up to more than Kubernetes' nodes) and its maximum to the
  * nearest unit; Slurm gets the rest of each. A pool one scheduler owns whole gives it all.
  */
-export function splitQuota(quota: QuotaAmounts, ownership: PoolOwnership): Record<NodeOwner, QuotaAmounts> {
+export function splitQuota(quota: QuotaAmounts, ownership: NodeOwnership): Record<NodeOwner, QuotaAmounts> {
   const share = ownership.kubernetes / (ownership.slurm + ownership.kubernetes);
   const guaranteed = Math.floor(quota.guaranteed * share);
   const max = Math.max(guaranteed, Math.round(quota.max * share));
@@ -194,7 +186,7 @@ export interface PoolModel {
   /** Whether a Slurm partition runs on the pool. */
   readonly slurm: boolean;
   /** Nodes by owner. */
-  readonly ownership: PoolOwnership;
+  readonly ownership: NodeOwnership;
   /** Units by owner. */
   readonly unitsOwned: Readonly<Record<NodeOwner, number>>;
 }
