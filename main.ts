@@ -11,13 +11,14 @@ try {
     sitesDir: process.env.SITES_DIR ?? path.join(__dirname, 'sites'),
     only: process.env.SITE || undefined,
     outdir,
-    log: (line) => process.stderr.write(`${line}\n`),
+    // Progress and warnings go to stdout: the cdktf CLI prints everything on stderr as [ERROR].
+    log: (line) => process.stdout.write(`${line}\n`),
     // Under the cdktf CLI (which sets this variable for the app), the CLI removes stale stack folders.
     keepOrphanedStacks: process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
   });
-  for (const w of result.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  for (const w of result.warnings) process.stdout.write(`warning: ${formatProblem(w)}\n`);
   const suppressed = result.findings.filter((f) => f.suppressedBecause !== undefined || f.level === 'warning');
-  if (suppressed.length > 0) process.stderr.write(`${formatFindings(suppressed)}\n`);
+  if (suppressed.length > 0) process.stdout.write(`${formatFindings(suppressed)}\n`);
 } catch (e) {
   // Nothing was written: the previous output stays as it was.
   if (e instanceof SiteValidationError || e instanceof PolicyViolationError) {
