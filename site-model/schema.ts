@@ -571,6 +571,12 @@ export const RegistryMirrorSchema = z.strictObject({
     .superRefine(domain((v) => urlProblem(v, ['oci', 'https']), /^(oci|https):\/\/\S+$/))
     .describe('Helm repository that mirrors every chart.'),
   pullSecretName: name().optional().describe('Image pull Secret present in every namespace.'),
+  providerMirror: url(['https'])
+    .refine((v) => v.endsWith('/'), { message: 'must end with a slash, as Terraform requires of a network mirror URL' })
+    .optional()
+    .describe(
+      'Terraform provider network mirror (https, ending in /) serving the pinned kubernetes and helm providers; `aif terraform-config` writes the Terraform CLI configuration that installs them from there only.',
+    ),
 });
 
 /** Where Terraform keeps state; every backend locks. */

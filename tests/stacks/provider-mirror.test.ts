@@ -1,0 +1,101 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pinnedProviders, terraformCliConfig, type ProviderPin } from '../../stacks/provider-mirror';
+import { builtOnce, problemsOf, siteModel, synthSite } from '../helpers';
+
+// The real Terraform CLI (1.11 on the project's machines) reads the configuration aif writes:
+// `terraform init` of a synthesized stack must install the pinned providers from the mirror,
+// and fail, never reach a registry, when the mirror lacks them.
+const TERRAFORM = process.env.TERRAFORM ?? 'terraform';
+const platform = builtOnce(() => synthSite(siteModel()).platform);
+
+/** A filesystem mirror in Terraform's unpacked layout, holding stand-in executables (init installs, never runs them). */
+function fakeMirror(dir: string, pins: readonly ProviderPin[]): void {
+  for (const pin of pins) {
+    const type = pin.address.split('/').at(-1) ?? '';
+    const folder = path.join(dir, pin.address, pin.version, 'linux_amd64');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, `terraform-provider-${type}_v${pin.version}`), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+  }
+}
+
+function init(stackJson: unknown, config: string, work: string) {
+  const stackDir = path.join(work, 'stack');
+  fs.mkdirSync(stackDir, { recursive: true });
+  fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(stackJson));
+  fs.writeFileSync(path.join(work, 'cli.tfrc'), config);
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(work, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  delete env.TF_PLUGIN_CACHE_DIR;
+  const run = spawnSync(TERRAFORM, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir, env, encoding: 'utf8', timeout: 60_000 });
+  const lockFile = path.join(stackDir, '.terraform.lock.hcl');
+  return { status: run.status, output: `${run.stdout}${run.stderr}`, lock: fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '' };
+}
+
+describe('Terraform providers from a mirror (air-gapped sites)', () => {
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-provider-mirror-'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('terraform is installed', () => {
+    expect(
+      execFileSync(TERRAFORM, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } }),
+    ).toMatch(/^Terraform v1\./);
+  });
+
+  it('pins exactly the providers and versions the synthesized stacks require', () => {
+    const required = (platform().terraform as { required_providers: Record<string, { source: string; version: string }> }).required_providers;
+    const fromStack = Object.values(required)
+      .map((p) => ({ address: `registry.terraform.io/hashicorp/${p.source}`, version: p.version }))
+      .sort((a, b) => a.address.localeCompare(b.address));
+    expect(pinnedProviders()).toEqual(fromStack);
+  });
+
+  it('terraform init installs the pinned providers from a filesystem mirror', () => {
+    const pins = pinnedProviders();
+    const mirror = path.join(work, 'mirror');
+    fakeMirror(mirror, pins);
+    const result = init(platform(), terraformCliConfig({ path: mirror }, pins, 'xx-minimal'), work);
+    expect(result.output).toContain('Terraform has been successfully initialized');
+    expect(result.status).toBe(0);
+    for (const pin of pins) expect(result.lock).toContain(`provider "${pin.address}" {\n  version     = "${pin.version}"`);
+  });
+
+  it('a mirror without the providers fails init instead of falling back to the registry', () => {
+    const mirror = path.join(work, 'empty-mirror');
+    fs.mkdirSync(mirror);
+    const result = init(platform(), terraformCliConfig({ path: mirror }), work);
+    expect(result.status).not.toBe(0);
+    // The only search location Terraform lists for each provider is the mirror.
+    const flat = result.output.replace(/\s+/g, ' ');
+    for (const address of ['registry.terraform.io/hashicorp/helm', 'registry.terraform.io/hashicorp/kubernetes']) {
+      expect(flat).toContain(`provider ${address} was not found in any of the search locations - ${mirror} `);
+    }
+  });
+
+  it('a network mirror is the only installation source terraform queries', () => {
+    // An https host that does not resolve: init must name the mirror, not the public registry.
+    const result = init(platform(), terraformCliConfig({ url: 'https://providers.mirror.invalid/terraform/' }), work);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('providers.mirror.invalid');
+  });
+});
+
+describe('registryMirror.providerMirror in the site file', () => {
+  const mirror = { imageRegistry: 'registry.example.eu/mirror', chartRepository: 'oci://registry.example.eu/charts' };
+  it('accepts an https URL ending in a slash', () => {
+    expect(problemsOf({ registryMirror: { ...mirror, providerMirror: 'https://mirror.example.eu/terraform/' } })).toEqual([]);
+  });
+  it.each([
+    ['http://mirror.example.eu/terraform/', /registryMirror\.providerMirror/],
+    ['https://mirror.example.eu/terraform', /must end with a slash/],
+  ])('rejects %s', (url, expected) => {
+    const problems = problemsOf({ registryMirror: { ...mirror, providerMirror: url } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+    expect(problems[0]).toContain('sites/xx-minimal.yaml:');
+  });
+});
