@@ -1,31 +1,82 @@
 /**
- * Writes sites/site.schema.json from the zod schema, so editors can complete and check
- * site files. Run with `npm run schema` after changing site-model/schema.ts; a test fails
- * while the committed file is stale.
+ * Writes the two files generated from the zod schema of site files: `sites/site.schema.json`,
+ * so editors can complete and check site files, and `docs/site-file.md`, the field reference.
+ * Run with `npm run schema` after changing site-model/schema.ts; a test fails while either
+ * committed file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { siteJsonSchema } from '../site-model/schema';
+import { FIELD_REFERENCE_PATH, FieldReferenceError, renderFieldReference } from '../site-model/field-reference';
 
+/** The JSON Schema file editors read. */
 export const SCHEMA_FILE = path.join(__dirname, '..', 'sites', 'site.schema.json');
 
+/** The field reference, `docs/site-file.md`. */
+export const FIELD_REFERENCE_FILE = path.join(__dirname, '..', FIELD_REFERENCE_PATH);
+
+/** The text of `sites/site.schema.json`. */
 export function renderSchema(): string {
   return `${JSON.stringify(siteJsonSchema(), null, 2)}\n`;
 }
 
-if (require.main === module) {
-  const argv = process.argv.slice(2);
+const USAGE = `usage: npm run schema
+
+Writes sites/site.schema.json (the JSON Schema editors use to complete and check site files)
+and docs/site-file.md (the field reference), both from site-model/schema.ts.
+`;
+
+/** Writes `text` to `file` through a temporary file, so an interrupted run never leaves half a file. */
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Where the command prints: standard output and error unless a caller (the `aif` dispatcher, a test) captures them. */
+export interface SchemaIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const PROCESS_IO: SchemaIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+/**
+ * Runs the command with its arguments (without the node and script paths) and returns its
+ * exit code: 0 after `--help` or after writing both files, 1 when the schema has a field the
+ * reference cannot document, 2 for any argument it does not know.
+ * Both texts are rendered before either file is written, so a schema the reference cannot
+ * document (a field without a description) leaves both files as they were.
+ */
+export function run(argv: readonly string[], io: SchemaIo = PROCESS_IO): number {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: npm run schema\n\nWrites sites/site.schema.json from site-model/schema.ts, for editors that complete and check site files.\n');
-    process.exit(0);
+    io.out(USAGE);
+    return 0;
   }
   if (argv.length > 0) {
-    process.stderr.write(`unknown argument ${argv[0]}\nusage: npm run schema\n`);
-    process.exit(2);
+    io.err(`unknown argument ${argv[0]}\n${USAGE}`);
+    return 2;
   }
-  // Write to a temporary file first so an interrupted run never leaves half a schema.
-  const tmp = `${SCHEMA_FILE}.tmp`;
-  fs.writeFileSync(tmp, renderSchema());
-  fs.renameSync(tmp, SCHEMA_FILE);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+  const schema = renderSchema();
+  let reference: string;
+  try {
+    reference = renderFieldReference();
+  } catch (e) {
+    if (!(e instanceof FieldReferenceError)) throw e;
+    io.err(`${e.message}\nnothing was written\n`);
+    return 1;
+  }
+  writeAtomically(SCHEMA_FILE, schema);
+  writeAtomically(FIELD_REFERENCE_FILE, reference);
+  for (const file of [SCHEMA_FILE, FIELD_REFERENCE_FILE]) io.out(`wrote ${path.relative(process.cwd(), file)}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  process.exit(run(process.argv.slice(2)));
 }

@@ -18,6 +18,7 @@ import { bounded, closest, formatProblem, renderPath, renderValue, shorten, Site
 import { resolveSiteChecked, type SiteModel } from './resolve';
 import { siteRules } from './rules';
 import { Described, SiteSource, type PathKey } from './source';
+import { shapeAt } from './field-reference';
 
 /**
  * What the loader reads of one site file at most. Each limit is far above what a real site
@@ -374,6 +375,8 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource
       if (got === undefined) {
         return [at(`is required (${issue.expected})`, `add ${String(field)}: to ${fieldPath.slice(0, -1).join('.') || 'the top level'}`)];
       }
+      const shaped = shapeProblem(fieldPath, got);
+      if (shaped) return [at(shaped.problem, shaped.fix)];
       return [at(`must be ${article(issue.expected)}`, `write ${article(issue.expected)} here`)];
     }
     case 'unrecognized_keys': {
@@ -400,6 +403,8 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource
         const hint = typeof value === 'string' ? closest(value, options) : undefined;
         return [at(`must be one of ${options.join(', ')}`, hint ? `did you mean ${hint}?` : `set ${disc}: to one of them`, p, value)];
       }
+      const shaped = shapeProblem(fieldPath, got);
+      if (shaped) return [at(shaped.problem, shaped.fix)];
       return [at('does not match any allowed form', 'compare it with the examples in sites/')];
     }
     case 'invalid_key': {
@@ -425,6 +430,20 @@ function issueProblems(issue: z.core.$ZodIssue, raw: unknown, source: SiteSource
     default:
       return [at(issue.message, 'see sites/site.schema.json for the allowed values')];
   }
+}
+
+/**
+ * A problem of a value that has the wrong shape (a word where an object belongs, an object
+ * that fits none of a union's forms): it names the shape expected, how to write it, and the
+ * section of the field reference that documents it. Undefined where the schema expects a
+ * plain value, which the caller describes.
+ */
+function shapeProblem(fieldPath: readonly PathKey[], got: unknown): { problem: string; fix: string } | undefined {
+  const shape = shapeAt(fieldPath, got);
+  if (!shape) return undefined;
+  const field = fieldPath[fieldPath.length - 1];
+  const write = typeof field === 'string' ? `${field}: ${shape.write}` : shape.write;
+  return { problem: `must be ${shape.shape}`, fix: `write it as ${write} (see ${shape.link})` };
 }
 
 function article(word: string): string {

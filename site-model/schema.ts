@@ -213,37 +213,70 @@ export const ApiServerSchema = z.strictObject({
 export const CephHardwareSchema = z.strictObject({
   nodes: z
     .union([
-      z.strictObject({
-        label: z
-          .string()
-          .regex(/^[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*$/, { message: 'must be a node label as key=value, e.g. ai-factory.eu/storage=ceph' })
-          .describe('Node label that marks the storage nodes, key=value.'),
-        count: positiveInt().describe('How many nodes carry it.'),
-      }),
-      z.strictObject({ names: z.array(nonEmpty()).min(1).describe('Kubernetes node names.') }),
+      z
+        .strictObject({
+          label: z
+            .string()
+            .regex(/^[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*$/, { message: 'must be a node label as key=value, e.g. ai-factory.eu/storage=ceph' })
+            .describe('Node label that marks the storage nodes, key=value.'),
+          count: positiveInt().describe('How many nodes carry it.'),
+        })
+        .describe('Storage nodes found by a node label.'),
+      z
+        .strictObject({
+          names: z
+            .array(nonEmpty())
+            .min(1)
+            .describe('Kubernetes node names.')
+            .meta({ examples: [['storage-0', 'storage-1', 'storage-2']] }),
+        })
+        .describe('Storage nodes listed by name.'),
     ])
     .describe('The storage nodes: a label and how many carry it, or their names.'),
   devices: z
     .union([
-      z.strictObject({ filter: nonEmpty().describe('Regular expression of device names, e.g. ^nvme[0-9]+n1$ (Rook deviceFilter).') }),
-      z.strictObject({ names: z.array(nonEmpty()).min(1).describe('Device names on every storage node, e.g. nvme0n1.') }),
+      z
+        .strictObject({ filter: nonEmpty().describe('Regular expression of device names, e.g. ^nvme[0-9]+n1$ (Rook deviceFilter).') })
+        .describe('Devices matched by a regular expression.'),
+      z
+        .strictObject({
+          names: z
+            .array(nonEmpty())
+            .min(1)
+            .describe('Device names on every storage node, e.g. nvme0n1.')
+            .meta({ examples: [['nvme0n1', 'nvme1n1']] }),
+        })
+        .describe('Devices listed by name.'),
     ])
     .describe('The devices OSDs use on each storage node.'),
   devicesPerNode: positiveInt().optional().describe('Devices per storage node, for the capacity check. Default: the number of names, else undeclared.'),
   deviceSizeTiB: z.number().positive().optional().describe('Size of one device, TiB, for the capacity check. Default: undeclared.'),
-  failureDomain: z.enum(['host', 'rack', 'zone']).default('host').describe('What replicas are spread over. Default: host.'),
-  replicas: z.number().int().min(2).max(7).default(3).describe('Copies of every replicated pool; object data is erasure-coded 2+1. Default: 3.'),
+  failureDomain: z
+    .enum(['host', 'rack', 'zone'])
+    .default('host')
+    .describe('What replicas are spread over. Default: host.')
+    .meta({ examples: ['rack'] }),
+  replicas: z
+    .number()
+    .int()
+    .min(2)
+    .max(7)
+    .default(3)
+    .describe('Copies of every replicated pool; object data is erasure-coded 2+1. Default: 3.')
+    .meta({ examples: [3] }),
   monitors: z
     .union([z.literal(3), z.literal(5), z.literal(7)])
     .optional()
-    .describe('Ceph monitors. Default: 3, or 5 from 10 storage nodes on.'),
+    .describe('Ceph monitors. Default: 3, or 5 from 10 storage nodes on.')
+    .meta({ examples: [5] }),
   metadataServers: z
     .number()
     .int()
     .min(1)
     .max(16)
     .optional()
-    .describe("Active metadata servers of each CephFS filesystem, each with a standby. Default: one per 2,000 TiB of the filesystem's capacity, 1 to 16."),
+    .describe("Active metadata servers of each CephFS filesystem, each with a standby. Default: one per 2,000 TiB of the filesystem's capacity, 1 to 16.")
+    .meta({ examples: [2] }),
 });
 
 /** Where Terraform reaches a Kubernetes cluster, and which Kubernetes it runs. */
@@ -260,15 +293,16 @@ export const ClusterSchema = z.strictObject({
     .default(KUBERNETES_REQUIREMENT.version)
     .describe(
       `Kubernetes version the cluster runs, quoted (YAML reads 1.30 as the number 1.3), e.g. "1.31"; it must be ${KUBERNETES_REQUIREMENT.version} or newer, the oldest release every pinned chart installs on (their kubeVersion). Default: "${KUBERNETES_REQUIREMENT.version}".`,
-    ),
+    )
+    .meta({ examples: [KUBERNETES_REQUIREMENT.version] }),
 });
 
 /** How the GPUs of a pool are shared between workloads. */
 export const SharingSchema = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('exclusive') }).describe('Each workload gets whole GPUs.'),
+  z.strictObject({ mode: z.literal('exclusive').describe('Whole GPUs.') }).describe('Each workload gets whole GPUs.'),
   z
     .strictObject({
-      mode: z.literal('mig'),
+      mode: z.literal('mig').describe('Multi-Instance GPU.'),
       profile: z
         .string()
         .regex(/^[1-7]g\.[0-9]+gb$/, { message: 'must be a MIG profile name such as 1g.10gb' })
@@ -277,7 +311,7 @@ export const SharingSchema = z.discriminatedUnion('mode', [
     .describe('NVIDIA Multi-Instance GPU with the single strategy: every GPU is cut into instances of one profile.'),
   z
     .strictObject({
-      mode: z.literal('time-slicing'),
+      mode: z.literal('time-slicing').describe('Time-slicing.'),
       replicas: z.number().int().min(2).max(64).describe('Workloads that share one GPU.'),
     })
     .describe('Time-slicing through the device plugin; no memory isolation.'),
@@ -292,8 +326,14 @@ export const INTERCONNECTS = ['infiniband', 'roce', 'slingshot', 'ethernet'] as 
  * topology-aware scheduling.
  */
 export const FabricSchema = z.strictObject({
-  nodesPerLeafSwitch: positiveInt().optional().describe('Nodes under one leaf switch (tree topology, level 1).'),
-  leafSwitchesPerSpine: positiveInt().optional().describe('Leaf switches under one spine switch (tree topology, level 2).'),
+  nodesPerLeafSwitch: positiveInt()
+    .optional()
+    .describe('Nodes under one leaf switch (tree topology, level 1).')
+    .meta({ examples: [32] }),
+  leafSwitchesPerSpine: positiveInt()
+    .optional()
+    .describe('Leaf switches under one spine switch (tree topology, level 2).')
+    .meta({ examples: [16] }),
   nodesPerNvlinkDomain: positiveInt()
     .optional()
     .describe('Nodes in one NVLink domain, e.g. 18 trays of an NVL72 rack: the lowest switch level of the topology tree.'),
@@ -332,7 +372,9 @@ export const GpuPoolSchema = z.strictObject({
     .superRefine(atMost(MAX_BYTES_GIB, 'GiB', 'a memory quantity in bytes (an int64)'))
     .describe('Host memory per node, GiB.'),
   interconnect: z.enum(INTERCONNECTS).describe('Node-to-node fabric.'),
-  sharing: SharingSchema.default({ mode: 'exclusive' }),
+  sharing: SharingSchema.default({ mode: 'exclusive' }).describe(
+    'How workloads share the GPUs: exclusive (whole GPUs), mig (every GPU cut into MIG instances of one profile) or time-slicing. Default: { mode: exclusive }.',
+  ),
   fabric: FabricSchema.optional().describe('Switch and NVLink structure. Default: no topology-aware scheduling.'),
   owner: OwnerSchema.optional().describe(
     'Which scheduler owns the nodes: slurm, kubernetes (Kueue and data labs), or { slurm: <nodes>, kubernetes: <nodes> } for a split (Slurm gets the first nodes by index). Every node carries the label ai-factory.eu/owner with its owner. Default: slurm for a pool in a Slurm partition that neither Kueue nor a lab uses, kubernetes for a pool in no partition; a pool both could use must say.',
@@ -380,17 +422,31 @@ export const SlurmSchema = z.strictObject({
   loginService: z
     .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
     .default('ClusterIP')
-    .describe("Type of the login pods' SSH Service. Default: ClusterIP, reachable only inside the cluster (a site's bastion or ingress in front)."),
+    .describe("Type of the login pods' SSH Service. Default: ClusterIP, reachable only inside the cluster (a site's bastion or ingress in front).")
+    .meta({ examples: ['LoadBalancer'] }),
   mounts: z
     .record(name(), absolutePath())
     .optional()
     .describe(
       'Storage tiers mounted into every slurmd and login pod, tier name to path. Default: each home, project and scratch tier of the Slurm cluster at /home, /project and /scratch.',
-    ),
+    )
+    .meta({ examples: [{ home: '/home', scratch: '/scratch' }] }),
   nodeReserve: z
     .strictObject({
-      cpus: z.number().int().min(0).default(4).describe('CPU cores kept for the system and node agents.'),
-      memoryGiB: z.number().int().min(0).default(32).describe('Memory kept for the system and node agents, GiB.'),
+      cpus: z
+        .number()
+        .int()
+        .min(0)
+        .default(4)
+        .describe('CPU cores kept for the system and node agents.')
+        .meta({ examples: [8] }),
+      memoryGiB: z
+        .number()
+        .int()
+        .min(0)
+        .default(32)
+        .describe('Memory kept for the system and node agents, GiB.')
+        .meta({ examples: [64] }),
     })
     .prefault({})
     .describe(
@@ -401,10 +457,10 @@ export const SlurmSchema = z.strictObject({
   accounting: z
     .strictObject({
       host: nonEmpty().superRefine(domain(hostProblem)).describe('Database host for slurmdbd (MariaDB/MySQL).'),
-      port: z.number().int().min(1).max(65535).default(3306),
-      database: nonEmpty().default('slurm_acct_db'),
-      user: nonEmpty(),
-      passwordSecret: SecretRefSchema,
+      port: z.number().int().min(1).max(65535).default(3306).describe('TCP port of the database.'),
+      database: nonEmpty().default('slurm_acct_db').describe('Database slurmdbd keeps accounting in.'),
+      user: nonEmpty().describe('Database user slurmdbd signs in as.'),
+      passwordSecret: SecretRefSchema.describe("Existing Secret with the database user's password; the site file never holds it."),
     })
     .optional()
     .describe('slurmdbd accounting. Default: no accounting.'),
@@ -417,8 +473,10 @@ export const KueueSchema = z.strictObject({
 });
 
 export const SchedulerSchema = z.strictObject({
-  slurm: SlurmSchema.optional(),
-  kueue: KueueSchema.optional(),
+  slurm: SlurmSchema.optional().describe('Slurm on Kubernetes (Slinky): partitions over GPU pools, login pods, QOS and accounting. Default: no Slurm.'),
+  kueue: KueueSchema.optional().describe(
+    'Kubernetes-native queueing (Kueue) for the pools Kubernetes owns, with a queue and quota per tenant. Default: no Kueue; write kueue: {} for its defaults.',
+  ),
 });
 
 export const STORAGE_ROLES = ['scratch', 'project', 'home', 'object', 'archive'] as const;
@@ -427,22 +485,26 @@ export const STORAGE_ROLES = ['scratch', 'project', 'home', 'object', 'archive']
 export const StorageBackendSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
-      type: z.literal('csi'),
+      type: z.literal('csi').describe('A CSI driver the site runs.'),
       provisioner: nonEmpty()
         .superRefine(domain(subdomainProblem(63, 'CSI driver name')))
         .describe('CSI driver name already installed at the site, e.g. lustre.csi.hpe.com.'),
-      parameters: z.record(z.string(), z.string()).default({}).describe('StorageClass parameters of that driver.'),
+      parameters: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe('StorageClass parameters of that driver.')
+        .meta({ examples: [{ 'csi.storage.k8s.io/fstype': 'xfs' }] }),
     })
     .describe('A CSI driver the site already runs (Lustre, GPFS, WEKA, VAST …): only a StorageClass is created.'),
   z
     .strictObject({
-      type: z.literal('rook-ceph'),
+      type: z.literal('rook-ceph').describe('Ceph run by Rook.'),
       service: z.enum(['block', 'filesystem', 'object']).describe('RBD, CephFS or RGW.'),
     })
     .describe('Ceph run by Rook inside the cluster: one Ceph cluster per Kubernetes cluster, one pool, filesystem or object store per tier.'),
   z
     .strictObject({
-      type: z.literal('nfs'),
+      type: z.literal('nfs').describe('An NFS export.'),
       server: nonEmpty().superRefine(domain(hostProblem)).describe('NFS server host name or address.'),
       share: z
         .string()
@@ -452,18 +514,25 @@ export const StorageBackendSchema = z.discriminatedUnion('type', [
     .describe('An NFS export, provisioned through csi-driver-nfs.'),
   z
     .strictObject({
-      type: z.literal('minio'),
+      type: z.literal('minio').describe('A MinIO tenant.'),
       servers: z
         .number()
         .int()
         .min(1)
         .superRefine(atMost(MAX_INT32, 'servers', "the MinIO pool's server count (an int32)"))
-        .default(4),
-      volumesPerServer: z.number().int().min(1).default(4),
+        .default(4)
+        .describe('MinIO server pods of the tenant.'),
+      volumesPerServer: z
+        .number()
+        .int()
+        .min(1)
+        .default(4)
+        .describe("Volumes each server gets; the tier's capacity, plus the erasure-coding parity, is spread over all of them."),
       volumeStorageClass: nonEmpty()
         .superRefine(domain(subdomainProblem(253, 'StorageClass name')))
         .optional()
-        .describe("StorageClass of the MinIO server volumes, e.g. local disks through DirectPV. Default: the cluster's default StorageClass."),
+        .describe("StorageClass of the MinIO server volumes, e.g. local disks through DirectPV. Default: the cluster's default StorageClass.")
+        .meta({ examples: ['directpv-min-io'] }),
     })
     .describe('A MinIO tenant run by the MinIO operator inside the cluster.'),
 ]);
@@ -476,7 +545,7 @@ export const StorageTierSchema = z.strictObject({
     .positive()
     .superRefine(atMost(MAX_BYTES_TIB, 'TiB', 'a storage quantity in bytes (an int64)'))
     .describe('Usable capacity, TiB.'),
-  backend: StorageBackendSchema,
+  backend: StorageBackendSchema.describe("Where the tier's volumes come from, chosen by type: csi, rook-ceph, nfs or minio."),
   cluster: name()
     .optional()
     .describe(
@@ -513,21 +582,35 @@ export const GpuQuotaSchema = z.strictObject({
 
 /** A tenant: an organisation that trains models at the site. */
 export const TenantSchema = z.strictObject({
-  displayName: nonEmpty().optional(),
-  kind: z.enum(TENANT_KINDS),
-  sector: z.enum(SECTORS).optional(),
+  displayName: nonEmpty()
+    .optional()
+    .describe("Name of the organisation, as the description of the tenant's Slurm account. Default: the tenant's key.")
+    .meta({ examples: ['Acme Robotics GmbH'] }),
+  kind: z.enum(TENANT_KINDS).describe("Kind of organisation; sets how many pods, services, claims and other objects the tenant's namespaces may hold."),
+  sector: z
+    .enum(SECTORS)
+    .optional()
+    .describe('Sector the tenant works in, a label of its namespaces; healthcare turns internet egress off by default. Default: none.')
+    .meta({ examples: ['healthcare'] }),
   antenna: z
     .strictObject({
       id: nonEmpty().describe('EuroHPC antenna id, e.g. be-aifa.'),
-      country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as BE' }),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as BE' })
+        .describe('Country of the antenna, ISO 3166-1 alpha-2, e.g. BE.'),
     })
     .optional()
     .describe('Set when the tenant stands for the users of an AI factory antenna.'),
   oidcGroups: z
     .strictObject({
-      admins: z.array(nonEmpty()).default([]),
-      members: z.array(nonEmpty()).default([]),
-      viewers: z.array(nonEmpty()).default([]),
+      admins: z.array(nonEmpty()).default([]).describe("Groups bound to the admin ClusterRole in the tenant's namespaces."),
+      members: z.array(nonEmpty()).default([]).describe("Groups bound to edit: they run the tenant's workloads."),
+      viewers: z
+        .array(nonEmpty())
+        .default([])
+        .describe('Groups bound to view: read only.')
+        .meta({ examples: [['acme-auditors']] }),
     })
     .describe("OIDC groups bound to admin, edit and view in the tenant's namespaces."),
   gpuQuota: keyedMap(GpuQuotaSchema).default({}).describe('Quota per GPU pool.'),
@@ -538,7 +621,11 @@ export const TenantSchema = z.strictObject({
 /** A data lab: a curated-data workbench owned by tenants. */
 export const DataLabSchema = z.strictObject({
   tenants: z.array(name()).min(1).describe('Tenants that own and may reach the lab.'),
-  sector: z.enum(SECTORS).optional(),
+  sector: z
+    .enum(SECTORS)
+    .optional()
+    .describe("Sector of the lab's data, a label of its namespace; healthcare makes the lab sensitive by default. Default: none.")
+    .meta({ examples: ['healthcare'] }),
   sensitive: z.boolean().optional().describe('No internet egress, data stays in the lab. Default: true for healthcare.'),
   workflowApiAccess: z
     .boolean()
@@ -548,14 +635,31 @@ export const DataLabSchema = z.strictObject({
     ),
   pools: z.array(name()).min(1).describe("GPU pools the lab's notebooks may use, all in one cluster; one notebook profile per pool."),
   objectTier: name().describe('Storage tier (role object) for buckets and artifacts.'),
-  volumeTier: name().optional().describe("Storage tier for notebook home volumes and the lab database. Default: the site's home tier."),
-  gpusPerNotebook: z.number().int().min(1).max(16).default(1).describe('GPU units each notebook gets.'),
-  gpusPerPool: z.number().int().min(1).default(8).describe("GPU units the lab's notebooks may hold at once in each of its pools (its ResourceQuota)."),
+  volumeTier: name()
+    .optional()
+    .describe("Storage tier for notebook home volumes and the lab database. Default: the site's home tier.")
+    .meta({ examples: ['home'] }),
+  gpusPerNotebook: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(1)
+    .describe('GPU units each notebook gets.')
+    .meta({ examples: [2] }),
+  gpusPerPool: z
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .describe("GPU units the lab's notebooks may hold at once in each of its pools (its ResourceQuota).")
+    .meta({ examples: [16] }),
   volumeQuotaTiB: z
     .number()
     .positive()
     .default(1)
-    .describe("Storage the lab may claim on its volume tier, TiB; counted against the tier capacity with the tenants' quotas."),
+    .describe("Storage the lab may claim on its volume tier, TiB; counted against the tier capacity with the tenants' quotas.")
+    .meta({ examples: [5] }),
 });
 
 /** An image and chart mirror for sovereign or air-gapped installs. */
@@ -564,40 +668,61 @@ export const RegistryMirrorSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, { message: 'must be a registry host with optional path, e.g. registry.example.eu/mirror' })
     .superRefine(domain((v) => hostPortProblem(v.split('/')[0]), /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/))
-    .describe('Registry host (and path) that mirrors every upstream image.'),
+    .describe('Registry host (and path) that mirrors every upstream image.')
+    .meta({ examples: ['registry.example.eu/mirror'] }),
   chartRepository: z
     .string()
     .regex(/^(oci|https):\/\/\S+$/, { message: 'must start with oci:// or https://' })
     .superRefine(domain((v) => urlProblem(v, ['oci', 'https']), /^(oci|https):\/\/\S+$/))
-    .describe('Helm repository that mirrors every chart.'),
-  pullSecretName: name().optional().describe('Image pull Secret present in every namespace.'),
+    .describe('Helm repository that mirrors every chart.')
+    .meta({ examples: ['oci://registry.example.eu/charts'] }),
+  pullSecretName: name()
+    .optional()
+    .describe('Image pull Secret present in every namespace. Default: none, an anonymous mirror.')
+    .meta({ examples: ['mirror-pull'] }),
   providerMirror: url(['https'])
     .refine((v) => v.endsWith('/'), { message: 'must end with a slash, as Terraform requires of a network mirror URL' })
     .optional()
     .describe(
       'Terraform provider network mirror (https, ending in /) serving the pinned kubernetes and helm providers; `aif terraform-config` writes the Terraform CLI configuration that installs them from there only.',
-    ),
+    )
+    .meta({ examples: ['https://terraform.example.eu/providers/'] }),
 });
 
 /** Where Terraform keeps state; every backend locks. */
 export const StateSchema = z.discriminatedUnion('backend', [
-  z.strictObject({
-    backend: z.literal('s3'),
-    bucket: nonEmpty(),
-    endpoint: url(['https', 'http']).describe('S3-compatible endpoint at the site.'),
-    region: nonEmpty().default('eu-central-1'),
-    keyPrefix: nonEmpty().optional().describe('Default: the site id.'),
-  }),
-  z.strictObject({
-    backend: z.literal('kubernetes'),
-    namespace: name().default('terraform-state'),
-    kubeconfigPath: nonEmpty().optional().describe("Default: the first cluster's kubeconfig."),
-    context: nonEmpty().optional().describe("Default: the first cluster's context."),
-  }),
   z
-    .strictObject({ backend: z.literal('pg') })
+    .strictObject({
+      backend: z.literal('s3').describe('An S3-compatible bucket.'),
+      bucket: nonEmpty().describe('Bucket that holds the state of every stack of the site.'),
+      endpoint: url(['https', 'http']).describe('S3-compatible endpoint at the site.'),
+      region: nonEmpty().default('eu-central-1').describe('Region name the S3 client sends; region checks are skipped, for S3-compatible stores.'),
+      keyPrefix: nonEmpty()
+        .optional()
+        .describe("Prefix of each stack's state object, <prefix>/<stack>.tfstate. Default: the site id.")
+        .meta({ examples: ['ai-factory/de-jaif'] }),
+    })
+    .describe('An S3-compatible bucket at the site, with path-style addressing and a lock file beside each state.'),
+  z
+    .strictObject({
+      backend: z.literal('kubernetes').describe('Kubernetes Secrets.'),
+      namespace: name().default('terraform-state').describe('Namespace of the state Secrets (one per stack) and their lock Leases.'),
+      kubeconfigPath: nonEmpty()
+        .optional()
+        .describe("Kubeconfig of the cluster that keeps the state. Default: the first cluster's kubeconfig.")
+        .meta({ examples: ['~/.kube/state.yaml'] }),
+      context: nonEmpty()
+        .optional()
+        .describe("Context inside that kubeconfig. Default: the first cluster's context.")
+        .meta({ examples: ['state'] }),
+    })
+    .describe('Secrets in a Kubernetes cluster, locked with a Lease.'),
+  z
+    .strictObject({ backend: z.literal('pg').describe('PostgreSQL.') })
     .describe('PostgreSQL; Terraform reads the connection string from the PG_CONN_STR environment variable, never from this file.'),
-  z.strictObject({ backend: z.literal('local') }).describe('Only for sites marked development: true.'),
+  z
+    .strictObject({ backend: z.literal('local').describe('Local files.') })
+    .describe('Files beside the synthesized stacks; only for sites marked development: true.'),
 ]);
 
 /** Endpoints of an OpenID Connect provider, for clients that do not read its discovery document. */
@@ -616,31 +741,55 @@ export const OidcEndpointsSchema = z.strictObject({
 export const DirectorySchema = z.union([
   z
     .strictObject({
-      ldap: z.strictObject({
-        uri: z
-          .string()
-          .regex(/^ldaps?:\/\/[^\s/]+\/?$/, { message: 'must be an LDAP URI such as ldaps://ldap.example.eu' })
-          .superRefine(domain((v) => urlProblem(v, ['ldaps', 'ldap']), /^ldaps?:\/\/[^\s/]+\/?$/))
-          .describe('LDAP server, ldaps:// (or ldap:// with StartTLS).'),
-        searchBase: nonEmpty().describe('Search base of users and groups, e.g. dc=example,dc=eu.'),
-      }),
+      ldap: z
+        .strictObject({
+          uri: z
+            .string()
+            .regex(/^ldaps?:\/\/[^\s/]+\/?$/, { message: 'must be an LDAP URI such as ldaps://ldap.example.eu' })
+            .superRefine(domain((v) => urlProblem(v, ['ldaps', 'ldap']), /^ldaps?:\/\/[^\s/]+\/?$/))
+            .describe('LDAP server, ldaps:// (or ldap:// with StartTLS).'),
+          searchBase: nonEmpty().describe('Search base of users and groups, e.g. dc=example,dc=eu.'),
+        })
+        .describe('The LDAP server and where its users and groups are.'),
     })
     .describe('An LDAP directory read with an anonymous bind; users sign in with their directory password or the SSH keys it holds.'),
   z
     .strictObject({
-      sssdConfSecret: SecretRefSchema.describe('Secret in the Slurm namespace (slurm) with the whole sssd.conf.'),
+      sssdConfSecret: SecretRefSchema.describe('Secret in the Slurm namespace (slurm) with the whole sssd.conf.').meta({
+        examples: [{ name: 'sssd-conf', key: 'sssd.conf' }],
+      }),
     })
     .describe("The site's sssd.conf, kept in an existing Secret."),
 ]);
 
 export const IdentitySchema = z.strictObject({
-  oidcGroupPrefix: z.string().default('oidc:').describe('Prefix the API server adds to OIDC group names.'),
+  oidcGroupPrefix: z
+    .string()
+    .default('oidc:')
+    .describe('Prefix the API server adds to OIDC group names.')
+    .meta({ examples: ['oidc:'] }),
   oidcIssuerUrl: url(['https']).optional().describe('OIDC issuer; JupyterHub in every data lab signs users in with it. Required when the site has data labs.'),
-  oidcEndpoints: OidcEndpointsSchema.optional().describe(
-    'Authorization, token and userinfo endpoints. Default: Keycloak paths under the issuer (<issuer>/protocol/openid-connect/auth, /token, /userinfo).',
-  ),
-  oidcUsernameClaim: nonEmpty().default('preferred_username').describe('Claim that names a user.'),
-  oidcGroupsClaim: nonEmpty().default('groups').describe("Claim that lists a user's groups, matched against the tenants' oidcGroups."),
+  oidcEndpoints: OidcEndpointsSchema.optional()
+    .describe(
+      'Authorization, token and userinfo endpoints. Default: Keycloak paths under the issuer (<issuer>/protocol/openid-connect/auth, /token, /userinfo).',
+    )
+    .meta({
+      examples: [
+        {
+          authorizeUrl: 'https://login.example.eu/oauth2/authorize',
+          tokenUrl: 'https://login.example.eu/oauth2/token',
+          userinfoUrl: 'https://login.example.eu/oauth2/userinfo',
+        },
+      ],
+    }),
+  oidcUsernameClaim: nonEmpty()
+    .default('preferred_username')
+    .describe('Claim that names a user.')
+    .meta({ examples: ['email'] }),
+  oidcGroupsClaim: nonEmpty()
+    .default('groups')
+    .describe("Claim that lists a user's groups, matched against the tenants' oidcGroups.")
+    .meta({ examples: ['roles'] }),
   directory: DirectorySchema.optional().describe(
     "The site's user directory, which Slurm's login pods resolve users and authenticate against with SSSD. Required when Slurm has login pods.",
   ),
@@ -652,12 +801,14 @@ export const IdentitySchema = z.strictObject({
         .superRefine(domain(issuerCidrProblem, /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)),
     )
     .default([])
-    .describe(
-      'Public address ranges of the issuer that lab hubs must reach (TCP 443) when it is outside the private ranges. Default: none, an on-site issuer.',
-    ),
+    .describe('Public address ranges of the issuer that lab hubs must reach (TCP 443) when it is outside the private ranges. Default: none, an on-site issuer.')
+    .meta({ examples: [['192.0.2.10/32']] }),
   notebookClient: z
     .strictObject({
-      clientId: nonEmpty().default('jupyterhub').describe("OIDC client id of the labs' JupyterHub."),
+      clientId: nonEmpty()
+        .default('jupyterhub')
+        .describe("OIDC client id of the labs' JupyterHub.")
+        .meta({ examples: ['ai-factory-notebooks'] }),
       secret: SecretRefSchema.default({ name: 'jupyterhub-oidc', key: 'client-secret' }).describe('Secret, in every lab namespace, with the client secret.'),
     })
     .prefault({})
@@ -666,38 +817,58 @@ export const IdentitySchema = z.strictObject({
 
 /** A whole site file. */
 export const SiteSchema = z.strictObject({
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.literal(SCHEMA_VERSION).describe('Version of the site file format this file is written in.'),
   id: z
     .string()
     .regex(/^[a-z]{2}-[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, {
       message: 'must be "<country code>-<name>" in lower case, e.g. de-jaif',
     })
     .describe('Site id; also the prefix of every stack name and the file name.'),
-  name: nonEmpty(),
-  kind: z.enum(['factory', 'gigafactory']),
-  country: z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as DE' }),
-  city: nonEmpty(),
-  hostInstitution: nonEmpty(),
-  development: z.boolean().default(false).describe('A development site may use local state.'),
+  name: nonEmpty().describe("Name of the site, as published; written with the other identity fields to the ConfigMap site in each cluster's system namespace."),
+  kind: z.enum(['factory', 'gigafactory']).describe('An AI factory or an AI gigafactory.'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as DE' })
+    .describe('Country of the site, ISO 3166-1 alpha-2, e.g. DE.'),
+  city: nonEmpty().describe('City of the site.'),
+  hostInstitution: nonEmpty().describe('Institution that hosts the site.'),
+  development: z
+    .boolean()
+    .default(false)
+    .describe('A development site may use local state.')
+    .meta({ examples: [true] }),
   sources: z
     .array(url(['https', 'http']))
     .default([])
     .describe('Public sources for the facts in this file.'),
   clusters: keyedMap(ClusterSchema).describe('Kubernetes clusters, keyed by name.'),
   gpuPools: keyedMap(GpuPoolSchema).describe('GPU node pools, keyed by name.'),
-  scheduler: SchedulerSchema,
-  storageTiers: keyedMap(StorageTierSchema).default({}),
-  dataLabs: keyedMap(DataLabSchema).default({}),
-  tenants: keyedMap(TenantSchema).default({}),
+  scheduler: SchedulerSchema.describe('The schedulers of the site: slurm, kueue or both.'),
+  storageTiers: keyedMap(StorageTierSchema).default({}).describe('Storage tiers, keyed by name. Default: none.'),
+  dataLabs: keyedMap(DataLabSchema).default({}).describe('Data labs, keyed by name. Default: none.'),
+  tenants: keyedMap(TenantSchema).default({}).describe('Tenants, keyed by name. Default: none.'),
   oversubscription: z
     .strictObject({
-      gpu: z.number().min(1).default(1).describe('Guaranteed GPU quotas may add up to capacity times this.'),
-      storage: z.number().min(1).default(1).describe('Storage quotas may add up to capacity times this.'),
+      gpu: z
+        .number()
+        .min(1)
+        .default(1)
+        .describe('Guaranteed GPU quotas may add up to capacity times this.')
+        .meta({ examples: [1.5] }),
+      storage: z
+        .number()
+        .min(1)
+        .default(1)
+        .describe('Storage quotas may add up to capacity times this.')
+        .meta({ examples: [2] }),
     })
-    .default({ gpu: 1, storage: 1 }),
-  identity: IdentitySchema.prefault({}),
-  registryMirror: RegistryMirrorSchema.optional(),
-  state: StateSchema,
+    .default({ gpu: 1, storage: 1 })
+    .describe('How far quotas may add up beyond capacity. Default: not at all (1 and 1).'),
+  identity: IdentitySchema.prefault({}).describe('The identity provider and user directory the site signs users in with.'),
+  registryMirror: RegistryMirrorSchema.optional().describe(
+    'Mirror of every image and chart, for sovereign or air-gapped installs. Default: the upstream registries.',
+  ),
+  state: StateSchema.describe("Where Terraform keeps the state of the site's stacks; every backend locks."),
   policySuppressions: z
     .partialRecord(
       z.enum(AI_FACTORY_RULES.map((r) => r.id) as [string, ...string[]]),
@@ -707,7 +878,8 @@ export const SiteSchema = z.strictObject({
       ),
     )
     .default({})
-    .describe('Policy rule id to construct path (layer/...) to the reason the finding is accepted; printed on every synth.'),
+    .describe('Policy rule id to construct path (layer/...) to the reason the finding is accepted; printed on every synth.')
+    .meta({ examples: [{ 'AIF-TEN-1': { 'workloads/Tenant-main-acme/Namespace': 'The tenant runs a public inference endpoint behind the site gateway.' } }] }),
   assumptions: z
     .record(z.string().min(1), nonEmpty())
     .default({})

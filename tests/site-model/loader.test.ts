@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { formatProblem, SiteValidationError } from '../../site-model/problems';
-import { fixtureText, merge, problemsOf, siteModel, siteSpec } from '../helpers';
+import { FIXTURE, fixtureText, merge, problemsOf, siteModel, siteSpec } from '../helpers';
 import { TEST_ACCOUNTING } from '../constructs/scheduling/slurm/slurm-helpers';
 
 const FILE = 'sites/xx-minimal.yaml';
@@ -39,6 +39,57 @@ describe('site file loader', () => {
     expect(problemsOf({ state: { backend: 'consul' } })).toEqual([
       expect.stringMatching(/^sites\/xx-minimal.yaml:\d+ state.backend: must be one of s3, kubernetes, pg, local, got "consul"; set backend: to one of them$/),
     ]);
+  });
+
+  describe('a value of the wrong shape names the shape expected and its section of docs/site-file.md', () => {
+    const REFERENCE = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'site-file.md'), 'utf8');
+    /** The anchor a problem links to, checked to exist in the reference. */
+    const linkOf = (problem: string): string => {
+      const anchor = /\(see docs\/site-file\.md#([-a-z0-9]+)\)$/.exec(problem)?.[1] ?? '(no link)';
+      expect({ anchor, inReference: REFERENCE.includes(`<a id="${anchor}"></a>`) }).toEqual({ anchor, inReference: true });
+      return anchor;
+    };
+
+    test('a storage backend written as a word gets every form, and the form that word names', () => {
+      // A broken copy of the fixture as written, so the line is the one an operator sees.
+      const text = fs
+        .readFileSync(FIXTURE, 'utf8')
+        .replace('    backend: { type: nfs, server: nfs.example.internal, share: /export/project }', '    backend: csi');
+      const line = text.split('\n').indexOf('    backend: csi') + 1;
+      const problems = checkSiteText(text, FILE).problems.map(formatProblem);
+      expect(problems).toEqual([
+        `${FILE}:${line} storageTiers.project.backend: must be an object, one of { type: csi, provisioner, ... } or { type: rook-ceph, service } or { type: nfs, server, share } or { type: minio, ... }, got "csi"; write it as backend: { type: csi, provisioner: <string, not empty>, ... } (see docs/site-file.md#storagetiers-tier-backend--type-csi)`,
+      ]);
+      expect(linkOf(problems[0])).toBe('storagetiers-tier-backend--type-csi');
+      // The form it suggests, filled in, is valid.
+      const fixed = text.replace('    backend: csi', '    backend: { type: csi, provisioner: lustre.csi.hpe.com }');
+      expect(checkSiteText(fixed, FILE).problems.map(formatProblem)).toEqual([]);
+    });
+
+    test('an object section written as a list names its keys', () => {
+      const [problem] = problemsOf({ tenants: { acme: { gpuQuota: { h100: 8 } } } });
+      expect(problem).toMatch(
+        /tenants\.acme\.gpuQuota\.h100: must be an object \{ guaranteed, max \}, got 8; write it as h100: \{ guaranteed: <integer ≥ 0>, max: <integer ≥ 0> \} \(see docs\/site-file\.md#tenants-tenant-gpuquota-pool\)$/,
+      );
+      linkOf(problem);
+    });
+
+    test('a union of a word and an object names both', () => {
+      const [problem] = problemsOf({ gpuPools: { h100: { owner: 3 } } });
+      expect(problem).toMatch(
+        /gpuPools\.h100\.owner: must be one of slurm, kubernetes or an object \{ slurm, kubernetes \}, got 3; write it as owner: \{ slurm: <integer ≥ 0>, kubernetes: <integer ≥ 0> \}/,
+      );
+      linkOf(problem);
+    });
+
+    test('a map written as a word names its entries, and a list written as a word its items', () => {
+      const map = problemsOf({ scheduler: { slurm: { partitions: 'gpu' } } }).find((p) => p.includes(' scheduler.slurm.partitions: ')) ?? '(none)';
+      expect(map).toMatch(/scheduler\.slurm\.partitions: must be a map of <partition> to \{ pools, maxTimeHours, \.\.\. \}, got "gpu"/);
+      expect(linkOf(map)).toBe('scheduler-slurm-partitions-partition');
+      const [list] = problemsOf({ dataLabs: { lab: { tenants: 'acme', pools: ['h100'], objectTier: 'project' } } });
+      expect(list).toMatch(/dataLabs\.lab\.tenants: must be a list such as \[<name>, \.\.\.\], got "acme"; write it as tenants: \[<name>, \.\.\.\]/);
+      expect(linkOf(list)).toBe('datalabs-lab');
+    });
   });
 
   test('numbers out of range say the limit', () => {

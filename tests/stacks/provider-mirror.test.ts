@@ -26,7 +26,7 @@ function init(stackJson: unknown, config: string, work: string) {
   fs.mkdirSync(stackDir, { recursive: true });
   fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(stackJson));
   fs.writeFileSync(path.join(work, 'cli.tfrc'), config);
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(work, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: path.join(work, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   delete env.TF_PLUGIN_CACHE_DIR;
   const run = spawnSync(TERRAFORM, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir, env, encoding: 'utf8', timeout: 60_000 });
   const lockFile = path.join(stackDir, '.terraform.lock.hcl');
@@ -47,7 +47,7 @@ describe('Terraform providers from a mirror (air-gapped sites)', () => {
   });
 
   it('pins exactly the providers and versions the synthesized stacks require', () => {
-    const required = (platform().terraform as { required_providers: Record<string, { source: string; version: string }> }).required_providers;
+    const required = (platform().terraform as unknown as { required_providers: Record<string, { source: string; version: string }> }).required_providers;
     const fromStack = Object.values(required)
       .map((p) => ({ address: `registry.terraform.io/hashicorp/${p.source}`, version: p.version }))
       .sort((a, b) => a.address.localeCompare(b.address));
