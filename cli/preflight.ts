@@ -1,5 +1,5 @@
 /**
- * `npm run preflight -- <site> [options]`: reads every cluster of a site, changing nothing,
+ * `aif preflight <site> [options]`: reads every cluster of a site, changing nothing,
  * and reports per pool whether its nodes are what the site file and the deployed pool
  * descriptors say they must be:
  *
@@ -18,8 +18,8 @@
  * stack provides (advertised GPUs, NFD labels) is then reported as pending, not as a
  * mismatch.
  *
- * Exits 0 when everything matches, 1 on any mismatch (or a cluster that cannot be read), 2
- * for bad arguments or a site that does not load.
+ * Exits 0 when everything matches, 1 on any mismatch (or a cluster that cannot be read, or a
+ * site that does not load), 2 for bad arguments, 3 for a bug.
  *
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
  * @see https://kubernetes-sigs.github.io/node-feature-discovery/v0.19/usage/features.html
@@ -30,6 +30,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedStack } from '../constructs/charts/stack-file';
 import { compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion, type KubernetesMinor } from '../constructs/charts/registry';
 import { POOL_LABEL } from '../constructs/gpu/gpu-node-pool';
 import { SLINKY_HOSTNAME_ANNOTATION, SLINKY_TOPOLOGY_ANNOTATION, slinkyNodeAnnotations, type SlurmRenderInput } from '../constructs/scheduling/slurm/render';
@@ -37,7 +38,22 @@ import type { Kubectl } from '../rehearsal/kube';
 import { stackObjects } from '../rehearsal/manifests';
 import { poolDescriptors, type PoolDescriptor } from '../rehearsal/nodes';
 import { loadCatalogue } from '../site-model/loader';
-import { formatProblem, SiteValidationError } from '../site-model/problems';
+import { EXIT_INVALID, EXIT_USAGE, formatProblem, SiteValidationError } from '../site-model/problems';
+import {
+  EXIT_CODES_TAIL,
+  guarded,
+  isExit,
+  parseArgs,
+  printExit,
+  processIo,
+  reportMissingSites,
+  runAsMain,
+  SITES_DIR_OPTION,
+  stringOption,
+  type ArgsExit,
+  type CommandSpec,
+  type Io,
+} from './args';
 import type { ClusterModel, PoolModel, SiteModel } from '../site-model/resolve';
 import { SYSTEM_NAMESPACE } from '../stacks/platform-stack';
 import { addSiteStacks } from '../stacks/site';
@@ -258,7 +274,7 @@ export function serverMinor(gitVersion: string): KubernetesMinor | undefined {
  */
 export function expectedDescriptors(site: SiteModel): Map<string, Map<string, PoolDescriptor>> {
   const stacks = addSiteStacks(Testing.app(), site);
-  const platform = stackObjects(JSON.parse(Testing.synth(stacks.platform)) as unknown, `${site.spec.id}-platform`);
+  const platform = stackObjects(synthesizedStack(stacks.platform), `${site.spec.id}-platform`);
   const out = new Map<string, Map<string, PoolDescriptor>>();
   for (const c of site.clusters) {
     out.set(c.name, poolDescriptors(platform.manifests.filter((m) => m.cluster === c.name).map((m) => m.manifest as Record<string, unknown>)));
@@ -841,23 +857,31 @@ export function preflightJson(r: PreflightReport): string {
 // ---------------------------------------------------------------------------------------
 // Command line
 
-const USAGE = `usage: npm run preflight -- <site> [options]
-
-Reads every cluster of the site (kubectl get only, nothing is changed) and reports, per
+/** The command line of `aif preflight`. */
+export const PREFLIGHT_COMMAND: CommandSpec = {
+  name: 'preflight',
+  synopsis: ['<site> [options]'],
+  description: `Reads every cluster of the site (kubectl get only, nothing is changed) and reports, per
 pool: nodes with the pool label and taint against the site file, the descriptor's other
 labels, GPUs advertised, Slinky annotations on Slurm pools, NFD labels, node ownership, and
-the cluster's Kubernetes version. Exits 0 when everything matches, 1 on any mismatch, 2 for
-bad arguments or a site that does not load.
-
-options:
-  --kubeconfig FILE   kubeconfig to use instead of clusters.<name>.kubeconfigPath
-                      (single-cluster sites only)
-  --context NAME      context to use instead of clusters.<name>.context
-                      (single-cluster sites only)
-  --json FILE         also write the report as JSON
-  -h, --help          this text
-
-kubectl comes from $KUBECTL, else the PATH; the site from $SITES_DIR, else sites/.`;
+the cluster's Kubernetes version.`,
+  sites: { min: 1, max: 1, example: 'es-1healthai' },
+  options: [
+    {
+      name: 'kubeconfig',
+      value: 'FILE',
+      needs: 'a path',
+      help: `kubeconfig to use instead of clusters.<name>.kubeconfigPath
+(single-cluster sites only)`,
+    },
+    { name: 'context', value: 'NAME', needs: 'a context name', help: 'context to use instead of clusters.<name>.context\n(single-cluster sites only)' },
+    { name: 'json', value: 'FILE', needs: 'a path', help: 'also write the report as JSON' },
+    SITES_DIR_OPTION,
+  ],
+  exitCodes: `0 everything matches, 1 any mismatch, a cluster that cannot be read or a site that
+does not exist or load, ${EXIT_CODES_TAIL}`,
+  notes: 'kubectl comes from $KUBECTL, else the PATH.',
+};
 
 /** Parsed arguments. */
 export interface PreflightArgs {
@@ -868,38 +892,19 @@ export interface PreflightArgs {
   readonly context?: string;
   /** @default - no JSON report */
   readonly json?: string;
+  /** @default - $SITES_DIR, else sites/ */
+  readonly sitesDir?: string;
 }
 
-/** Parses the command line; returns the text to print (usage or an error) instead when it does not describe a run. */
-export function parsePreflightArgs(argv: readonly string[]): PreflightArgs | { readonly exit: 0 | 2; readonly text: string } {
-  let site: string | undefined;
-  const opts: { kubeconfig?: string; context?: string; json?: string } = {};
-  const bad = (text: string) => ({ exit: 2 as const, text: `${text}\n\n${USAGE}` });
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return { exit: 0, text: USAGE };
-      case '--kubeconfig':
-      case '--context':
-      case '--json': {
-        const v = inline ?? argv[++i];
-        if (v === undefined || v === '' || v.startsWith('--')) return bad(`${flag} needs a ${flag === '--context' ? 'context name' : 'path'}`);
-        if (flag === '--kubeconfig') opts.kubeconfig = v;
-        else if (flag === '--context') opts.context = v;
-        else opts.json = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) return bad(`unknown option ${arg}`);
-        if (site !== undefined) return bad(`one site at a time, got ${site} and ${arg}`);
-        site = arg;
-    }
-  }
-  if (site === undefined) return bad('name a site, e.g. es-1healthai');
-  return { site, ...opts };
+/** Parses the command line; returns the text to print (usage or an error) with its exit code instead when it does not describe a run. */
+export function parsePreflightArgs(argv: readonly string[]): PreflightArgs | ArgsExit {
+  const parsed = parseArgs(PREFLIGHT_COMMAND, argv);
+  if (isExit(parsed)) return parsed;
+  const opt = (name: string, key: keyof PreflightArgs) => {
+    const v = stringOption(parsed, name);
+    return v !== undefined ? { [key]: v } : {};
+  };
+  return { site: parsed.sites[0], ...opt('kubeconfig', 'kubeconfig'), ...opt('context', 'context'), ...opt('json', 'json'), ...opt('sites-dir', 'sitesDir') };
 }
 
 /** `~/x` as a path in the home directory. */
@@ -938,24 +943,24 @@ export function clusterTargets(
   return (c) => ({ kubeconfig: expandHome(args.kubeconfig ?? c.kubeconfigPath), context: args.context ?? c.context });
 }
 
-function main(): number {
-  const args = parsePreflightArgs(process.argv.slice(2));
-  if ('exit' in args) {
-    (args.exit === 0 ? process.stdout : process.stderr).write(`${args.text}\n`);
-    return args.exit;
-  }
+function preflightWith(argv: readonly string[], io: Io): number {
+  const args = parsePreflightArgs(argv);
+  if (isExit(args)) return printExit(io, args);
+  const sitesDir = path.resolve(io.cwd, args.sitesDir ?? (io.env.SITES_DIR || 'sites'));
+  const missing = reportMissingSites(io, sitesDir, [args.site]);
+  if (missing !== undefined) return missing;
   let site: SiteModel;
   try {
-    [site] = loadCatalogue(process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), args.site);
+    [site] = loadCatalogue(sitesDir, args.site);
   } catch (e) {
     if (!(e instanceof SiteValidationError)) throw e;
-    process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-    return 2;
+    io.err(`${e.problems.map(formatProblem).join('\n')}\n`);
+    return EXIT_INVALID;
   }
   const target = clusterTargets(site, args);
   if (typeof target === 'string') {
-    process.stderr.write(`${target}\n`);
-    return 2;
+    io.err(`${target}\n`);
+    return EXIT_USAGE;
   }
   const report = preflightSite(
     site,
@@ -965,16 +970,14 @@ function main(): number {
     },
     { target },
   );
-  process.stdout.write(`${formatPreflight(report)}\n`);
-  if (args.json) fs.writeFileSync(args.json, preflightJson(report));
-  return report.ok ? 0 : 1;
+  io.out(`${formatPreflight(report)}\n`);
+  if (args.json) fs.writeFileSync(path.resolve(io.cwd, args.json), preflightJson(report));
+  return report.ok ? 0 : EXIT_INVALID;
 }
 
-if (require.main === module) {
-  try {
-    process.exit(main());
-  } catch (e) {
-    process.stderr.write(`preflight failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
+/** `aif preflight`: exit 0 when every cluster matches the site. */
+export function run(argv: readonly string[], io: Io = processIo()): number | Promise<number> {
+  return guarded(io, () => preflightWith(argv, io));
 }
+
+if (require.main === module) runAsMain(run);

@@ -10,6 +10,7 @@
  *
  * @see https://github.com/hashicorp/terraform-provider-kubernetes/tree/v2.38.0/kubernetes
  */
+import { referencedFile } from '../constructs/charts/stack-file';
 import { KIND_MAPPINGS } from './manifests/kinds';
 import { ReferenceResolver } from './manifests/references';
 import { convertBlock, isObject, type JsonObject, type Problem, Problems } from './manifests/schema';
@@ -358,6 +359,20 @@ export function stackObjects(stackJson: unknown, stackName: string): StackObject
     }
     // Everything but the meta-arguments, with references resolved.
     const written = Object.fromEntries(Object.entries(config).filter(([k]) => !META_ARGUMENTS.has(k) && k !== 'count' && k !== 'for_each'));
+    // Helm values and pool descriptors are files beside cdk.tf.json: the JSON must come with them inlined.
+    const reads = fileReads(written);
+    if (reads.length > 0) {
+      for (const [at, file] of reads) {
+        problems.add(
+          at,
+          `reads ${file} beside the stack, which this JSON does not hold`,
+          `\${file("\${path.module}/${file}")}`,
+          'pass synthesizedStack(stack) or readSynthesizedStack(file) from constructs/charts/stack-file.ts, which inline the files',
+        );
+      }
+      report(address, problems.list);
+      continue;
+    }
     const attributes = resolver.resolveResource(address, written, problems, referenced);
     const explicit = explicitDependencies(config, problems);
     explicit.forEach((d, i) => {
@@ -416,6 +431,15 @@ export function stackObjects(stackJson: unknown, stackName: string): StackObject
   }
   if (lines.length > 0) throw new StackConversionError(stackName, lines);
   return { stack: stackName, manifests: objects.ordered, helmReleases: releases.ordered, ignored };
+}
+
+/** Where a configuration reads a file of its stack folder (`file()`), as [attribute path, file]. */
+function fileReads(value: unknown, at = ''): [string, string][] {
+  const file = referencedFile(value);
+  if (file !== undefined) return [[at, file]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => fileReads(v, `${at}[${i}]`));
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => fileReads(v, at ? `${at}.${k}` : k));
+  return [];
 }
 
 /** A `kubernetes_manifest`'s object, applied as it is written. */

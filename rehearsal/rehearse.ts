@@ -9,6 +9,7 @@
  * are skipped, with the reason, apart from their CRDs, which come from a directory of CRDs.
  */
 import { Testing } from 'cdktf';
+import { synthesizedStack } from '../constructs/charts/stack-file';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -109,7 +110,7 @@ export const failsRun = (r: CheckResult): boolean => (r.knownDefect ? r.passed :
 /** Synthesized JSON of a site's two stacks. */
 function synthesize(site: SiteModel): { platform: unknown; workloads: unknown } {
   const stacks = addSiteStacks(Testing.app(), site);
-  return { platform: JSON.parse(Testing.synth(stacks.platform)) as unknown, workloads: JSON.parse(Testing.synth(stacks.workloads)) as unknown };
+  return { platform: synthesizedStack(stacks.platform), workloads: synthesizedStack(stacks.workloads) };
 }
 
 /** CRDs of the releases, from `<crdsDir>/<chart>/<version>/crds.yaml`, one per name. */

@@ -6,6 +6,7 @@
  * @see https://developer.hashicorp.com/terraform/cdktf/test/unit-tests
  */
 import { Testing, TerraformResource, type TerraformStack } from 'cdktf';
+import { synthesizedStack } from '../constructs/charts/stack-file';
 import type { Finding } from '../constructs/policies/pack';
 import type { ResourceView } from '../constructs/policies/rule';
 import type { SiteModel } from '../site-model/resolve';
@@ -50,7 +51,7 @@ export function synthesizeSite(site: SiteModel): BuiltSite {
     stack,
     name: stack.node.id,
     dependencies: stack.dependencies.map((d) => d.node.id),
-    json: JSON.parse(Testing.synth(stack)) as TerraformJson,
+    json: synthesizedStack(stack),
   }));
   const ordered = deployOrder(built);
   return {

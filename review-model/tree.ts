@@ -17,7 +17,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { SiteSnapshot, StackSnapshot, TerraformJson } from './snapshot';
+import { readSynthesizedStack } from '../constructs/charts/stack-file';
+import type { SiteSnapshot, StackSnapshot } from './snapshot';
 import { deployOrder } from './snapshot';
 
 /** Raised when a tree cannot be checked out or synthesized; the message says why. */
@@ -118,7 +119,8 @@ export function snapshotTree(tree: string, site: string, options: TreeOptions = 
     const stacks = Object.entries(manifest.stacks ?? {}).map(([name, s]): StackSnapshot => ({
       name: s.name ?? name,
       dependencies: s.dependencies ?? [],
-      json: JSON.parse(fs.readFileSync(path.join(synthesized, s.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json')), 'utf8')) as TerraformJson,
+      // With the files beside it (Helm values) inlined: what Terraform reads.
+      json: readSynthesizedStack(path.join(synthesized, s.synthesizedStackPath ?? path.join('stacks', name, 'cdk.tf.json'))),
     }));
     return { site, model: written.model ?? {}, ...(modelError !== undefined ? { modelError } : {}), stacks: deployOrder(stacks) };
   } finally {

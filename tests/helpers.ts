@@ -8,6 +8,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseDocument, stringify } from 'yaml';
+import { synthesizedStack } from '../constructs/charts/stack-file';
 import type { GpuNodePoolProps } from '../constructs/gpu/gpu-node-pool';
 import type { ChartId } from '../constructs/charts/registry';
 import type { ChartValues } from '../constructs/charts/values';
@@ -126,7 +127,7 @@ export function asModel(site: SiteSpec | SiteModel): SiteModel {
   return 'source' in site ? site : resolveSite(site);
 }
 
-/** Synthesized Terraform JSON of a stack. */
+/** Synthesized Terraform JSON of a stack, with the files it reads (Helm values, pool descriptors) inlined. */
 export interface SynthJson {
   readonly terraform: Json & { backend: Record<string, Json> };
   readonly provider: Record<string, Json[]>;
@@ -141,7 +142,7 @@ export function buildSite(site: SiteSpec | SiteModel): { app: App; stacks: SiteS
 
 /** Synthesizes one stack to parsed JSON. */
 export function synthJson(stack: TerraformStack): SynthJson {
-  return JSON.parse(Testing.synth(stack)) as SynthJson;
+  return synthesizedStack(stack) as unknown as SynthJson;
 }
 
 /** Synthesizes both stacks of a site. */

@@ -1,11 +1,12 @@
 import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../core/names';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { Token, type ITerraformDependable } from 'cdktf';
+import { TerraformStack, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { deepMerge, toJsonObject, type JsonObject } from './json';
 import { mirrorOverrides, mirrorProblems, type RegistryMirror } from './mirror';
 import { CHARTS, type ChartId, type ChartRef } from './registry';
+import { StackFile } from './stack-file';
 import type { ChartValues } from './values';
 import type { ClusterTarget } from '../core/cluster-target';
 
@@ -55,12 +56,26 @@ export interface PinnedChartProps<C extends ChartId> {
 }
 
 /**
+ * Helm values as the YAML document Helm receives: YAML 1.1, so strings such as `YES`, `on` or
+ * `0755` stay strings for Helm, whose parser still follows YAML 1.1; block style, multi-line
+ * strings (rendered Slurm files, scripts) as literal `|` blocks and no folding of long lines,
+ * so that a changed value is a changed line in a diff.
+ *
+ * @see https://helm.sh/docs/chart_template_guide/values_files/
+ * @see https://yaml.org/spec/1.2.2/#812-literal-style
+ */
+export function valuesYaml(values: JsonObject): string {
+  return stringify(values, { version: '1.1', blockQuote: 'literal', lineWidth: 0 });
+}
+
+/**
  * A `helm_release` of a chart pinned in the chart registry: the version is never chosen at
  * the call site, values are typed per chart and written as one YAML document, and a registry
  * mirror rewrites the chart repository and every image (sub-charts included).
  *
- * Values are serialized as YAML 1.1 so strings such as `YES`, `on` or `0755` stay strings
- * for Helm, whose parser still follows YAML 1.1.
+ * The values document ({@link valuesYaml}) is a file beside the stack's JSON,
+ * `values/<construct path in the stack>.yaml` (e.g. `values/Slurm-main/Slurm.yaml`), that the
+ * release reads with `file()`: a change of values is a change of lines in a diff.
  *
  * @see https://registry.terraform.io/providers/hashicorp/helm/latest/docs/resources/release
  */
@@ -77,8 +92,14 @@ export class PinnedChart<C extends ChartId = ChartId> extends Construct {
   readonly chart: C;
   /** Repository the chart is installed from: the mirror's when one is given. */
   readonly repository: string;
-  /** The values Helm receives: the caller's values with the mirror overrides merged over them. */
+  /**
+   * The values given at construction: the caller's values with the mirror overrides merged
+   * over them. Helm receives these, with what {@link PinnedChart.produceValuesAtSynth} adds.
+   */
   readonly values: JsonObject;
+  /** The values document, written beside the stack's JSON. */
+  readonly valuesFile: StackFile;
+  private produceValues: () => JsonObject = () => this.values;
 
   constructor(scope: Construct, id: string, props: PinnedChartProps<C>) {
     super(scope, id);
@@ -96,6 +117,9 @@ export class PinnedChart<C extends ChartId = ChartId> extends Construct {
     const values = toJsonObject(props.values);
     this.values = props.mirror ? deepMerge(values, mirrorOverrides(props.chart, props.values, props.mirror)) : values;
     this.repository = props.mirror?.chartRepository ?? this.chartRef.repository;
+    // Named by the construct path, which the Terraform address carries too: unique in the stack and stable.
+    const inStack = this.node.scopes.slice(this.node.scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id);
+    this.valuesFile = new StackFile(this, 'Values', { path: `values/${inStack.join('/')}.yaml`, content: () => valuesYaml(this.renderedValues) });
 
     this.release = new Release(this, 'Release', {
       provider: props.target.helm,
@@ -105,11 +129,32 @@ export class PinnedChart<C extends ChartId = ChartId> extends Construct {
       version: this.chartRef.version,
       namespace: this.namespace,
       createNamespace: props.createNamespace ?? true,
-      values: [stringify(this.values, { version: '1.1' })],
+      values: [this.valuesFile.reference],
       timeout,
       wait: props.wait ?? true,
       dependsOn: props.dependsOn,
     });
+  }
+
+  /**
+   * Makes the values Helm receives lazy: `produce` runs at synth time and its result is what
+   * the values file holds, so entries other constructs add after the chart was created still
+   * reach Helm. See `renderValuesLazily`.
+   *
+   * @see https://developer.hashicorp.com/terraform/cdktf/concepts/tokens
+   */
+  produceValuesAtSynth(produce: () => JsonObject): void {
+    this.produceValues = produce;
+  }
+
+  /** The values Helm receives, as they are at synth: {@link values} with what was added since. */
+  get renderedValues(): JsonObject {
+    return this.produceValues();
+  }
+
+  /** The values document Helm receives: the text of {@link valuesFile}. */
+  get valuesDocument(): string {
+    return this.valuesFile.content;
   }
 }
 

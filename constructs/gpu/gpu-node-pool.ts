@@ -5,6 +5,7 @@ import type { ClusterTarget } from '../core/cluster-target';
 import { unitsPerGpu, type GpuSharing } from './gpu-sharing';
 import { LABEL_PREFIX, siteLabels } from '../core/labels';
 import { dnsLabel } from '../core/names';
+import { StackFile } from '../charts/stack-file';
 
 /** Node label that names a node's pool. */
 export const POOL_LABEL = `${LABEL_PREFIX}/pool`;
@@ -169,6 +170,24 @@ export class GpuNodePool extends Construct {
     if (sharing.mode === 'time-slicing') this.devicePluginConfigName = this.poolName;
     if (sharing.mode === 'mig') this.migConfigName = `all-${sharing.profile}`;
 
+    // Computed here, so that what the descriptor checks (a MIG profile's size) fails at construction.
+    const descriptor = JSON.stringify(
+      {
+        accelerator: model.id,
+        nodes: this.nodes,
+        acceleratorsPerNode: this.acceleratorsPerNode,
+        resourceName: this.resourceName,
+        nodeLabels: this.nodeLabels,
+        taint: this.taint,
+        capacity: this.capacity,
+        fabric: this.fabric ?? null,
+        topologyLevels: this.topologyLevels,
+        // Which nodes carry which owner label: Slurm's are the first by index.
+        ownership: { label: OWNER_LABEL, nodes: { ...this.ownership }, slurmNodes: 'first' },
+      },
+      null,
+      2,
+    );
     new ConfigMapV1(this, 'Descriptor', {
       provider: props.target.kubernetes,
       metadata: {
@@ -177,23 +196,11 @@ export class GpuNodePool extends Construct {
         labels: siteLabels(props.siteId, { [POOL_LABEL]: this.poolName }),
       },
       data: {
-        'pool.json': JSON.stringify(
-          {
-            accelerator: model.id,
-            nodes: this.nodes,
-            acceleratorsPerNode: this.acceleratorsPerNode,
-            resourceName: this.resourceName,
-            nodeLabels: this.nodeLabels,
-            taint: this.taint,
-            capacity: this.capacity,
-            fabric: this.fabric ?? null,
-            topologyLevels: this.topologyLevels,
-            // Which nodes carry which owner label: Slurm's are the first by index.
-            ownership: { label: OWNER_LABEL, nodes: { ...this.ownership }, slurmNodes: 'first' },
-          },
-          null,
-          2,
-        ),
+        // A file beside the stack's JSON, so a change of the pool is a change of lines in a diff.
+        'pool.json': new StackFile(this, 'DescriptorFile', {
+          path: `pools/${this.poolName}.json`,
+          content: () => descriptor,
+        }).reference,
       },
     });
   }

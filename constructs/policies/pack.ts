@@ -1,5 +1,6 @@
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { resolvedStack } from '../charts/stack-file';
 import { MirroredArtifacts } from './rules/mirrored-artifacts';
 import { NoLatestImages } from './rules/no-latest-images';
 import { NoPlaintextSecrets } from './rules/no-plaintext-secrets';
@@ -101,8 +102,8 @@ export class PolicyPack implements IAspect {
     const cached = this.checked.get(stack);
     if (cached) return cached;
     // The stack's resolved JSON is exactly what will be written: overrides applied, tokens
-    // turned into Terraform references.
-    const json = stack.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    // turned into Terraform references, and the files it reads (Helm values) inlined.
+    const json = resolvedStack(stack) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
     const resources: ResourceView[] = stack.node
       .findAll()
       .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))

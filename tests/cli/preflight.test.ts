@@ -14,6 +14,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { clusterTargets, formatPreflight, parsePreflightArgs, preflightSite, type Kubectl, type PreflightReport } from '../../cli/preflight';
 import { slinkyNodeAnnotations } from '../../constructs/scheduling/slurm/render';
 import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
@@ -54,7 +55,7 @@ describe('preflight arguments', () => {
   test('--help prints the usage and exits 0', () => {
     for (const flag of ['--help', '-h']) {
       const r = parsePreflightArgs(['xx-minimal', flag]);
-      expect(r).toEqual({ exit: 0, text: expect.stringMatching(/^usage: npm run preflight -- <site> \[options\]\n/) as unknown });
+      expect(r).toEqual({ exit: 0, text: expect.stringMatching(/^usage: aif preflight <site> \[options\]\n/) as unknown });
     }
   });
 
@@ -153,7 +154,7 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
     cp = await startControlPlane({ workDir: path.join(workDir, 'cluster') });
 
     // What the platform stack deploys for node provisioning: the aif-system namespace and the pool descriptors.
-    const platform = stackObjects(JSON.parse(Testing.synth(addSiteStacks(Testing.app(), site).platform)) as unknown, 'xx-minimal-platform');
+    const platform = stackObjects(synthesizedStack(addSiteStacks(Testing.app(), site).platform), 'xx-minimal-platform');
     const manifests = platform.manifests.filter((m) => m.cluster === 'main').map((m) => m.manifest as Json);
     const deployed = manifests.filter(
       (m) =>

@@ -2,10 +2,10 @@
  * Limits the site-file rules and constructs enforce, proved against a real kube-apiserver:
  * what the rules allow must be what the API server accepts.
  */
-import { Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../../constructs/core/quantities';
 import { Tenant } from '../../constructs/tenancy/tenant';
 import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
@@ -27,7 +27,7 @@ function tenantObjects(name: string, tib: number) {
     groups: { admins: [], members: [], viewers: [] },
     storageQuotas: [{ storageClassName: 'aif-archive', tib }],
   });
-  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test').manifests.map((o) => o.manifest);
+  return stackObjects(synthesizedStack(stack), 'test').manifests.map((o) => o.manifest);
 }
 
 describeWithRehearsal('the API server', () => {

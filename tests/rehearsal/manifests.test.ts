@@ -725,6 +725,13 @@ describe('stackObjects: problems', () => {
     ]);
   });
 
+  test('a stack whose values files are not inlined is reported with the function that inlines them', () => {
+    const json = rawStack({ helm_release: { r: { name: 'r', chart: 'c', values: ['${file("${path.module}/values/R/Chart.yaml")}'] } } });
+    expect(problemsOf(json)).toEqual([
+      'xx-test helm_release.r values[0]: reads values/R/Chart.yaml beside the stack, which this JSON does not hold, got "${file(\\"${path.module}/values/R/Chart.yaml\\")}"; pass synthesizedStack(stack) or readSynthesizedStack(file) from constructs/charts/stack-file.ts, which inline the files',
+    ]);
+  });
+
   test('input that is not Terraform JSON', () => {
     expect(problemsOf('nope')).toEqual(['xx-test: is not synthesized Terraform JSON, got "nope"; pass JSON.parse of cdk.tf.json']);
   });

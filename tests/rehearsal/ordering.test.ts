@@ -1,5 +1,5 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { Testing } from 'cdktf';
+import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { GpuNodePool } from '../../constructs/gpu/gpu-node-pool';
 import { loadCatalogue } from '../../site-model/loader';
 import { namespaceOrderingGaps } from '../../rehearsal/ordering';
@@ -21,7 +21,7 @@ function poolStack(descriptorNamespace: (ns: NamespaceV1) => string): unknown {
     interconnect: 'ethernet',
     descriptorNamespace: descriptorNamespace(ns),
   });
-  return JSON.parse(Testing.synth(stack)) as unknown;
+  return synthesizedStack(stack);
 }
 
 describe('namespace ordering gaps', () => {

@@ -4,10 +4,10 @@
  * run pods and jobs but not change the NetworkPolicies, quota, LimitRange or bindings that
  * isolate their namespace (`kubectl auth can-i` as a user of the OIDC group).
  */
-import { Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { bindLabGroups } from '../../constructs/labs/lab-access';
 import { IsolatedNamespace } from '../../constructs/tenancy/isolated-namespace';
 import { Tenant } from '../../constructs/tenancy/tenant';
@@ -28,7 +28,7 @@ function objects() {
   new Tenant(stack, 'Tenant', { target, siteId: 'xx-test', tenantName: 'acme', kind: 'startup', groups: GROUPS, groupPrefix: PREFIX });
   const lab = new IsolatedNamespace(stack, 'Lab', { target, name: 'lab-demo', isolationGroup: 'lab-demo', internetEgress: false });
   bindLabGroups(stack, { target, namespace: lab, labels: { 'ai-factory.eu/data-lab': 'demo' }, groups: GROUPS, groupPrefix: PREFIX });
-  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test').manifests.map((o) => o.manifest);
+  return stackObjects(synthesizedStack(stack), 'test').manifests.map((o) => o.manifest);
 }
 
 /** What members and admins must be able to do, and what nobody may. */

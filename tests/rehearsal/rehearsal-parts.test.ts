@@ -4,6 +4,7 @@
  * in CI (.ci/run) on a real control plane.
  */
 import { Testing } from 'cdktf';
+import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { parseRehearseArgs } from '../../cli/rehearse';
 import { countOf, knownDefectOf, KNOWN_DEFECTS, verdict, type CheckResult } from '../../rehearsal/checks';
 import { stackObjects } from '../../rehearsal/manifests';
@@ -30,7 +31,7 @@ describe('simulated nodes', () => {
     },
   });
   const stacks = addSiteStacks(Testing.app(), site);
-  const platform = stackObjects(JSON.parse(Testing.synth(stacks.platform)) as unknown, 'xx-minimal-platform');
+  const platform = stackObjects(synthesizedStack(stacks.platform), 'xx-minimal-platform');
   const descriptors = poolDescriptors(platform.manifests.map((o) => o.manifest as Json));
   const pools = clusterNodes(site, 'main', descriptors);
   const node = (pool: string, i: number) =>
@@ -117,7 +118,7 @@ describe('npm run rehearse arguments', () => {
   });
 
   test('--help prints the usage and exits 0; mistakes exit 2 with the reason', () => {
-    expect(parseRehearseArgs(['--help'])).toMatchObject({ exit: 0, text: expect.stringMatching(/^usage: npm run rehearse -- <site> \[options\]/) as unknown });
+    expect(parseRehearseArgs(['--help'])).toMatchObject({ exit: 0, text: expect.stringMatching(/^usage: aif rehearse <site> \[options\]/) as unknown });
     expect(parseRehearseArgs([])).toMatchObject({ exit: 2, text: expect.stringMatching(/^name a site/) as unknown });
     expect(parseRehearseArgs(['a', '--max-nodes-per-pool', '0'])).toMatchObject({
       exit: 2,

@@ -3,6 +3,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { synthesizedStack } from '../../../constructs/charts/stack-file';
 import { deepMerge, toJsonObject } from '../../../constructs/charts/json';
 import { mirrorOverrides, type RegistryMirror } from '../../../constructs/charts/mirror';
 import { CHART_IDS, CHARTS } from '../../../constructs/charts/registry';
@@ -27,7 +28,7 @@ function setup(): { stack: TerraformStack; target: ClusterTarget } {
 }
 
 function releases(stack: TerraformStack): Json[] {
-  const json = JSON.parse(Testing.synth(stack)) as { resource?: Record<string, Record<string, Json>> };
+  const json = synthesizedStack(stack) as { resource?: Record<string, Record<string, Json>> };
   return Object.values(json.resource?.helm_release ?? {});
 }
 

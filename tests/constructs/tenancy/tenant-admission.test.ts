@@ -3,10 +3,10 @@
  * a tenant's GPU pods: the LimitRange defaults must not cap a GPU pod below its node, and must
  * not reject a pod that sets requests without limits.
  */
-import { Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedStack } from '../../../constructs/charts/stack-file';
 import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
 import { Tenant } from '../../../constructs/tenancy/tenant';
 import { startControlPlane, type ControlPlane } from '../../../rehearsal/control-plane';
@@ -31,7 +31,7 @@ function tenantObjects(): Record<string, unknown>[] {
     groups: { admins: [], members: [], viewers: [] },
     gpuQuotas: [{ pool, guaranteed: 8, max: 16 }],
   });
-  return stackObjects(JSON.parse(Testing.synth(stack)) as unknown, 'test')
+  return stackObjects(synthesizedStack(stack), 'test')
     .manifests.map((o) => o.manifest as unknown as Record<string, unknown>)
     .filter((o) => o.metadata !== undefined && (o.kind === 'Namespace' || (o.metadata as { namespace?: string }).namespace === NAMESPACE));
 }

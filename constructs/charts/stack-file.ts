@@ -1,0 +1,185 @@
+/**
+ * Generated documents (Helm values, pool descriptors) written as files beside a stack's
+ * `cdk.tf.json` and read by Terraform with `file()`, so that a reviewer's `git diff` of the
+ * synthesized output shows the lines that changed instead of one changed multi-kilobyte JSON
+ * string; and the one place that turns those references back into text for everything that
+ * reads a synthesized stack (policy pack, rehearsal, review, preflight, tests).
+ *
+ * Terraform runs each cdktf stack in its own folder (`cdktf.out/stacks/<stack>/`), so
+ * `path.module` is that folder and the files travel with the stack. `file()` returns the text
+ * as it is: no interpolation, so the text never holds Terraform references.
+ *
+ * cdktf's own `TerraformAsset` does not fit: it copies a file that exists when the construct
+ * is created (values are final only at synth), and its path holds a content hash, which would
+ * make every change a rename.
+ *
+ * @see https://developer.hashicorp.com/terraform/language/functions/file
+ * @see https://developer.hashicorp.com/terraform/language/expressions/references#filesystem-and-workspace-info
+ */
+import { TerraformStack, Testing, Token, type ISynthesisSession } from 'cdktf';
+import { Construct } from 'constructs';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A file path inside a stack folder: posix segments of letters, digits, `.`, `_` and `-`, no `..`. */
+const RELATIVE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+/** A whole configuration string that is a {@link StackFile} reference. */
+const FILE_REFERENCE = /^\$\{file\("\$\{path\.module\}\/([^"]+)"\)\}$/;
+
+/**
+ * Props of a {@link StackFile}.
+ *
+ * @see https://developer.hashicorp.com/terraform/language/functions/file
+ */
+export interface StackFileProps {
+  /** Path inside the stack folder, e.g. `values/Kueue-main/Kueue.yaml`; unique in the stack. */
+  readonly path: string;
+  /** The text, produced at synth time so that additions made after construction still count. */
+  readonly content: () => string;
+}
+
+/**
+ * A text file written beside its stack's `cdk.tf.json` at synth (into the folder the App
+ * writes, so a synth that writes to a temporary folder and renames it stays atomic), and
+ * {@link reference}, the Terraform expression that reads it.
+ *
+ * @see https://developer.hashicorp.com/terraform/language/functions/file
+ */
+export class StackFile extends Construct {
+  /** Path inside the stack folder (posix). */
+  readonly path: string;
+  /** `${file("${path.module}/<path>")}`: put it where the text would go. */
+  readonly reference: string;
+  private readonly produce: () => string;
+
+  constructor(scope: Construct, id: string, props: StackFileProps) {
+    super(scope, id);
+    if (!RELATIVE_PATH.test(props.path)) {
+      throw new Error(
+        `StackFile ${this.node.path}: path must be relative, of letters, digits, ".", "_" and "-" separated by "/", got "${props.path}"; e.g. values/Kueue-main/Kueue.yaml`,
+      );
+    }
+    const stack = TerraformStack.of(this);
+    const taken = stackFilesOf(stack).find((f) => f !== this && f.path === props.path);
+    if (taken) throw new Error(`StackFile ${this.node.path}: path ${props.path} is already written by ${taken.node.path}; give each file its own path`);
+    this.path = props.path;
+    this.reference = fileReference(props.path);
+    this.produce = props.content;
+    writeFilesAtSynth(stack);
+  }
+
+  /** The text the file holds (and Terraform reads). Throws when it holds an unresolved token, which a file cannot carry. */
+  get content(): string {
+    const text = this.produce();
+    if (Token.isUnresolved(text)) {
+      throw new Error(
+        `StackFile ${this.node.path} (${this.path}): holds a Terraform reference (a token), which file() would not interpolate; keep references out of generated documents`,
+      );
+    }
+    return text;
+  }
+}
+
+/** The Terraform expression that reads `relativePath` from the stack folder. */
+export function fileReference(relativePath: string): string {
+  return `\${file("\${path.module}/${relativePath}")}`;
+}
+
+/** The path a configuration string reads with {@link fileReference}, or undefined for any other value. */
+export function referencedFile(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = FILE_REFERENCE.exec(value);
+  return m && RELATIVE_PATH.test(m[1]) ? m[1] : undefined;
+}
+
+const WRITING = new WeakSet<TerraformStack>();
+
+/**
+ * Makes the stack's synthesis write its files beside its JSON, once per stack: the stack's
+ * synthesizer (public cdktf API) is wrapped, so the files land in the folder the App writes.
+ */
+function writeFilesAtSynth(stack: TerraformStack): void {
+  if (WRITING.has(stack)) return;
+  WRITING.add(stack);
+  const inner = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession): void {
+      inner.synthesize(session);
+      const stackDir = path.dirname(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath));
+      for (const [relative, text] of stackFiles(stack)) {
+        const file = path.join(stackDir, ...relative.split('/'));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+      }
+    },
+  };
+}
+
+function stackFilesOf(stack: TerraformStack): StackFile[] {
+  return stack.node.findAll().filter((c): c is StackFile => c instanceof StackFile);
+}
+
+/** The text of every file a stack writes beside its JSON, by path, as synth would write it. */
+export function stackFiles(stack: TerraformStack): ReadonlyMap<string, string> {
+  return new Map(stackFilesOf(stack).map((f) => [f.path, f.content]));
+}
+
+/**
+ * A copy of synthesized stack configuration with every {@link fileReference} replaced by the
+ * file's text: what Terraform evaluates. Every reader of synthesized JSON goes through this.
+ *
+ * @param json parsed `cdk.tf.json` (or any part of it)
+ * @param read the text of a file of the stack folder, undefined when there is none
+ * @param where the stack, for the message when a file is missing
+ */
+export function inlineStackFiles<T>(json: T, read: (relativePath: string) => string | undefined, where: string): T {
+  const walk = (v: unknown): unknown => {
+    const file = referencedFile(v);
+    if (file !== undefined) {
+      const text = read(file);
+      if (text === undefined) throw new Error(`${where}: ${String(v)} reads ${file}, which the stack folder does not hold; synthesize the stack again`);
+      return text;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(json) as T;
+}
+
+/**
+ * A stack's resolved Terraform configuration (`stack.toTerraform()`, tokens turned into
+ * references), with its files inlined. For readers inside a synth (the policy pack).
+ */
+export function resolvedStack(stack: TerraformStack): Record<string, unknown> {
+  const files = stackFiles(stack);
+  return inlineStackFiles(stack.toTerraform() as Record<string, unknown>, (p) => files.get(p), stack.node.id);
+}
+
+/**
+ * A stack synthesized in memory (`Testing.synth`: what `cdk.tf.json` holds, sorted, without
+ * metadata), parsed, with its files inlined.
+ *
+ * @see https://developer.hashicorp.com/terraform/cdktf/test/unit-tests
+ */
+export function synthesizedStack(stack: TerraformStack): Record<string, unknown> {
+  const files = stackFiles(stack);
+  return inlineStackFiles(JSON.parse(Testing.synth(stack)) as Record<string, unknown>, (p) => files.get(p), stack.node.id);
+}
+
+/**
+ * A synthesized stack read from disk (`<dir>/cdk.tf.json`, or the file given), parsed, with
+ * the files beside it inlined.
+ */
+export function readSynthesizedStack(jsonFile: string): Record<string, unknown> {
+  const dir = path.dirname(jsonFile);
+  const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
+  return inlineStackFiles(
+    json,
+    (p) => {
+      const file = path.join(dir, ...p.split('/'));
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    },
+    jsonFile,
+  );
+}
