@@ -1,35 +1,61 @@
 /**
- * `npm run rehearse -- <site> [options]`: rehearses a site's deploy on a real Kubernetes
+ * `aif rehearse <site> [options]`: rehearses a site's deploy on a real Kubernetes
  * control plane on loopback, with the site's nodes simulated (see rehearsal/rehearse.ts).
  * Prints a table of checks; exits 0 when every check passes or fails as expected, 1 when one
- * fails (or a known defect passes unexpectedly), 2 for bad arguments or a site that does not
- * load.
+ * fails (or a known defect passes unexpectedly, or the site does not load), 2 for bad
+ * arguments, 3 for a bug.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCatalogue } from '../site-model/loader';
-import { formatProblem, SiteValidationError } from '../site-model/problems';
+import { EXIT_INVALID, formatProblem, SiteValidationError } from '../site-model/problems';
+import {
+  EXIT_CODES_TAIL,
+  guarded,
+  isExit,
+  parseArgs,
+  printExit,
+  processIo,
+  reportMissingSites,
+  runAsMain,
+  SITES_DIR_OPTION,
+  stringOption,
+  usageError,
+  type ArgsExit,
+  type CommandSpec,
+  type Io,
+} from './args';
 import { formatRehearsal, rehearsalJson, rehearseSite } from '../rehearsal/rehearse';
 
-const USAGE = `usage: npm run rehearse -- <site> [options]
-
-Starts a real kube-apiserver, controller manager, scheduler and Kueue on 127.0.0.1 for each
+/** The command line of `aif rehearse`. */
+export const REHEARSE_COMMAND: CommandSpec = {
+  name: 'rehearse',
+  synopsis: ['<site> [options]'],
+  description: `Starts a real kube-apiserver, controller manager, scheduler and Kueue on 127.0.0.1 for each
 cluster of the site, simulates its nodes with kwok, applies the site's objects with
-server-side apply and checks what the cluster does with them.
-
-options:
-  --crds DIR               CRDs of the pinned charts, as <chart>/<version>/crds.yaml
-                           (charts themselves cannot be reached offline)
-  --max-nodes-per-pool N   simulate at most N nodes of each pool (default: all)
-  --timeout SECONDS        how long a check waits for a controller (default 60)
-  --work-dir DIR           where each cluster's files and logs go (default: a new temp dir)
-  --json FILE              also write the report as JSON
-  --keep                   leave the control planes running and print their kubeconfigs
-  -h, --help               this text
-
-Binaries come from AIF_REHEARSAL_ROOT (default /opt/aif-rehearsal); install them with
-bash .ci/install-rehearsal.sh.`;
+server-side apply and checks what the cluster does with them.`,
+  sites: { min: 1, max: 1, example: 'es-1healthai' },
+  options: [
+    {
+      name: 'crds',
+      value: 'DIR',
+      needs: 'a path',
+      help: 'CRDs of the pinned charts, as <chart>/<version>/crds.yaml\n(charts themselves cannot be reached offline)',
+    },
+    { name: 'max-nodes-per-pool', value: 'N', needs: 'a whole number of at least 1', help: 'simulate at most N nodes of each pool (default: all)' },
+    { name: 'timeout', value: 'SECONDS', needs: 'a whole number of at least 1', help: 'how long a check waits for a controller (default 60)' },
+    { name: 'work-dir', value: 'DIR', needs: 'a path', help: "where each cluster's files and logs go (default: a new temp dir)" },
+    { name: 'json', value: 'FILE', needs: 'a path', help: 'also write the report as JSON' },
+    { name: 'keep', help: 'leave the control planes running and print their kubeconfigs' },
+    SITES_DIR_OPTION,
+  ],
+  exitCodes: `0 every check passes or fails as expected, 1 a check fails (or a known defect passes
+unexpectedly), the rehearsal cannot run (binaries missing, a control plane that does not
+start) or a site that does not exist or load, ${EXIT_CODES_TAIL}`,
+  notes: `Binaries come from AIF_REHEARSAL_ROOT (default /opt/aif-rehearsal); install them with
+bash .ci/install-rehearsal.sh.`,
+};
 
 /** Parsed arguments. */
 export interface RehearseArgs {
@@ -40,98 +66,90 @@ export interface RehearseArgs {
   readonly workDir?: string;
   readonly json?: string;
   readonly keep: boolean;
+  /** @default - $SITES_DIR, else sites/ */
+  readonly sitesDir?: string;
 }
 
 /** Parses the command line; returns the text to print (usage or an error) instead when it does not describe a run. */
-export function parseRehearseArgs(argv: readonly string[]): RehearseArgs | { readonly exit: 0 | 2; readonly text: string } {
-  let site: string | undefined;
-  const opts: { crdsDir?: string; maxNodesPerPool?: number; timeoutSeconds?: number; workDir?: string; json?: string; keep: boolean } = { keep: false };
-  const bad = (text: string) => ({ exit: 2 as const, text: `${text}\n\n${USAGE}` });
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return { exit: 0, text: USAGE };
-      case '--keep':
-        opts.keep = true;
-        break;
-      case '--crds':
-      case '--work-dir':
-      case '--json': {
-        const v = value();
-        if (v === undefined || v.startsWith('--')) return bad(`${flag} needs a path`);
-        if (flag === '--crds') opts.crdsDir = v;
-        else if (flag === '--work-dir') opts.workDir = v;
-        else opts.json = v;
-        break;
-      }
-      case '--max-nodes-per-pool':
-      case '--timeout': {
-        const v = Number(value());
-        if (!Number.isInteger(v) || v < 1) return bad(`${flag} needs a whole number of at least 1`);
-        if (flag === '--timeout') opts.timeoutSeconds = v;
-        else opts.maxNodesPerPool = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) return bad(`unknown option ${arg}`);
-        if (site !== undefined) return bad(`one site at a time, got ${site} and ${arg}`);
-        site = arg;
-    }
-  }
-  if (site === undefined) return bad('name a site, e.g. es-1healthai');
-  return { site, ...opts };
+export function parseRehearseArgs(argv: readonly string[]): RehearseArgs | ArgsExit {
+  const parsed = parseArgs(REHEARSE_COMMAND, argv);
+  if (isExit(parsed)) return parsed;
+  const whole = (name: string): number | ArgsExit | undefined => {
+    const v = stringOption(parsed, name);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 ? n : usageError(REHEARSE_COMMAND, `--${name} needs a whole number of at least 1, got ${v}`);
+  };
+  const maxNodesPerPool = whole('max-nodes-per-pool');
+  if (typeof maxNodesPerPool === 'object') return maxNodesPerPool;
+  const timeoutSeconds = whole('timeout');
+  if (typeof timeoutSeconds === 'object') return timeoutSeconds;
+  const opt = <K extends keyof RehearseArgs>(key: K, value: RehearseArgs[K] | undefined) => (value !== undefined ? { [key]: value } : {});
+  return {
+    site: parsed.sites[0],
+    ...opt('crdsDir', stringOption(parsed, 'crds')),
+    ...opt('maxNodesPerPool', maxNodesPerPool),
+    ...opt('timeoutSeconds', timeoutSeconds),
+    ...opt('workDir', stringOption(parsed, 'work-dir')),
+    ...opt('json', stringOption(parsed, 'json')),
+    keep: parsed.options.keep === true,
+    ...opt('sitesDir', stringOption(parsed, 'sites-dir')),
+  };
 }
 
-async function main(): Promise<number> {
-  const args = parseRehearseArgs(process.argv.slice(2));
-  if ('exit' in args) {
-    (args.exit === 0 ? process.stdout : process.stderr).write(`${args.text}\n`);
-    return args.exit;
-  }
+async function rehearseWith(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseRehearseArgs(argv);
+  if (isExit(args)) return printExit(io, args);
+  const sitesDir = path.resolve(io.cwd, args.sitesDir ?? (io.env.SITES_DIR || 'sites'));
+  const missing = reportMissingSites(io, sitesDir, [args.site]);
+  if (missing !== undefined) return missing;
   let site;
   try {
-    [site] = loadCatalogue(process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites'), args.site);
+    [site] = loadCatalogue(sitesDir, args.site);
   } catch (e) {
     if (!(e instanceof SiteValidationError)) throw e;
-    process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
-    return 2;
+    io.err(`${e.problems.map(formatProblem).join('\n')}\n`);
+    return EXIT_INVALID;
   }
-  if (args.crdsDir !== undefined && !fs.existsSync(args.crdsDir)) {
-    process.stderr.write(`--crds ${args.crdsDir}: no such directory\n`);
-    return 2;
+  const crdsDir = args.crdsDir !== undefined ? path.resolve(io.cwd, args.crdsDir) : undefined;
+  if (crdsDir !== undefined && !fs.existsSync(crdsDir)) {
+    io.err(`--crds ${args.crdsDir}: no such directory\n`);
+    return EXIT_INVALID;
   }
-  const workDir = args.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `aif-rehearsal-${site.spec.id}-`));
-  const report = await rehearseSite({
-    site,
-    workDir,
-    crdsDir: args.crdsDir,
-    maxNodesPerPool: args.maxNodesPerPool,
-    timeoutSeconds: args.timeoutSeconds,
-    keep: args.keep,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(`${formatRehearsal(report)}\n`);
-  if (args.json) fs.writeFileSync(args.json, rehearsalJson(report));
+  const workDir = args.workDir !== undefined ? path.resolve(io.cwd, args.workDir) : fs.mkdtempSync(path.join(os.tmpdir(), `aif-rehearsal-${site.spec.id}-`));
+  let report;
+  try {
+    report = await rehearseSite({
+      site,
+      workDir,
+      crdsDir,
+      maxNodesPerPool: args.maxNodesPerPool,
+      timeoutSeconds: args.timeoutSeconds,
+      keep: args.keep,
+      log: (line) => io.err(`${line}\n`),
+    });
+  } catch (e) {
+    // What stops a rehearsal is mostly its machine (binaries missing, a control plane that
+    // does not start, a chart helm cannot template): a failed run, with its reason, not a bug.
+    io.err(`rehearsal failed: ${e instanceof Error ? e.message : String(e)}\nlogs: ${workDir}\n`);
+    if (io.env.AIF_DEBUG && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return EXIT_INVALID;
+  }
+  io.out(`${formatRehearsal(report)}\n`);
+  if (args.json) fs.writeFileSync(path.resolve(io.cwd, args.json), rehearsalJson(report));
   if (args.keep) {
-    for (const c of report.clusters) process.stdout.write(`cluster ${c.cluster} left running: export KUBECONFIG=${c.kubeconfig ?? ''}\n`);
+    for (const c of report.clusters) io.out(`cluster ${c.cluster} left running: export KUBECONFIG=${c.kubeconfig ?? ''}\n`);
   } else if (args.workDir === undefined && report.ok) {
     fs.rmSync(workDir, { recursive: true, force: true });
   } else {
-    process.stdout.write(`logs: ${workDir}\n`);
+    io.out(`logs: ${workDir}\n`);
   }
-  return report.ok ? 0 : 1;
+  return report.ok ? 0 : EXIT_INVALID;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`rehearsal failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+/** `aif rehearse`: exit 0 when every check passes or fails as expected. */
+export function run(argv: readonly string[], io: Io = processIo()): number | Promise<number> {
+  return guarded(io, () => rehearseWith(argv, io));
 }
+
+if (require.main === module) runAsMain(run);

@@ -1,5 +1,5 @@
 /**
- * `npm run render -- <site> [--out DIR]`: writes the Slurm files the stack deploys for a site
+ * `aif render [<site>...] [--out DIR]`: writes the Slurm files the stack deploys for a site
  * (slurm.conf lines, gres.conf, topology.conf, the sacctmgr accounts file) into
  * `render.out/<site>/`, for review before a deploy. A site that runs several Slurm clusters
  * (one per Kubernetes cluster) gets one folder per cluster inside it.
@@ -11,7 +11,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { filesOf } from '../constructs/scheduling/slurm/render';
 import { loadCatalogue } from '../site-model/loader';
-import { formatProblem, SiteValidationError } from '../site-model/problems';
+import { EXIT_INVALID, formatProblem, SiteValidationError } from '../site-model/problems';
+import {
+  EXIT_CODES_TAIL,
+  guarded,
+  isExit,
+  outOption,
+  parseArgs,
+  printExit,
+  processIo,
+  reportMissingSites,
+  runAsMain,
+  SITES_DIR_OPTION,
+  sitesDirOf,
+  stringOption,
+  type CommandSpec,
+  type Io,
+} from './args';
 
 /** Options of a render run. */
 export interface RenderOptions {
@@ -36,8 +52,6 @@ export interface RenderReport {
   readonly text: string;
   readonly files: readonly RenderedFile[];
 }
-
-const USAGE = 'usage: npm run render -- <site> [--out DIR]';
 
 /** Renders one site's Slurm files into a folder. Never throws for a bad site: the report says why. */
 export function renderSite(options: RenderOptions): RenderReport {
@@ -104,42 +118,54 @@ function writeFolderAtomically(dir: string, entries: readonly { rel: string; tex
   }
 }
 
-/** Parses `<site> [--out DIR]`; returns an error text for bad arguments. */
-export function parseRenderArgs(argv: readonly string[]): { site: string; outDir?: string } | { help: string } | string {
-  let site: string | undefined;
-  let outDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--out') {
-      outDir = argv[++i];
-      if (outDir === undefined || outDir.startsWith('--')) return `--out needs a folder\n${USAGE}`;
-    } else if (arg.startsWith('--out=')) {
-      outDir = arg.slice('--out='.length);
-    } else if (arg === '-h' || arg === '--help') {
-      return { help: USAGE };
-    } else if (arg.startsWith('-')) {
-      return `unknown option ${arg}\n${USAGE}`;
-    } else if (site === undefined) {
-      site = arg;
-    } else {
-      return `one site at a time, got ${site} and ${arg}\n${USAGE}`;
+/** The command line of `aif render`. */
+export const RENDER_COMMAND: CommandSpec = {
+  name: 'render',
+  synopsis: ['[<site>...] [options]'],
+  description: `Writes the Slurm files the stacks deploy for each site named, or for every site that runs
+Slurm: slurm.conf lines, gres.conf, topology.conf and the sacctmgr accounts file, into
+DIR/<site>/ (one folder per Slurm cluster inside it when the site runs several), for review
+before a deploy. Each folder is written beside its final place and renamed into it, so it is
+never left half written; the previous render of the site is replaced.`,
+  sites: { min: 0, max: Infinity, example: 'de-jaif' },
+  options: [outOption('folder of the <site>/ folders (default: render.out)'), SITES_DIR_OPTION],
+  exitCodes: `0 written, 1 a site that does not exist, is invalid or runs no Slurm (when named),
+${EXIT_CODES_TAIL}`,
+};
+
+function renderWith(argv: readonly string[], io: Io): number {
+  const parsed = parseArgs(RENDER_COMMAND, argv);
+  if (isExit(parsed)) return printExit(io, parsed);
+  const sitesDir = sitesDirOf(parsed, io);
+  const missing = reportMissingSites(io, sitesDir, parsed.sites);
+  if (missing !== undefined) return missing;
+  const outDir = path.resolve(io.cwd, stringOption(parsed, 'out') ?? 'render.out');
+  let sites = parsed.sites;
+  if (sites.length === 0) {
+    // Every site that runs Slurm; the catalogue must load as a whole first.
+    try {
+      sites = loadCatalogue(sitesDir)
+        .filter((s) => s.slurm.length > 0)
+        .map((s) => s.spec.id);
+    } catch (e) {
+      if (!(e instanceof SiteValidationError)) throw e;
+      io.err(`${e.problems.map(formatProblem).join('\n')}\n\n${e.problems.length} problem(s) in site files\n`);
+      return EXIT_INVALID;
     }
   }
-  if (site === undefined) return `name a site, e.g. de-jaif\n${USAGE}`;
-  return { site, ...(outDir !== undefined ? { outDir } : {}) };
+  let failed = false;
+  sites.forEach((site, i) => {
+    io.err(`[${i + 1}/${sites.length}] rendering ${site}\n`);
+    const report = renderSite({ site, sitesDir, outDir: path.join(outDir, site) });
+    (report.ok ? io.out : io.err)(`${report.text}\n`);
+    failed ||= !report.ok;
+  });
+  return failed ? EXIT_INVALID : 0;
 }
 
-if (require.main === module) {
-  const args = parseRenderArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    process.stderr.write(`${args}\n`);
-    process.exit(2);
-  }
-  if ('help' in args) {
-    process.stdout.write(`${args.help}\n`);
-    process.exit(0);
-  }
-  const report = renderSite({ ...args, sitesDir: process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites') });
-  (report.ok ? process.stdout : process.stderr).write(`${report.text}\n`);
-  process.exit(report.ok ? 0 : 1);
+/** `aif render`: exit 0 when every site's files are written. */
+export function run(argv: readonly string[], io: Io = processIo()): number | Promise<number> {
+  return guarded(io, () => renderWith(argv, io));
 }
+
+if (require.main === module) runAsMain(run);

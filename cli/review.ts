@@ -1,25 +1,42 @@
 /**
- * `npm run review -- <site>`: a review of a site before it is deployed, written as
+ * `aif review <site>`: a review of a site before it is deployed, written as
  * `review/<site>.md` and `review/<site>.json`: capacity, scheduling, storage, software, what the
  * site must provide, deployment order and state, energy with the Energy Efficiency Directive
  * figures, and EU AI Act training compute per tenant, with an appendix of every input, formula
  * and assumption. The site's stacks are synthesized in memory, as `cdktf synth` would.
  *
- * `npm run review -- --all` writes one table for the whole catalogue (`review/catalogue.md`
+ * `aif review` (or `aif review --all`) writes one table for the whole catalogue (`review/catalogue.md`
  * and `.json`).
  *
- * `npm run review -- <site> --against <git-ref>` compares the site at a git ref with the working
+ * `aif review <site> --against <git-ref>` compares the site at a git ref with the working
  * tree, each synthesized by its own code, and writes `review/<site>.changes.md` (a pull-request
  * comment) and `.json`.
  *
  * Files are written beside their final name and renamed into place, so none is ever half
  * written. Exits 0 when the files are written, 1 for an unknown or invalid site, a git ref that
- * names no commit or a tree that does not synthesize, 2 for bad arguments.
+ * names no commit or a tree that does not synthesize, 2 for bad arguments, 3 for a bug.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalogue } from '../site-model/loader';
 import { formatProblem, SiteValidationError } from '../site-model/problems';
+import {
+  EXIT_CODES_TAIL,
+  guarded,
+  isExit,
+  outOption,
+  parseArgs,
+  printExit,
+  processIo,
+  reportMissingSites,
+  runAsMain,
+  SITES_DIR_OPTION,
+  stringOption,
+  usageError,
+  type ArgsExit,
+  type CommandSpec,
+  type Io,
+} from './args';
 import type { SiteModel } from '../site-model/resolve';
 import { DEFAULT_ASSUMPTIONS, DEFAULT_MFU, DEFAULT_NODE_OVERHEAD, DEFAULT_PUE, DEFAULT_UTILIZATION, type ReviewAssumptions } from '../review-model/assumptions';
 import { changesMarkdown, changesSummary, siteChanges } from '../review-model/changes';
@@ -29,32 +46,57 @@ import { catalogueRow, reviewSite } from '../review-model/site-review';
 import { modelJson, synthesizeSite } from '../review-model/synth';
 import { repositoryRoot, resolveCommit, snapshotTree, TreeError, withWorktree } from '../review-model/tree';
 
-const USAGE = `usage: npm run review -- <site> [options]
-       npm run review -- --all [options]
-       npm run review -- <site> --against <git-ref> [options]
+/** Bounds of each numeric option: the lowest value, whether it is allowed, and the highest. */
+const NUMERIC: Readonly<Record<string, { key: keyof ReviewAssumptions; min: number; minIncluded: boolean; max?: number; what: string }>> = {
+  pue: { key: 'pue', min: 1, minIncluded: true, what: 'a ratio of 1 or more, e.g. 1.2' },
+  'node-overhead': { key: 'nodeOverhead', min: 0, minIncluded: true, what: 'a fraction of 0 or more, e.g. 0.3' },
+  utilization: { key: 'utilization', min: 0, minIncluded: false, max: 1, what: 'a fraction above 0 and at most 1, e.g. 0.7' },
+  mfu: { key: 'mfu', min: 0, minIncluded: false, max: 1, what: 'a fraction above 0 and at most 1, e.g. 0.4' },
+};
 
-Writes review/<site>.md and review/<site>.json: capacity per pool and in total, who owns
+/** The command line of `aif review`. */
+export const REVIEW_COMMAND: CommandSpec = {
+  name: 'review',
+  synopsis: ['<site> [options]', '[--all] [options]', '<site> --against <git-ref> [options]'],
+  description: `Writes DIR/<site>.md and DIR/<site>.json: capacity per pool and in total, who owns
 which nodes, partitions, Kueue queues and each tenant's quotas, storage, charts and image
 registries, the Secrets, labels, taints and annotations the site must provide, the stacks in
 deploy order with their state, energy with the Energy Efficiency Directive figures, and the
 training compute each tenant's quota can reach against the EU AI Act thresholds; with an
-appendix of every input, formula and assumption.
-
-  --all              one table for the whole catalogue: review/catalogue.md and .json
-  --against REF      what changes between the site at git ref REF and the working tree, each
-                     synthesized by its own code: review/<site>.changes.md and .json
-  --out DIR          folder for the files (default: review)
-  --pue N            power usage effectiveness (default ${DEFAULT_PUE.value}; site files state none)
-  --node-overhead F  node power besides accelerators, as a fraction of their power
-                     (default ${DEFAULT_NODE_OVERHEAD.value})
-  --utilization F    average IT power over a year, as a fraction of the maximum
-                     (default ${DEFAULT_UTILIZATION.value})
-  --mfu F            model FLOP utilization of training runs (default ${DEFAULT_MFU.value})
-  -h, --help         this text
-
-Exits 0 when the files are written, 1 for an unknown or invalid site, a git ref that names no
-commit or a tree that does not synthesize, 2 for bad arguments. The catalogue comes from
-$SITES_DIR, else sites/.`;
+appendix of every input, formula and assumption. With no site (or --all): one table for the
+whole catalogue, DIR/catalogue.md and .json.`,
+  sites: { min: 0, max: 1, example: 'de-jaif', oneAtATimeHint: '; use --all for the whole catalogue' },
+  options: [
+    { name: 'all', help: 'one table for the whole catalogue: DIR/catalogue.md and .json (the default with no site)' },
+    {
+      name: 'against',
+      value: 'REF',
+      needs: 'a git ref, e.g. --against main',
+      help: `what changes between the site at git ref REF and the working tree, each
+synthesized by its own code: DIR/<site>.changes.md and .json`,
+    },
+    outOption('folder for the files (default: review)'),
+    { name: 'pue', value: 'N', needs: NUMERIC.pue.what, help: `power usage effectiveness (default ${DEFAULT_PUE.value}; site files state none)` },
+    {
+      name: 'node-overhead',
+      value: 'F',
+      needs: NUMERIC['node-overhead'].what,
+      help: `node power besides accelerators, as a fraction of their power
+(default ${DEFAULT_NODE_OVERHEAD.value})`,
+    },
+    {
+      name: 'utilization',
+      value: 'F',
+      needs: NUMERIC.utilization.what,
+      help: `average IT power over a year, as a fraction of the maximum
+(default ${DEFAULT_UTILIZATION.value})`,
+    },
+    { name: 'mfu', value: 'F', needs: NUMERIC.mfu.what, help: `model FLOP utilization of training runs (default ${DEFAULT_MFU.value})` },
+    SITES_DIR_OPTION,
+  ],
+  exitCodes: `0 the files are written, 1 an unknown or invalid site, a git ref that names no commit or a
+tree that does not synthesize, ${EXIT_CODES_TAIL}`,
+};
 
 /** Parsed arguments. */
 export interface ReviewArgs {
@@ -66,71 +108,37 @@ export interface ReviewArgs {
   /** Output folder. @default 'review' */
   readonly out: string;
   readonly assumptions: ReviewAssumptions;
+  /** Catalogue folder given on the command line. @default - $SITES_DIR, else sites/ */
+  readonly sitesDir?: string;
 }
 
-/** Bounds of each numeric option: the lowest value, whether it is allowed, and the highest. */
-const NUMERIC: Readonly<Record<string, { key: keyof ReviewAssumptions; min: number; minIncluded: boolean; max?: number; what: string }>> = {
-  '--pue': { key: 'pue', min: 1, minIncluded: true, what: 'a ratio of 1 or more, e.g. 1.2' },
-  '--node-overhead': { key: 'nodeOverhead', min: 0, minIncluded: true, what: 'a fraction of 0 or more, e.g. 0.3' },
-  '--utilization': { key: 'utilization', min: 0, minIncluded: false, max: 1, what: 'a fraction above 0 and at most 1, e.g. 0.7' },
-  '--mfu': { key: 'mfu', min: 0, minIncluded: false, max: 1, what: 'a fraction above 0 and at most 1, e.g. 0.4' },
-};
-
 /** Parses the command line; returns the text to print (usage or an error) with its exit code instead when it does not describe a run. */
-export function parseReviewArgs(argv: readonly string[]): ReviewArgs | { readonly exit: 0 | 2; readonly text: string } {
-  const bad = (text: string) => ({ exit: 2 as const, text: `${text}\n\n${USAGE}` });
-  let site: string | undefined;
-  let all = false;
-  let against: string | undefined;
-  let out = 'review';
+export function parseReviewArgs(argv: readonly string[]): ReviewArgs | ArgsExit {
+  const parsed = parseArgs(REVIEW_COMMAND, argv);
+  if (isExit(parsed)) return parsed;
+  const bad = (text: string) => usageError(REVIEW_COMMAND, text);
   const assumptions: { -readonly [K in keyof ReviewAssumptions]: number } = { ...DEFAULT_ASSUMPTIONS };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      return v === undefined || v === '' || (inline === undefined && v.startsWith('--')) ? undefined : v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return { exit: 0, text: USAGE };
-      case '--all':
-        all = true;
-        break;
-      case '--against': {
-        const v = value();
-        if (v === undefined) return bad('--against needs a git ref, e.g. --against main');
-        against = v;
-        break;
-      }
-      case '--out': {
-        const v = value();
-        if (v === undefined) return bad('--out needs a folder');
-        out = v;
-        break;
-      }
-      default: {
-        const numeric = NUMERIC[flag];
-        if (numeric) {
-          const v = value();
-          const n = v === undefined ? NaN : Number(v);
-          const low = numeric.minIncluded ? n >= numeric.min : n > numeric.min;
-          if (!Number.isFinite(n) || !low || (numeric.max !== undefined && n > numeric.max)) return bad(`${flag} needs ${numeric.what}, got ${v ?? 'nothing'}`);
-          assumptions[numeric.key] = n;
-          break;
-        }
-        if (arg.startsWith('-')) return bad(`unknown option ${arg}`);
-        if (site !== undefined) return bad(`one site at a time, got ${site} and ${arg}; use --all for the whole catalogue`);
-        site = arg;
-      }
-    }
+  for (const [name, bounds] of Object.entries(NUMERIC)) {
+    const v = stringOption(parsed, name);
+    if (v === undefined) continue;
+    const n = Number(v);
+    const low = bounds.minIncluded ? n >= bounds.min : n > bounds.min;
+    if (!Number.isFinite(n) || !low || (bounds.max !== undefined && n > bounds.max)) return bad(`--${name} needs ${bounds.what}, got ${v}`);
+    assumptions[bounds.key] = n;
   }
-  if (all && site !== undefined) return bad(`--all reviews every site; drop ${site}, or drop --all`);
-  if (all && against !== undefined) return bad('--against compares one site; name it instead of --all');
-  if (!all && site === undefined) return bad('name a site, e.g. de-jaif, or pass --all');
-  return { ...(site !== undefined ? { site } : {}), all, ...(against !== undefined ? { against } : {}), out, assumptions };
+  const site = parsed.sites[0];
+  const against = stringOption(parsed, 'against');
+  const sitesDir = stringOption(parsed, 'sites-dir');
+  if (parsed.options.all === true && site !== undefined) return bad(`--all reviews every site; drop ${site}, or drop --all`);
+  if (site === undefined && against !== undefined) return bad('--against compares one site; name it instead of --all');
+  return {
+    ...(site !== undefined ? { site } : {}),
+    all: site === undefined,
+    ...(against !== undefined ? { against } : {}),
+    out: stringOption(parsed, 'out') ?? 'review',
+    assumptions,
+    ...(sitesDir !== undefined ? { sitesDir } : {}),
+  };
 }
 
 /** Writes files so that each appears whole: all are written beside their names first, then renamed. */
@@ -250,25 +258,20 @@ export function runReview(args: ReviewArgs, options: RunOptions): ReviewOutcome 
   return reviewOne(sites[0], args, outDir, log);
 }
 
-function main(): number {
-  const args = parseReviewArgs(process.argv.slice(2));
-  if ('exit' in args) {
-    (args.exit === 0 ? process.stdout : process.stderr).write(`${args.text}\n`);
-    return args.exit;
-  }
-  const outcome = runReview(args, {
-    sitesDir: process.env.SITES_DIR ?? path.join(__dirname, '..', 'sites'),
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  (outcome.exit === 0 ? process.stdout : process.stderr).write(`${outcome.text}\n`);
+function reviewWith(argv: readonly string[], io: Io): number {
+  const args = parseReviewArgs(argv);
+  if (isExit(args)) return printExit(io, args);
+  const sitesDir = path.resolve(io.cwd, args.sitesDir ?? (io.env.SITES_DIR || 'sites'));
+  const missing = reportMissingSites(io, sitesDir, args.site !== undefined ? [args.site] : []);
+  if (missing !== undefined) return missing;
+  const outcome = runReview(args, { sitesDir, cwd: io.cwd, log: (line) => io.err(`${line}\n`) });
+  (outcome.exit === 0 ? io.out : io.err)(`${outcome.text}\n`);
   return outcome.exit;
 }
 
-if (require.main === module) {
-  try {
-    process.exit(main());
-  } catch (e) {
-    process.stderr.write(`review failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  }
+/** `aif review`: exit 0 when the files are written. */
+export function run(argv: readonly string[], io: Io = processIo()): number | Promise<number> {
+  return guarded(io, () => reviewWith(argv, io));
 }
+
+if (require.main === module) runAsMain(run);

@@ -21,7 +21,7 @@ export interface SiteProblem {
   readonly fix: string;
   /**
    * Set when the checker itself failed on the file: a bug in ai-factory-cdk, not a mistake
-   * in the file. `npm run validate` exits with {@link EXIT_INTERNAL_ERROR} then.
+   * in the file. `aif validate` exits with {@link EXIT_INTERNAL_ERROR} then.
    * @default - a problem of the file
    */
   readonly internal?: boolean;
@@ -30,8 +30,11 @@ export interface SiteProblem {
 /** Exit code of a run that found problems in site files (or policy violations). */
 export const EXIT_INVALID = 1;
 
-/** Exit code of a run that failed on its own bug (EX_SOFTWARE of sysexits.h), never on a bad site file. */
-export const EXIT_INTERNAL_ERROR = 70;
+/** Exit code of a command line that does not describe a run: an unknown option, a missing value. */
+export const EXIT_USAGE = 2;
+
+/** Exit code of a run that failed on its own bug, never on a bad site file or command line. */
+export const EXIT_INTERNAL_ERROR = 3;
 
 /** Longest echoed value, path step or path, in characters: one problem stays one readable line. */
 export const ECHO_LIMITS = {

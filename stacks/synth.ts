@@ -1,5 +1,5 @@
 /**
- * Synthesis of a catalogue, shared by `main.ts` (cdktf synth) and `npm run validate`:
+ * Synthesis of a catalogue, shared by `main.ts` (cdktf synth), `aif synth` and `aif validate`:
  * validate every site file, build the stacks, run the policy pack, and only then write the
  * output, into a temporary folder that replaces the old one whole. A failure at any step
  * leaves no output at all, so nothing stale or half-written can be deployed.
@@ -34,8 +34,8 @@ export class PolicyViolationError extends Error {
 
 export interface SynthOptions {
   readonly sitesDir: string;
-  /** Only this site id. @default - every site */
-  readonly only?: string;
+  /** Only this site id, or these. @default - every site */
+  readonly only?: string | readonly string[];
   /** Output folder. */
   readonly outdir: string;
   /** Progress lines. @default - silent */
@@ -92,7 +92,9 @@ function suppressionProblems(model: SiteModel): SiteProblem[] {
  */
 export function synthCatalogue(options: SynthOptions): SynthResult {
   const log = options.log ?? (() => undefined);
-  const checks = checkCatalogue(options.sitesDir, options.only);
+  // Each site named is checked against every other file of the catalogue, once.
+  const only = typeof options.only === 'string' ? [options.only] : options.only;
+  const checks = only === undefined ? checkCatalogue(options.sitesDir) : [...new Set(only)].flatMap((id) => checkCatalogue(options.sitesDir, id));
   const problems: SiteProblem[] = checks.flatMap((c) => c.problems);
   // A file with problems whose valid parts still resolve is built too, in an app of its own
   // that is never synthesized: its policy suppressions are checked in the same run.

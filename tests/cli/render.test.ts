@@ -3,14 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { slurmFiles } from '../../constructs/scheduling/slurm/render';
-import { parseRenderArgs, renderSite } from '../../cli/render';
+import { run as aif } from '../../cli/aif';
+import type { Io } from '../../cli/args';
+import { renderSite } from '../../cli/render';
 import { resolveSite } from '../../site-model/resolve';
 import { fixtureText, gigafactoryWithSlurmInference, siteSpec } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-describe('npm run render', () => {
+describe('aif render', () => {
   let dir: string;
   let sites: string;
   beforeEach(() => {
@@ -123,20 +125,9 @@ describe('npm run render', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
-  test('arguments', () => {
-    expect(parseRenderArgs(['de-jaif'])).toEqual({ site: 'de-jaif' });
-    expect(parseRenderArgs(['de-jaif', '--out', 'x'])).toEqual({ site: 'de-jaif', outDir: 'x' });
-    expect(parseRenderArgs(['--out=x', 'de-jaif'])).toEqual({ site: 'de-jaif', outDir: 'x' });
-    expect(parseRenderArgs([])).toMatch(/^name a site, e\.g\. de-jaif\nusage: npm run render -- <site> \[--out DIR\]$/);
-    expect(parseRenderArgs(['a', 'b'])).toMatch(/^one site at a time, got a and b/);
-    expect(parseRenderArgs(['a', '--out'])).toMatch(/^--out needs a folder/);
-    expect(parseRenderArgs(['a', '--force'])).toMatch(/^unknown option --force/);
-    expect(parseRenderArgs(['a', '--help'])).toEqual({ help: expect.stringMatching(/^usage: npm run render -- <site>/) as unknown });
-  });
-
-  test('the command line: exit 0 with the files, 1 for a bad site, 2 for bad arguments', () => {
+  test('the command line: exit 0 with the files in DIR/<site>/, 1 for a misspelt or invalid site, 2 for bad arguments', () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'render.ts'), ...args], {
+      spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'aif.ts'), 'render', ...args], {
         cwd: dir,
         env: { ...process.env, SITES_DIR: sites },
         encoding: 'utf8',
@@ -145,9 +136,21 @@ describe('npm run render', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^render\.out\/xx-minimal\/topology\.conf\s+\d+ bytes$/m);
     expect(fs.readdirSync(path.join(dir, 'render.out', 'xx-minimal')).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
-    const bad = run(['xx-nope']);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/no such site in the catalogue/);
-    expect(run([]).status).toBe(2);
+    // No site: every site of the catalogue that runs Slurm, each in its folder under --out.
+    const all = run(['--out', 'all']);
+    expect(all.status).toBe(0);
+    expect(all.stderr).toBe('[1/1] rendering xx-minimal\n');
+    expect(fs.readdirSync(path.join(dir, 'all'))).toEqual(['xx-minimal']);
+  });
+
+  test('a misspelt site exits 1 with the likely id, bad arguments 2, and neither writes anything', async () => {
+    let stderr = '';
+    const io: Io = { out: () => undefined, err: (t) => (stderr += t), env: { SITES_DIR: sites }, cwd: dir };
+    expect(await aif(['render', 'xx-nope'], io)).toBe(1);
+    expect(stderr).toBe('sites/xx-nope.yaml: no site "xx-nope" in sites; use one of: xx-minimal\n');
+    stderr = '';
+    expect(await aif(['render', 'xx-minimal', '--out'], io)).toBe(2);
+    expect(stderr.split('\n')[0]).toBe('--out needs a folder');
+    expect(fs.readdirSync(dir)).toEqual(['sites']);
   });
 });

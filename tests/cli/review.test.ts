@@ -32,16 +32,19 @@ describe('arguments', () => {
       assumptions: { pue: 1.2, nodeOverhead: 0.25, utilization: 0.8, mfu: 0.35 },
     });
     expect(parsed('--all')).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS });
+    // No site: every site, as --all.
+    expect(parsed()).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS });
+    expect(parsed('--sites-dir', 'x', 'de-jaif')).toEqual({ site: 'de-jaif', all: false, out: 'review', assumptions: DEFAULT_ASSUMPTIONS, sitesDir: 'x' });
   });
 
   test('--help prints the usage and exits 0', () => {
     const help = parsed('de-jaif', '--help');
-    expect('exit' in help ? [help.exit, help.text.split('\n')[0]] : help).toEqual([0, 'usage: npm run review -- <site> [options]']);
+    expect('exit' in help ? [help.exit, help.text.split('\n')[0]] : help).toEqual([0, 'usage: aif review <site> [options]']);
   });
 
   test.each([
-    [[], 'name a site, e.g. de-jaif, or pass --all'],
     [['--bogus'], 'unknown option --bogus'],
+    [['--against', 'main'], '--against compares one site; name it instead of --all'],
     [['a', 'b'], 'one site at a time, got a and b; use --all for the whole catalogue'],
     [['--all', 'de-jaif'], '--all reviews every site; drop de-jaif, or drop --all'],
     [['--all', '--against', 'main'], '--against compares one site; name it instead of --all'],
@@ -245,7 +248,7 @@ describe('the command', () => {
 
   test('exits 0 with --help, 2 for bad arguments, 1 for an unknown site, 0 when it writes the review', () => {
     const help = run('--help');
-    expect([help.status, help.stdout.split('\n')[0]]).toEqual([0, 'usage: npm run review -- <site> [options]']);
+    expect([help.status, help.stdout.split('\n')[0]]).toEqual([0, 'usage: aif review <site> [options]']);
     const bad = run('--pue', 'x', 'xx-minimal');
     expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, '--pue needs a ratio of 1 or more, e.g. 1.2, got x']);
     const unknown = run('xx-minimum');

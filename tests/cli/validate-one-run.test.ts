@@ -2,7 +2,7 @@
  * Issue 14, gaps 1 and 6 to 9, end to end through `npm run validate`: one run reports every
  * problem of every file (schema, Slurm and suppressions together), checks sites against each
  * other, warns for suppressions that suppress nothing and for unsourced hardware figures, and
- * never prints a stack trace: a bug of its own exits 70 and says so.
+ * never prints a stack trace: a bug of its own exits 3 and says so.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -148,7 +148,7 @@ describe('hardware figures without a source', () => {
 });
 
 describe('no stack trace, ever', () => {
-  test('a bug while building a site is an internal error of that file: exit 70, says it is a bug, other files still reported', () => {
+  test('a bug while building a site is an internal error of that file: exit 3, says it is a bug, other files still reported', () => {
     write('xx-minimal.yaml', fixtureText());
     const broken = write('xx-second.yaml', fixtureText({ id: 'xx-second', kind: 'lab', clusters: { main: { context: 'second' } } }));
     let out = '';
@@ -162,6 +162,7 @@ describe('no stack trace, ever', () => {
       },
     );
     expect(code).toBe(EXIT_INTERNAL_ERROR);
+    expect(EXIT_INTERNAL_ERROR).toBe(3);
     expect(out).toMatch(
       new RegExp(
         `${dir}/xx-minimal\\.yaml:1 \\(file\\): internal error: the checker failed on this file, which is a bug in ai-factory-cdk, not a mistake in the file, got "Cannot read properties of undefined \\(reading 'x'\\)"`,

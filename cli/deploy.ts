@@ -1,0 +1,10 @@
+/** `aif deploy <site>`: deploys a site's stacks, through cdktf (see ./cdktf.ts). */
+import { processIo, runAsMain, type Io } from './args';
+import { runCdktf } from './cdktf';
+
+/** `aif deploy`: cdktf's exit code. */
+export function run(argv: readonly string[], io: Io = processIo()): number | Promise<number> {
+  return runCdktf('deploy', argv, io);
+}
+
+if (require.main === module) runAsMain(run);
