@@ -34,6 +34,10 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   review: { summary: 'write a review of a site (capacity, energy, AI Act) or of the catalogue', load: () => import('./review') },
   preflight: { summary: "check a site's live clusters against its site file (read-only)", load: () => import('./preflight') },
   rehearse: { summary: "rehearse a site's deploy on a local control plane with simulated nodes", load: () => import('./rehearse') },
+  'terraform-config': {
+    summary: 'write the Terraform CLI configuration that installs the providers from a mirror (air-gapped sites)',
+    load: () => import('./terraform-config'),
+  },
   schema: { summary: 'regenerate sites/site.schema.json and docs/site-file.md from the site-file schema', load: () => import('./write-schema') },
   bench: { summary: 'synth time, resource counts and object sizes', load: () => import('../bench/run') },
 };

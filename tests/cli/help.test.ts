@@ -46,7 +46,19 @@ describe('aif <command> --help', () => {
   });
 
   test('the list of commands', () => {
-    expect(Object.keys(SUBCOMMANDS)).toEqual(['validate', 'synth', 'diff', 'deploy', 'render', 'review', 'preflight', 'rehearse', 'schema', 'bench']);
+    expect(Object.keys(SUBCOMMANDS)).toEqual([
+      'validate',
+      'synth',
+      'diff',
+      'deploy',
+      'render',
+      'review',
+      'preflight',
+      'rehearse',
+      'terraform-config',
+      'schema',
+      'bench',
+    ]);
   });
 
   test.each(Object.keys(SUBCOMMANDS))('aif %s --help prints its usage, exits 0, writes nothing and starts nothing', async (name) => {

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pinnedProviders, terraformCliConfig, type ProviderPin } from '../../stacks/provider-mirror';
-import { builtOnce, problemsOf, siteModel, synthSite } from '../helpers';
+import { run as runTerraformConfig } from '../../cli/terraform-config';
+import { builtOnce, fixtureText, problemsOf, siteModel, synthSite } from '../helpers';
 
 // The real Terraform CLI (1.11 on the project's machines) reads the configuration aif writes:
 // `terraform init` of a synthesized stack must install the pinned providers from the mirror,
@@ -97,5 +98,64 @@ describe('registryMirror.providerMirror in the site file', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(expected);
     expect(problems[0]).toContain('sites/xx-minimal.yaml:');
+  });
+});
+
+describe('aif terraform-config', () => {
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-terraform-config-'));
+    fs.mkdirSync(path.join(work, 'sites'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  function aif(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), env: {}, cwd: work };
+    return Promise.resolve(runTerraformConfig(argv, io)).then((status) => ({ status, stdout: out.join(''), stderr: err.join('') }));
+  }
+  const withMirror = (providerMirror?: string) =>
+    fixtureText({
+      registryMirror: {
+        imageRegistry: 'registry.example.eu/mirror',
+        chartRepository: 'oci://registry.example.eu/charts',
+        ...(providerMirror ? { providerMirror } : {}),
+      },
+    });
+
+  it("writes the site's network mirror configuration, which terraform init then uses", async () => {
+    fs.writeFileSync(path.join(work, 'sites', 'xx-minimal.yaml'), withMirror('https://providers.mirror.invalid/terraform/'));
+    const run = await aif(['xx-minimal', '--out', 'terraform.rc']);
+    expect(run).toMatchObject({ status: 0, stdout: '' });
+    const text = fs.readFileSync(path.join(work, 'terraform.rc'), 'utf8');
+    expect(text).toContain('url     = "https://providers.mirror.invalid/terraform/"');
+    const result = init(platform(), text, path.join(work, 'init'));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('providers.mirror.invalid');
+  });
+
+  it('--mirror-path writes a filesystem mirror configuration on stdout', async () => {
+    const run = await aif(['--mirror-path', 'mirror']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`path    = ${JSON.stringify(path.join(work, 'mirror'))}`);
+  });
+
+  it('a site without a provider mirror is an error naming the field and the fix', async () => {
+    fs.writeFileSync(path.join(work, 'sites', 'xx-minimal.yaml'), withMirror());
+    const run = await aif(['xx-minimal']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^sites\/xx-minimal\.yaml: registryMirror\.providerMirror is not set; state the site's provider mirror there/);
+    expect(fs.readdirSync(work)).toEqual(['sites']);
+  });
+
+  it.each([
+    [['--mirror-url', 'http://x.example.eu/'], /--mirror-url needs an https URL ending in \//],
+    [['--mirror-url', 'https://x.example.eu/', '--mirror-path', 'm'], /not both/],
+    [[], /name a site with registryMirror\.providerMirror/],
+  ])('%j is a usage error', async (argv, message) => {
+    const run = await aif(argv);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
   });
 });
