@@ -38,7 +38,16 @@ import {
   type Io,
 } from './args';
 import type { SiteModel } from '../site-model/resolve';
-import { DEFAULT_ASSUMPTIONS, DEFAULT_MFU, DEFAULT_NODE_OVERHEAD, DEFAULT_PUE, DEFAULT_UTILIZATION, type ReviewAssumptions } from '../review-model/assumptions';
+import {
+  DEFAULT_ASSUMPTIONS,
+  DEFAULT_MFU,
+  DEFAULT_NODE_OVERHEAD,
+  DEFAULT_PUE,
+  DEFAULT_UTILIZATION,
+  siteAssumptions,
+  type NumericAssumption,
+  type ReviewAssumptions,
+} from '../review-model/assumptions';
 import { changesMarkdown, changesSummary, siteChanges } from '../review-model/changes';
 import { siteFacts } from '../review-model/facts';
 import { catalogueMarkdown, reviewMarkdown } from '../review-model/markdown';
@@ -47,7 +56,7 @@ import { modelJson, synthesizeSite } from '../review-model/synth';
 import { repositoryRoot, resolveCommit, snapshotTree, TreeError, withWorktree } from '../review-model/tree';
 
 /** Bounds of each numeric option: the lowest value, whether it is allowed, and the highest. */
-const NUMERIC: Readonly<Record<string, { key: keyof ReviewAssumptions; min: number; minIncluded: boolean; max?: number; what: string }>> = {
+const NUMERIC: Readonly<Record<string, { key: NumericAssumption; min: number; minIncluded: boolean; max?: number; what: string }>> = {
   pue: { key: 'pue', min: 1, minIncluded: true, what: 'a ratio of 1 or more, e.g. 1.2' },
   'node-overhead': { key: 'nodeOverhead', min: 0, minIncluded: true, what: 'a fraction of 0 or more, e.g. 0.3' },
   utilization: { key: 'utilization', min: 0, minIncluded: false, max: 1, what: 'a fraction above 0 and at most 1, e.g. 0.7' },
@@ -76,7 +85,12 @@ whole catalogue, DIR/catalogue.md and .json.`,
 synthesized by its own code: DIR/<site>.changes.md and .json`,
     },
     outOption('folder for the files (default: review)'),
-    { name: 'pue', value: 'N', needs: NUMERIC.pue.what, help: `power usage effectiveness (default ${DEFAULT_PUE.value}; site files state none)` },
+    {
+      name: 'pue',
+      value: 'N',
+      needs: NUMERIC.pue.what,
+      help: `power usage effectiveness, for every site (default: the site file's energy.pue, else ${DEFAULT_PUE.value})`,
+    },
     {
       name: 'node-overhead',
       value: 'F',
@@ -108,6 +122,8 @@ export interface ReviewArgs {
   /** Output folder. @default 'review' */
   readonly out: string;
   readonly assumptions: ReviewAssumptions;
+  /** Whether `--pue` was given: it then wins over each site file's `energy.pue`. @default false */
+  readonly pueGiven?: boolean;
   /** Catalogue folder given on the command line. @default - $SITES_DIR, else sites/ */
   readonly sitesDir?: string;
 }
@@ -117,7 +133,7 @@ export function parseReviewArgs(argv: readonly string[]): ReviewArgs | ArgsExit 
   const parsed = parseArgs(REVIEW_COMMAND, argv);
   if (isExit(parsed)) return parsed;
   const bad = (text: string) => usageError(REVIEW_COMMAND, text);
-  const assumptions: { -readonly [K in keyof ReviewAssumptions]: number } = { ...DEFAULT_ASSUMPTIONS };
+  const assumptions: { -readonly [K in NumericAssumption]: number } = { ...DEFAULT_ASSUMPTIONS };
   for (const [name, bounds] of Object.entries(NUMERIC)) {
     const v = stringOption(parsed, name);
     if (v === undefined) continue;
@@ -137,6 +153,7 @@ export function parseReviewArgs(argv: readonly string[]): ReviewArgs | ArgsExit 
     ...(against !== undefined ? { against } : {}),
     out: stringOption(parsed, 'out') ?? 'review',
     assumptions,
+    pueGiven: stringOption(parsed, 'pue') !== undefined,
     ...(sitesDir !== undefined ? { sitesDir } : {}),
   };
 }
@@ -189,7 +206,7 @@ function loadSites(sitesDir: string, site?: string): SiteModel[] | ReviewOutcome
 function reviewOne(site: SiteModel, args: ReviewArgs, outDir: string, log: (line: string) => void): ReviewOutcome {
   log(`synthesizing ${site.spec.id} in memory`);
   const built = synthesizeSite(site);
-  const review = reviewSite(site, built, args.assumptions);
+  const review = reviewSite(site, built, siteAssumptions(site, args.assumptions, args.pueGiven === true));
   const base = path.join(outDir, site.spec.id);
   const files = [
     { path: `${base}.md`, text: reviewMarkdown(review) },
@@ -209,7 +226,7 @@ function reviewOne(site: SiteModel, args: ReviewArgs, outDir: string, log: (line
 function reviewCatalogue(sites: readonly SiteModel[], args: ReviewArgs, outDir: string, log: (line: string) => void): ReviewOutcome {
   const rows = sites.map((site, i) => {
     log(`[${i + 1}/${sites.length}] ${site.spec.id}`);
-    return catalogueRow(siteFacts({ site: site.spec.id, model: modelJson(site), stacks: [] }), args.assumptions);
+    return catalogueRow(siteFacts({ site: site.spec.id, model: modelJson(site), stacks: [] }), siteAssumptions(site, args.assumptions, args.pueGiven === true));
   });
   const base = path.join(outDir, 'catalogue');
   const files = [

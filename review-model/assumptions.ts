@@ -22,8 +22,8 @@ export interface Assumption {
 }
 
 /**
- * Power usage effectiveness (facility power / IT power). The site file has no field for the
- * site's PUE, so the review uses the industry average of Uptime Institute's 2023 global survey.
+ * Power usage effectiveness (facility power / IT power), when the site file states none
+ * (`energy.pue`): the industry average of Uptime Institute's 2023 global survey.
  * Liquid-cooled HPC sites do better (the NLAIF tender targets PUE < 1.2), so facility figures
  * are on the high side for them.
  * @see https://intelligence.uptimeinstitute.com/resource/large-data-centers-are-mostly-more-efficient-analysis-confirms
@@ -33,7 +33,7 @@ export const DEFAULT_PUE: Assumption = {
   label: 'PUE',
   value: 1.58,
   basis:
-    'industry-average power usage effectiveness in 2023 (Uptime Institute Global Data Center Survey); the site file states no PUE, and liquid-cooled HPC sites do better (the NLAIF tender targets PUE < 1.2), so facility figures are on the high side for them',
+    'industry-average power usage effectiveness in 2023 (Uptime Institute Global Data Center Survey), used when the site file states no energy.pue; liquid-cooled HPC sites do better (the NLAIF tender targets PUE < 1.2), so facility figures are on the high side for them',
   sources: [
     'https://intelligence.uptimeinstitute.com/resource/large-data-centers-are-mostly-more-efficient-analysis-confirms',
     'https://www.subsdy.com/grants/acquisition-delivery-installation-and-hardware-and-software-maintenance-of-nlaif-supercomputer-for-t',
@@ -91,13 +91,21 @@ export const DEFAULT_MFU: Assumption = {
 /** Training windows the AI Act figures are given for, days. */
 export const TRAINING_WINDOWS_DAYS: readonly number[] = [30, 90];
 
+/** Where the PUE a review used comes from. */
+export type PueSource = 'default' | 'site file' | 'command line';
+
 /** The assumptions a review ran with. */
 export interface ReviewAssumptions {
   readonly pue: number;
+  /** Where `pue` comes from: the default, the site file's `energy.pue`, or `--pue`. @default 'default' */
+  readonly pueSource?: PueSource;
   readonly nodeOverhead: number;
   readonly utilization: number;
   readonly mfu: number;
 }
+
+/** The assumptions that are numbers, which the command line can set. */
+export type NumericAssumption = Exclude<keyof ReviewAssumptions, 'pueSource'>;
 
 /** The defaults, as a {@link ReviewAssumptions}. */
 export const DEFAULT_ASSUMPTIONS: ReviewAssumptions = {
@@ -115,5 +123,23 @@ export function assumptionsUsed(a: ReviewAssumptions): readonly (Assumption & { 
     [DEFAULT_UTILIZATION, a.utilization],
     [DEFAULT_MFU, a.mfu],
   ];
-  return used.map(([d, value]) => ({ ...d, value, default: d.value, overridden: value !== d.value }));
+  return used.map(([d, value]) => {
+    const fromSite = d === DEFAULT_PUE && a.pueSource === 'site file';
+    const basis = fromSite ? 'stated by the site file (energy.pue), in place of the default' : d.basis;
+    return { ...d, basis, sources: fromSite ? [] : d.sources, value, default: d.value, overridden: value !== d.value };
+  });
+}
+
+/**
+ * The assumptions for one site: its own `energy.pue` replaces the default PUE, unless `--pue`
+ * was given (`pueGiven`), which wins over both.
+ */
+export function siteAssumptions(
+  site: { readonly spec: { readonly energy?: { readonly pue?: number } } },
+  a: ReviewAssumptions,
+  pueGiven: boolean,
+): ReviewAssumptions {
+  if (pueGiven) return { ...a, pueSource: 'command line' };
+  const stated = site.spec.energy?.pue;
+  return stated !== undefined ? { ...a, pue: stated, pueSource: 'site file' } : { ...a, pueSource: 'default' };
 }

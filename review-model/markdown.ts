@@ -3,6 +3,7 @@
  * review reads the same in a terminal, an editor, a pull request or a wiki. Numbers are
  * printed with their unit; an unpublished figure reads "not published", never 0.
  */
+import type { ReviewAssumptions } from './assumptions';
 import type { PartialSum } from './figures';
 import type { CatalogueRow, SiteReview } from './site-review';
 
@@ -368,7 +369,10 @@ function energy(r: SiteReview): string[] {
   const estimates: Record<string, string> = {
     'installed-it-power': `estimate: ${partial(f.itKw, kw)}`,
     'energy-consumption': `estimate: ${partial(f.annualFacilityMWh, (n) => `${int(n)} MWh`)} a year (facility), ${partial(f.annualItMWh, (n) => `${int(n)} MWh`)} (IT)`,
-    pue: `assumed ${dec(a.pue, 2)}; the site measures it`,
+    pue:
+      a.pueSource === 'site file'
+        ? `${dec(a.pue, 2)}, as the site file states (energy.pue); the site measures it`
+        : `assumed ${dec(a.pue, 2)}; the site measures it`,
   };
   return [
     '## Energy',
@@ -390,7 +394,7 @@ function energy(r: SiteReview): string[] {
       [
         ['accelerator power', partial(f.acceleratorKw, kw), 'accelerators x maximum power'],
         ['IT power', partial(f.itKw, kw), `x (1 + ${dec(a.nodeOverhead, 2)} node overhead, an assumption)`],
-        ['facility power', partial(f.facilityKw, kw), `x PUE ${dec(a.pue, 2)} (default, the site file states none)`],
+        ['facility power', partial(f.facilityKw, kw), `x PUE ${dec(a.pue, 2)} (${pueFrom(a.pueSource)})`],
         ['annual IT energy', partial(f.annualItMWh, (n) => `${int(n)} MWh`), `IT power x ${pct(a.utilization)} utilization x 8,760 h`],
         ['annual facility energy', partial(f.annualFacilityMWh, (n) => `${int(n)} MWh`), `facility power x ${pct(a.utilization)} utilization x 8,760 h`],
       ],
@@ -508,8 +512,6 @@ function appendix(r: SiteReview): string[] {
       a.assumptions.map((x) => [x.label, String(x.value), String(x.default), code(x.option), x.basis, x.sources.join(' ') || 'none']),
     ),
     '',
-    'Not done: the site file has no field for its measured PUE, so the default above is used for every site.',
-    '',
     '### Assumptions of the site file',
     '',
     Object.keys(a.siteAssumptions).length === 0
@@ -555,6 +557,18 @@ export function reviewMarkdown(r: SiteReview): string {
 // The catalogue
 
 /** The catalogue as one Markdown table, with a total row. */
+/** Where a review's PUE comes from, as the energy table says it. */
+function pueFrom(source: ReviewAssumptions['pueSource']): string {
+  switch (source) {
+    case 'site file':
+      return "the site file's energy.pue";
+    case 'command line':
+      return 'given with --pue';
+    default:
+      return 'default: the site file states no energy.pue';
+  }
+}
+
 export function catalogueMarkdown(rows: readonly CatalogueRow[], assumptions: { readonly pue: number; readonly nodeOverhead: number }): string {
   const total = (pick: (r: CatalogueRow) => { value: number; unknown: readonly string[] }) => {
     const parts = rows.map(pick);
@@ -570,6 +584,7 @@ export function catalogueMarkdown(rows: readonly CatalogueRow[], assumptions: { 
     partial(r.bf16PeakPflops, (n) => dec(n, 1)),
     partial(r.itMw, (n) => dec(n, 2)),
     partial(r.facilityMw, (n) => dec(n, 2)),
+    r.pueSource === 'site file' ? dec(r.pue, 2) : `${dec(r.pue, 2)} (${r.pueSource === 'command line' ? '--pue' : 'default'})`,
     int(r.tenants),
   ]);
   body.push([
@@ -591,19 +606,18 @@ export function catalogueMarkdown(rows: readonly CatalogueRow[], assumptions: { 
       total((r) => r.facilityMw),
       (n) => dec(n, 2),
     ),
+    '',
     int(rows.reduce((n, r) => n + r.tenants, 0)),
   ]);
   return `${[
     '# Catalogue review',
     '',
-    `Every site of the catalogue. IT power is the accelerators' maximum power plus ${pct(assumptions.nodeOverhead)} node overhead (an assumption); facility power is IT power x PUE ${dec(assumptions.pue, 2)} (a default: site files state no PUE). "Not published" marks pools whose accelerator figure no source states. Each site's own review: ${code('npm run review -- <site>')}.`,
+    `Every site of the catalogue. IT power is the accelerators' maximum power plus ${pct(assumptions.nodeOverhead)} node overhead (an assumption); facility power is IT power x the site's PUE: its site file's \`energy.pue\`, else ${dec(assumptions.pue, 2)} (a default, marked). "Not published" marks pools whose accelerator figure no source states. Each site's own review: ${code('npm run review -- <site>')}.`,
     '',
-    table(['site', 'name', 'kind', 'country', 'accelerators', 'models', 'peak dense BF16, PFLOP/s', 'IT power, MW', 'facility power, MW', 'tenants'], body, [
-      'accelerators',
-      'peak dense BF16, PFLOP/s',
-      'IT power, MW',
-      'facility power, MW',
-      'tenants',
-    ]),
+    table(
+      ['site', 'name', 'kind', 'country', 'accelerators', 'models', 'peak dense BF16, PFLOP/s', 'IT power, MW', 'facility power, MW', 'PUE', 'tenants'],
+      body,
+      ['accelerators', 'peak dense BF16, PFLOP/s', 'IT power, MW', 'facility power, MW', 'tenants'],
+    ),
   ].join('\n')}\n`;
 }

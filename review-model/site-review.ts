@@ -21,7 +21,7 @@ import { imageRefs } from '../constructs/policies/images';
 import { CPU_NODE_LABELS } from '../constructs/scheduling/kueue/kueue-queues';
 import { slinkyNodeAnnotations, slurmNodeName } from '../constructs/scheduling/slurm/render';
 import type { SiteModel } from '../site-model/resolve';
-import { assumptionsUsed, TRAINING_WINDOWS_DAYS, type ReviewAssumptions } from './assumptions';
+import { assumptionsUsed, TRAINING_WINDOWS_DAYS, type PueSource, type ReviewAssumptions } from './assumptions';
 import {
   COMPUTE_THRESHOLDS,
   EED_CODE_OF_CONDUCT,
@@ -807,7 +807,11 @@ function appendix(site: SiteModel, facts: SiteFacts, assumptions: ReviewAssumpti
       { input: 'accelerator figures and their sources', where: `constructs/gpu/accelerators.ts (${ids.join(', ')})` },
       { input: 'pinned charts', where: 'constructs/charts/registry.ts and constructs/charts/<chart>/chart.ts' },
       { input: 'EU rules', where: 'review-model/eu-rules.ts' },
-      { input: 'defaults the review assumes', where: 'review-model/assumptions.ts, overridable with --pue, --node-overhead, --utilization, --mfu' },
+      {
+        input: 'defaults the review assumes',
+        where:
+          "review-model/assumptions.ts, overridable with --pue, --node-overhead, --utilization, --mfu; the site file's energy.pue replaces the default PUE",
+      },
     ],
     accelerators: ids.map((id) => {
       const a = ACCELERATORS[id];
@@ -877,6 +881,9 @@ export interface CatalogueRow {
   readonly bf16PeakPflops: PartialSum;
   readonly itMw: PartialSum;
   readonly facilityMw: PartialSum;
+  /** The PUE of the facility figure, and where it comes from. */
+  readonly pue: number;
+  readonly pueSource: PueSource;
   readonly tenants: number;
 }
 
@@ -895,6 +902,8 @@ export function catalogueRow(facts: SiteFacts, assumptions: ReviewAssumptions): 
     bf16PeakPflops: capacity.total.bf16PeakPflops,
     itMw: mw(energy.itKw),
     facilityMw: mw(energy.facilityKw),
+    pue: assumptions.pue,
+    pueSource: assumptions.pueSource ?? 'default',
     tenants: Object.keys(facts.tenants).length,
   };
 }

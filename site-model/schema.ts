@@ -865,6 +865,21 @@ export const SiteSchema = z.strictObject({
     .default({ gpu: 1, storage: 1 })
     .describe('How far quotas may add up beyond capacity. Default: not at all (1 and 1).'),
   identity: IdentitySchema.prefault({}).describe('The identity provider and user directory the site signs users in with.'),
+  energy: z
+    .strictObject({
+      pue: z
+        .number()
+        .min(1)
+        .max(3)
+        .optional()
+        .describe(
+          "The site's power usage effectiveness (facility power / IT power), measured or designed; the review's facility power and annual energy use it. Default: the review's stated assumption (the 2023 industry average, 1.58).",
+        )
+        .meta({ examples: [1.2] }),
+    })
+    .optional()
+    .describe("Energy facts of the site's data centre, for the review's energy figures. Default: none stated.")
+    .meta({ examples: [{ pue: 1.2 }] }),
   registryMirror: RegistryMirrorSchema.optional().describe(
     'Mirror of every image and chart, for sovereign or air-gapped installs. Default: the upstream registries.',
   ),

@@ -20,7 +20,7 @@ describe('arguments', () => {
   const parsed = (...argv: string[]) => parseReviewArgs(argv);
 
   test('a site, with the default assumptions and output folder', () => {
-    expect(parsed('de-jaif')).toEqual({ site: 'de-jaif', all: false, out: 'review', assumptions: DEFAULT_ASSUMPTIONS });
+    expect(parsed('de-jaif')).toEqual({ site: 'de-jaif', all: false, out: 'review', assumptions: DEFAULT_ASSUMPTIONS, pueGiven: false });
   });
 
   test('every option, in both forms', () => {
@@ -30,11 +30,19 @@ describe('arguments', () => {
       against: 'main',
       out: 'reports',
       assumptions: { pue: 1.2, nodeOverhead: 0.25, utilization: 0.8, mfu: 0.35 },
+      pueGiven: true,
     });
-    expect(parsed('--all')).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS });
+    expect(parsed('--all')).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS, pueGiven: false });
     // No site: every site, as --all.
-    expect(parsed()).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS });
-    expect(parsed('--sites-dir', 'x', 'de-jaif')).toEqual({ site: 'de-jaif', all: false, out: 'review', assumptions: DEFAULT_ASSUMPTIONS, sitesDir: 'x' });
+    expect(parsed()).toEqual({ all: true, out: 'review', assumptions: DEFAULT_ASSUMPTIONS, pueGiven: false });
+    expect(parsed('--sites-dir', 'x', 'de-jaif')).toEqual({
+      site: 'de-jaif',
+      all: false,
+      out: 'review',
+      assumptions: DEFAULT_ASSUMPTIONS,
+      pueGiven: false,
+      sitesDir: 'x',
+    });
   });
 
   test('--help prints the usage and exits 0', () => {
@@ -101,6 +109,23 @@ describe('running', () => {
       ['--utilization', 1, 0.7],
       ['--mfu', 0.5, 0.4],
     ]);
+  });
+
+  test("the site file's energy.pue replaces the default PUE, and --pue wins over it", () => {
+    fs.writeFileSync(path.join(sites, 'xx-minimal.yaml'), fixtureText({ energy: { pue: 1.1 } }));
+    const read = () => JSON.parse(fs.readFileSync(path.join(dir, 'review', 'xx-minimal.json'), 'utf8')) as SiteReview;
+    const noOverhead = { ...DEFAULT_ASSUMPTIONS, nodeOverhead: 0 };
+    runReview(args({ assumptions: noOverhead }), { sitesDir: sites, cwd: dir });
+    // 32 H100 x 700 W = 22.4 kW of IT power, no overhead; x 1.1 = 24.64 kW.
+    expect(read().energy.figures.facilityKw.value).toBeCloseTo(24.64, 9);
+    expect(read().assumptions).toMatchObject({ pue: 1.1, pueSource: 'site file' });
+    expect(fs.readFileSync(path.join(dir, 'review', 'xx-minimal.md'), 'utf8')).toContain("x PUE 1.10 (the site file's energy.pue)");
+    const pueRow = read().appendix.assumptions.find((a) => a.option === '--pue');
+    expect(pueRow).toMatchObject({ value: 1.1, default: 1.58, basis: 'stated by the site file (energy.pue), in place of the default' });
+    // --pue 1.3 on the command line: 22.4 x 1.3 = 29.12 kW.
+    runReview(args({ assumptions: { ...noOverhead, pue: 1.3 }, pueGiven: true }), { sitesDir: sites, cwd: dir });
+    expect(read().energy.figures.facilityKw.value).toBeCloseTo(29.12, 9);
+    expect(read().assumptions).toMatchObject({ pue: 1.3, pueSource: 'command line' });
   });
 
   test('an unknown site exits 1 with a suggestion, and writes nothing', () => {
