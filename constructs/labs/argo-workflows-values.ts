@@ -4,6 +4,7 @@
  *
  * @see https://argo-workflows.readthedocs.io/en/latest/managed-namespace/
  */
+import type { KubernetesObject } from '../charts/common-values';
 import type { ObjectBucket } from '../storage/storage-tier';
 import type { ArgoWorkflowsExtraValues } from './argo-workflows-crds';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from './pod-security';
@@ -19,14 +20,43 @@ export interface ArgoWorkflowsLabValuesProps {
 }
 
 /**
+ * The lab's Argo Workflows values: the chart keys of {@link ArgoWorkflowsExtraValues}, and
+ * `mainContainer` (a real key of the pinned chart, which writes it to the controller's
+ * configuration).
+ *
+ * @see https://github.com/argoproj/argo-helm/blob/argo-workflows-1.0.18/charts/argo-workflows/values.yaml
+ */
+export type ArgoWorkflowsLabValues = ArgoWorkflowsExtraValues & {
+  /**
+   * Defaults of the main container of every workflow pod, merged under the container by
+   * strategic merge patch. Setting it also sets its `imagePullPolicy` to `images.pullPolicy`
+   * (the chart's `Always`) for steps that set none.
+   * @default - none
+   */
+  readonly mainContainer?: { readonly securityContext?: KubernetesObject };
+};
+
+/**
  * The lab's Argo Workflows values: one namespace, no CRDs or cluster-wide roles (the
  * platform's {@link ArgoWorkflowsCrds} owns them), Pod Security `restricted` controller,
  * server and workflow pods (pod, step and executor containers), client-token authentication so Kubernetes RBAC applies, and the
  * artifacts bucket as artifact repository.
  *
+ * Step containers get the restricted container context from the controller's `mainContainer`
+ * defaults, not from the workflow defaults' `templateDefaults`. In Argo Workflows 4.0 the
+ * controller merges `mainContainer` under every container it runs as user code, whatever the
+ * template type: the `main` container of container and script templates, and each container of
+ * a containerSet (workflow/controller/workflowpod.go, createWorkflowPod). `templateDefaults`
+ * reach a template only through the field of its own type (operator.go,
+ * mergedTemplateDefaultsInto), and a containerSet's containers are a list that the strategic
+ * merge replaces, so no template default reaches them. Resource and data templates run
+ * `argoexec` as `main`, with the executor's context, like the `init` and `wait` containers; HTTP
+ * and plugin templates run in Argo's agent pod, which sets a restricted context of its own.
+ * A template's own `initContainers` and `sidecars` get no defaults and must set theirs.
+ *
  * @see https://argo-workflows.readthedocs.io/en/latest/configure-artifact-repository/
  */
-export function labArgoWorkflowsValues(props: ArgoWorkflowsLabValuesProps): ArgoWorkflowsExtraValues {
+export function labArgoWorkflowsValues(props: ArgoWorkflowsLabValuesProps): ArgoWorkflowsLabValues {
   const artifacts = props.artifacts;
   return {
     // The platform layer owns the CRDs and the aggregated roles (ArgoWorkflowsCrds).
@@ -41,13 +71,13 @@ export function labArgoWorkflowsValues(props: ArgoWorkflowsLabValuesProps): Argo
           serviceAccountName: 'argo-workflow',
           // Workflow pods run in a restricted namespace: non-root with seccomp by default.
           securityContext: RESTRICTED_POD,
-          // Pod Security `restricted` also checks every container: no privilege escalation and
-          // no capabilities, which a pod-level context cannot say. The template defaults reach
-          // each step's `main` container; a step may still set its own.
-          templateDefaults: { container: { securityContext: RESTRICTED_CONTAINER } },
         },
       },
     },
+    // Pod Security `restricted` also checks every container: no privilege escalation and no
+    // capabilities, which a pod-level context cannot say. These defaults reach the user-code
+    // containers of container, script and containerSet steps; a step may still set its own.
+    mainContainer: { securityContext: RESTRICTED_CONTAINER },
     // The executor's `init` and `wait` containers in every workflow pod.
     executor: { securityContext: RESTRICTED_CONTAINER },
     server: {

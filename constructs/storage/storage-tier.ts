@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
-import type { ITerraformDependable } from 'cdktf';
+import { Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CephCluster, CephStorageClassSource } from './ceph-cluster';
 import { toJsonObject } from '../charts/json';
@@ -12,6 +12,8 @@ import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { NFS_CSI_DRIVER } from './storage-operators';
 import { systemNamespace } from '../core/system-namespace';
+import { deployedImages } from '../charts/deployed-images';
+import { minioQuotaJob, type MinioBucketQuota } from './minio-quotas';
 
 /**
  * What a tier is for; the role sets the reclaim policy and whether volumes or buckets are served.
@@ -117,6 +119,8 @@ export interface ObjectBucket {
   readonly endpoint: ObjectEndpoint;
   /** The ObjectBucketClaim, for Ceph tiers; MinIO buckets are made by the tenant chart. */
   readonly claim?: Manifest;
+  /** The Job that sets the quotas of the tier's buckets, for a MinIO bucket with a quota: one per tier, for all its buckets' quotas ({@link minioQuotaJob}). */
+  readonly quotaJob?: Manifest;
 }
 
 /**
@@ -194,6 +198,10 @@ export class StorageTier extends Construct {
   readonly target: ClusterTarget;
   private readonly props: StorageTierProps;
   private readonly minioBuckets: string[] = [];
+  private readonly minioQuotas: MinioBucketQuota[] = [];
+  private quotaJob?: Manifest;
+  /** The MinIO tenant's namespace, which the quota Job names directly in its dependencies. */
+  private minioNamespace?: ITerraformDependable;
   private readonly after: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: StorageTierProps) {
@@ -239,6 +247,7 @@ export class StorageTier extends Construct {
         const namespace = `minio-${props.tierName}`;
         // MinIO pods run as non-root with seccomp and no capabilities (the chart's defaults).
         const ns = systemNamespace(this, 'Namespace', props.target, props.siteId, namespace, 'restricted');
+        this.minioNamespace = ns;
         this.minioTenant = new PinnedChart(this, 'Tenant', {
           target: props.target,
           chart: 'minio-tenant',
@@ -286,9 +295,10 @@ export class StorageTier extends Construct {
    * @param namespace the namespace that gets the bucket (e.g. a data lab's), in the tier's cluster
    * @param name bucket name inside the namespace, e.g. `landing`
    * @param options.quotaTiB the most the bucket may hold: on Ceph, the claim's `maxSize`, a
-   *   quota RGW enforces on the bucket's user; the pinned MinIO tenant chart has no bucket quota,
-   *   so validation warns. @default - no quota
+   *   quota RGW enforces on the bucket's user; on MinIO, a hard bucket quota that the tier's
+   *   quota Job sets with `mc quota set` ({@link minioQuotaJob}). @default - no quota
    * @see https://rook.io/docs/rook/v1.20/Storage-Configuration/Object-Storage-RGW/ceph-object-bucket-claim/
+   * @see https://min.io/docs/minio/linux/reference/minio-mc/mc-quota-set.html
    */
   grantBucket(namespace: IsolatedNamespace, name: string, options: { readonly quotaTiB?: number } = {}): ObjectBucket {
     const problems: string[] = [];
@@ -311,7 +321,10 @@ export class StorageTier extends Construct {
 
     if (this.props.backend.type === 'minio') {
       this.minioBuckets.push(bucketName);
-      return { bucketName, namespace: namespace.name, credentialsSecret: this.props.backend.bucketCredentialsSecret ?? 'object-credentials', endpoint };
+      const credentialsSecret = this.props.backend.bucketCredentialsSecret ?? 'object-credentials';
+      if (quota === undefined) return { bucketName, namespace: namespace.name, credentialsSecret, endpoint };
+      this.minioQuotas.push({ bucket: bucketName, quotaTiB: quota });
+      return { bucketName, namespace: namespace.name, credentialsSecret, endpoint, quotaJob: this.bucketQuotaJob() };
     }
     const claim = new Manifest(this, id, {
       provider: this.target.kubernetes,
@@ -329,6 +342,41 @@ export class StorageTier extends Construct {
       dependsOn: [namespace.namespace, ...(this.storageClass ? [this.storageClass] : []), ...this.after],
     });
     return { bucketName, namespace: namespace.name, credentialsSecret: name, endpoint, claim };
+  }
+
+  /**
+   * The Job that sets the hard quotas of the tier's MinIO buckets, made with the first bucket
+   * that has a quota. Its manifest is rendered at synth, so quotas granted later reach it too.
+   * It runs the tenant's own image (the same reference, mirrored or not, as the tenant chart
+   * deploys), which ships `mc`, after the tenant release.
+   */
+  private bucketQuotaJob(): Manifest {
+    const backend = this.props.backend;
+    const tenant = this.minioTenant;
+    const namespace = this.minioNamespace;
+    if (backend.type !== 'minio' || !tenant || !namespace || !this.endpoint) throw new Error(`StorageTier ${this.tierName}: only MinIO tiers have a quota Job`);
+    if (this.quotaJob) return this.quotaJob;
+    const endpoint = this.endpoint;
+    const image = deployedImages('minio-tenant', tenant.values).images.find((i) => i.path === 'tenant.image');
+    if (!image?.tag && !image?.digest) throw new Error(`StorageTier ${this.tierName}: the MinIO tenant chart deploys no pinned tenant.image`);
+    const reference = `${image.repository}${image.tag ? `:${image.tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
+    const produce = () =>
+      minioQuotaJob({
+        labels: this.labels(),
+        namespace: endpoint.namespace,
+        url: endpoint.url,
+        rootCredentialsSecret: backend.rootCredentialsSecret ?? 'minio-root',
+        image: reference,
+        pullSecretName: this.props.mirror?.pullSecretName,
+        quotas: this.minioQuotas,
+      });
+    this.quotaJob = new Manifest(this, 'BucketQuotas', {
+      provider: this.target.kubernetes,
+      manifest: Lazy.anyValue({ produce }),
+      // The namespace directly too: Terraform orders by direct dependencies, and the rehearsal checks them.
+      dependsOn: [namespace, tenant.release],
+    });
+    return this.quotaJob;
   }
 
   private labels(): Record<string, string> {

@@ -39,20 +39,6 @@ export function storageRules(ctx: RuleContext): void {
   }
 
   cephRules(ctx);
-
-  // A tenant's object quota becomes a bucket of that size; only Ceph enforces the size.
-  for (const [tenant, spec] of Object.entries(ctx.spec.tenants ?? {})) {
-    for (const [tier, tib] of Object.entries(spec.storageQuotaTiB ?? {})) {
-      const tierSpec = ctx.spec.storageTiers?.[tier];
-      if (tierSpec?.role !== 'object' || tierSpec.backend.type !== 'minio' || !(tib > 0)) continue;
-      ctx.warn(
-        ['tenants', tenant, 'storageQuotaTiB', tier],
-        `gives tenant ${tenant} a bucket on MinIO tier ${tier}, but the pinned MinIO tenant chart sets no bucket quota, so the ${tib} TiB are not enforced`,
-        tib,
-        `use a rook-ceph object tier to have the quota enforced (a bucket claim's maxSize), or set a MinIO bucket quota yourself (mc quota set)`,
-      );
-    }
-  }
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * A tenant's object quota is a bucket of that size on the object tier: a Ceph bucket claim
- * whose `maxSize` RGW enforces, its credentials Secret in the tenant's namespace, and the
- * NetworkPolicy path to the object store; never a claim quota on the bucket class.
+ * whose `maxSize` RGW enforces, or on MinIO a bucket of the tenant chart with a hard quota that
+ * the tier's quota Job sets (tests/constructs/storage/minio-quotas.test.ts runs it against a
+ * real MinIO); its credentials Secret in the tenant's namespace, and the NetworkPolicy path to
+ * the object store; never a claim quota on the bucket class.
  */
 import { checkSiteText } from '../../site-model/loader';
-import { formatProblem } from '../../site-model/problems';
 import { fixtureText, problemsOf, resources, siteSpec, type SynthJson } from '../helpers';
 import { synthStorageSite } from '../constructs/storage/storage-fixtures';
 
@@ -56,18 +57,31 @@ describe('a tenant with an object quota on a Ceph object tier', () => {
 describe('a tenant with an object quota on a MinIO tier', () => {
   const patch = { storageTiers: { object: MINIO_OBJECT }, tenants: { acme: { storageQuotaTiB: { object: 5 } } } };
 
-  test('is valid, but validation warns at its line that the pinned MinIO chart cannot enforce it', () => {
+  test('is valid, without a warning: MinIO enforces the quota', () => {
     expect(problemsOf(patch)).toEqual([]);
-    const check = checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml');
-    expect((check.warnings ?? []).map(formatProblem)).toEqual([
-      expect.stringMatching(
-        /^sites\/xx-minimal\.yaml:\d+ tenants\.acme\.storageQuotaTiB\.object: gives tenant acme a bucket on MinIO tier object, but the pinned MinIO tenant chart sets no bucket quota, so the 5 TiB are not enforced, got 5; use a rook-ceph object tier/,
-      ),
-    ]);
+    expect(checkSiteText(fixtureText(patch), 'sites/xx-minimal.yaml').warnings ?? []).toEqual([]);
   });
 
-  test('still gets its bucket from the MinIO tenant, and the path to it', () => {
-    const { storage } = synthStorageSite(siteSpec(patch));
+  test("gets its bucket from the MinIO tenant, with the tier's quota Job setting it the tenant's size after the tenant release", () => {
+    const { storage, workloads } = synthStorageSite(siteSpec(patch));
     expect(storage.workloads.tenantBuckets.main.acme.object).toMatchObject({ bucketName: 'tenant-acme-object', namespace: 'tenant-acme' });
+    const tenantRelease = Object.entries(workloads.resource.helm_release).filter(([, r]) => r.name === 'minio-object');
+    expect(tenantRelease).toHaveLength(1);
+    const quotaJobs = resources(workloads, 'kubernetes_manifest').filter((r) => (r.manifest as Json).kind === 'Job');
+    expect(quotaJobs).toHaveLength(1);
+    const job = quotaJobs[0].manifest as Json;
+    expect(job.metadata).toMatchObject({ namespace: 'minio-object' });
+    const script = JSON.stringify(job.spec);
+    expect(script).toContain(`hard_quota 'tenant-acme-object' ${5 * 2 ** 40} '5 TiB'`);
+    const namespace = Object.entries(workloads.resource.kubernetes_namespace_v1).filter(([, n]) => (n.metadata as { name: string }).name === 'minio-object');
+    expect(quotaJobs[0].depends_on).toEqual([`kubernetes_namespace_v1.${namespace[0][0]}`, `helm_release.${tenantRelease[0][0]}`]);
+  });
+
+  test('has a NetworkPolicy path from its namespace to the MinIO pods', () => {
+    const { workloads } = synthStorageSite(siteSpec(patch));
+    const egress = resources(workloads, 'kubernetes_network_policy_v1').filter((p) => (p.metadata as { namespace: string }).namespace === 'tenant-acme');
+    const toMinio = egress.filter((p) => JSON.stringify(p.spec).includes('minio-object'));
+    expect(toMinio).toHaveLength(1);
+    expect(JSON.stringify(toMinio[0].spec)).toMatch(/"port":"9000"|"port":9000/);
   });
 });

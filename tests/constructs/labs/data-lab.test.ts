@@ -322,11 +322,13 @@ describe('DataLab', () => {
         expect(at(values, 'server.authModes')).toEqual(['client']);
       });
 
-      test('workflow steps meet Pod Security restricted: pod, step (template defaults) and executor containers', () => {
+      test('workflow steps meet Pod Security restricted: pod, user-code (the controller main-container defaults) and executor containers', () => {
         const values = valuesOf(releases(fixture().json)['lab-demo/argo-demo']);
         const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
         expect(at(values, 'controller.workflowDefaults.spec.securityContext')).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-        expect(at(values, 'controller.workflowDefaults.spec.templateDefaults')).toEqual({ container: { securityContext: restricted } });
+        // mainContainer reaches container, script and containerSet steps; templateDefaults would miss containerSets.
+        expect(at(values, 'mainContainer')).toEqual({ securityContext: restricted });
+        expect(at(values, 'controller.workflowDefaults.spec.templateDefaults')).toBeUndefined();
         expect(at(values, 'executor.securityContext')).toEqual(restricted);
       });
 
