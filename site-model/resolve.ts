@@ -17,8 +17,9 @@ import { runsInCluster, tierStorageClassName } from '../constructs/storage/stora
 import { renderSlurm, SlurmInputError } from '../constructs/scheduling/slurm/render';
 import type { SlurmRendering } from '../constructs/scheduling/slurm/render';
 import type { SlurmInputProblem, SlurmRenderInput } from '../constructs/scheduling/slurm/input';
+import { fabricBlockNodes, placeInCells, splitAmounts, type CellPlacement, type CellPoolPart } from './cells';
 import { SiteValidationError, type SiteProblem } from './problems';
-import type { DataLabSpec, GpuPoolSpec, SiteSpec, StorageTierSpec, TenantSpec } from './schema';
+import type { CellSpec, DataLabSpec, GpuPoolSpec, SiteSpec, StorageTierSpec, TenantSpec } from './schema';
 import { slurmInputs } from './slurm-input';
 import { SiteSource, type PathKey } from './source';
 
@@ -189,6 +190,11 @@ export interface PoolModel {
   readonly ownership: NodeOwnership;
   /** Units by owner. */
   readonly unitsOwned: Readonly<Record<NodeOwner, number>>;
+  /**
+   * The pool's part in each cell of its cluster, when the cluster has cells: its nodes are
+   * there, not in the cluster (the manager). @default - no cells
+   */
+  readonly cells?: readonly CellPoolPart[];
 }
 
 /** A storage tier with the clusters that serve it. */
@@ -219,6 +225,12 @@ export interface TenantPoolQuota extends QuotaAmounts {
   readonly kubernetes: QuotaAmounts;
   /** The part Slurm's account limits hold: on the Slurm-owned nodes. */
   readonly slurm: QuotaAmounts;
+  /**
+   * Each owner's part split over the cells of the pool's cluster in proportion to the cell's
+   * nodes of that owner; the cells' parts add up exactly to {@link kubernetes} and {@link slurm}.
+   * @default - the pool's cluster has no cells
+   */
+  readonly cells?: readonly { readonly cell: string; readonly kubernetes: QuotaAmounts; readonly slurm: QuotaAmounts }[];
 }
 
 /** A tenant with its quotas resolved to clusters. */
@@ -255,6 +267,28 @@ export interface ClusterModel {
   readonly labs: readonly string[];
   /** The Slurm cluster it runs, if any. */
   readonly slurm?: SlurmClusterModel;
+  /** Its cells, when it is split into cells: it is then their MultiKueue manager. */
+  readonly cells: readonly string[];
+}
+
+/**
+ * A cell: a cluster of its own that holds whole blocks of its parent cluster's pools, deployed
+ * by its own stacks. Its {@link site} is the site as the cell sees it: one cluster (the cell),
+ * its parts of the pools, the tenants' parts of their quotas, its own Slurm cluster, and the
+ * external storage tiers of its parent.
+ */
+export interface CellModel {
+  /** Cell name, unique in the site; also the name of its one cluster in {@link site}. */
+  readonly name: string;
+  /** The cluster (key of `clusters:`) it is a cell of: its MultiKueue manager. */
+  readonly cluster: string;
+  readonly kubeconfigPath: string;
+  readonly context: string;
+  /** Secret in the manager's Kueue namespace with the cell's kubeconfig (key `kubeconfig`). */
+  readonly kubeconfigSecret: string;
+  /** GPU nodes of the cell. */
+  readonly nodes: number;
+  readonly site: SiteModel;
 }
 
 /** A validated site file with every derived fact computed once. */
@@ -269,8 +303,10 @@ export interface SiteModel {
   readonly tiers: Readonly<Record<string, TierModel>>;
   readonly labs: Readonly<Record<string, LabModel>>;
   readonly tenants: Readonly<Record<string, TenantModel>>;
-  /** Slurm clusters in site-file order of their Kubernetes clusters; empty without Slurm. */
+  /** Slurm clusters in site-file order of their Kubernetes clusters; empty without Slurm. Cells' Slurm clusters are in their cell's model. */
   readonly slurm: readonly SlurmClusterModel[];
+  /** Cells of the site's clusters, in site-file order; empty when no cluster has cells. */
+  readonly cells: readonly CellModel[];
   /** The site's registry mirror in the form charts take. @default - upstream registries */
   readonly mirror?: RegistryMirror;
 }
@@ -280,12 +316,60 @@ function unresolved(what: string): never {
   throw new Error(`${what}; load site files through the loader, which reports this with file and line`);
 }
 
+/** How a cell's model is resolved from its derived site file ({@link cellSiteSpec}). */
+interface ResolveOptions {
+  /** Each tenant's owner parts of its quota on a pool, instead of {@link splitQuota}. */
+  readonly ownerQuotas?: (tenant: string, pool: string) => Record<NodeOwner, QuotaAmounts> | undefined;
+  /** Slurm ClusterName of the site's one Slurm cluster. */
+  readonly slurmClusterName?: string;
+}
+
+/** Name of the Secret with a cell's kubeconfig when the site file names none. */
+export function defaultKubeconfigSecret(cell: string): string {
+  return `multikueue-${cell}`;
+}
+
+/**
+ * Where the pools of a cluster with cells go ({@link placeInCells}), or the fewest cells that
+ * would hold them; undefined for a cluster without cells.
+ */
+export function clusterCellPlacement(
+  spec: Pick<SiteSpec, 'clusters' | 'gpuPools' | 'cells'> & Partial<Pick<SiteSpec, 'scheduler' | 'dataLabs'>>,
+  cluster: string,
+): { placement: CellPlacement } | { needed: number } | undefined {
+  const cells = spec.clusters[cluster]?.cells;
+  if (!cells) return undefined;
+  const clusterNames = Object.keys(spec.clusters);
+  const pools = Object.entries(spec.gpuPools)
+    .filter(([, p]) => poolCluster(p, clusterNames) === cluster)
+    .map(([name, p]) => {
+      const ownership = poolOwnership(p, poolUses(spec, name));
+      return {
+        name,
+        nodes: p.nodes,
+        blockNodes: fabricBlockNodes(p.fabric),
+        ownership: typeof ownership === 'string' ? { slurm: 0, kubernetes: p.nodes } : ownership,
+      };
+    });
+  return placeInCells(pools, Object.keys(cells), spec.cells.maxNodes);
+}
+
 /**
  * Resolves a validated site file. Returns the model and the problems only the resolution can
  * find (Slurm configurations that do not render); the model is undefined when there are any.
  */
 export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSource.inMemory(`${spec.id}.yaml`)): { site?: SiteModel; problems: SiteProblem[] } {
+  return resolveWith(spec, source, {});
+}
+
+function resolveWith(spec: SiteSpec, source: SiteSource, options: ResolveOptions): { site?: SiteModel; problems: SiteProblem[] } {
   const clusterNames = Object.keys(spec.clusters);
+  const placements: Record<string, CellPlacement> = {};
+  for (const name of clusterNames) {
+    const placed = clusterCellPlacement(spec, name);
+    if (placed && 'needed' in placed) unresolved(`clusters.${name}.cells: the pools need ${placed.needed} cells`);
+    if (placed) placements[name] = placed.placement;
+  }
   const slurmPools = new Set(Object.values(spec.scheduler.slurm?.partitions ?? {}).flatMap((p) => p.pools));
 
   const pools: Record<string, PoolModel> = {};
@@ -306,8 +390,11 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
       slurm: slurmPools.has(name),
       ownership,
       unitsOwned: { slurm: ownership.slurm * unitsPerNode, kubernetes: ownership.kubernetes * unitsPerNode },
+      ...(placements[cluster] ? { cells: Object.values(placements[cluster]).flatMap((parts) => parts.filter((x) => x.pool === name)) } : {}),
     };
   }
+  const cellOf = (pool: PoolModel, part: CellPoolPart): string =>
+    Object.entries(placements[pool.cluster]).find(([, parts]) => parts.includes(part))?.[0] ?? unresolved(`no cell holds a part of ${pool.name}`);
 
   const tiers: Record<string, TierModel> = {};
   for (const [name, tier] of Object.entries(spec.storageTiers)) {
@@ -330,7 +417,19 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
   for (const [name, tenant] of Object.entries(spec.tenants)) {
     const gpuQuotas = Object.entries(tenant.gpuQuota).map(([pool, q]): TenantPoolQuota => {
       const model = pools[pool] ?? unresolved(`tenants.${name}.gpuQuota names pool ${pool}, which does not exist`);
-      return { pool, cluster: model.cluster, guaranteed: q.guaranteed, max: q.max, ...splitQuota(q, model.ownership) };
+      const owners = options.ownerQuotas?.(name, pool) ?? splitQuota(q, model.ownership);
+      const parts = model.cells;
+      if (!parts) return { pool, cluster: model.cluster, guaranteed: q.guaranteed, max: q.max, ...owners };
+      const kubernetes = splitAmounts(
+        owners.kubernetes,
+        parts.map((x) => x.ownership.kubernetes),
+      );
+      const slurmParts = splitAmounts(
+        owners.slurm,
+        parts.map((x) => x.ownership.slurm),
+      );
+      const cells = parts.map((x, i) => ({ cell: cellOf(model, x), kubernetes: kubernetes[i], slurm: slurmParts[i] }));
+      return { pool, cluster: model.cluster, guaranteed: q.guaranteed, max: q.max, ...owners, cells };
     });
     tenants[name] = { name, spec: tenant, gpuQuotas };
   }
@@ -338,7 +437,9 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
   const problems: SiteProblem[] = [];
   const slurm: SlurmClusterModel[] = [];
   const quotas = Object.fromEntries(Object.values(tenants).map((t) => [t.name, t.gpuQuotas]));
-  for (const { kubernetesCluster, input } of slurmInputs(spec, pools, quotas)) {
+  // A pool in cells runs in its cells' Slurm clusters, not in its cluster's (the manager's).
+  const uncelled = Object.fromEntries(Object.entries(pools).filter(([, p]) => !p.cells));
+  for (const { kubernetesCluster, input } of slurmInputs(spec, uncelled, quotas, options.slurmClusterName)) {
     try {
       const mounts = slurmMountPlan(spec, clusterNames, kubernetesCluster).map(({ tier, path }) => ({
         tier,
@@ -361,7 +462,7 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
       kubeconfigPath: c.kubeconfigPath,
       context: c.context,
       pools: Object.values(pools)
-        .filter((p) => p.cluster === name)
+        .filter((p) => p.cluster === name && !p.cells)
         .map((p) => p.name),
       tiers: Object.values(tiers)
         .filter((t) => t.clusters.includes(name))
@@ -370,14 +471,104 @@ export function resolveSiteChecked(spec: SiteSpec, source: SiteSource = SiteSour
         .filter((l) => l.cluster === name)
         .map((l) => l.name),
       ...(s ? { slurm: s } : {}),
+      cells: Object.keys(c.cells ?? {}),
     };
   });
+
+  const cells: CellModel[] = [];
+  for (const [clusterName, placement] of Object.entries(placements)) {
+    for (const [cellName, parts] of Object.entries(placement)) {
+      const cell = spec.clusters[clusterName].cells![cellName];
+      const derived = cellSiteSpec(spec, clusterName, cellName, cell, parts, tenants, tiers);
+      const ownerQuotas = (tenant: string, pool: string) => {
+        const part = tenants[tenant]?.gpuQuotas.find((q) => q.pool === pool)?.cells?.find((x) => x.cell === cellName);
+        return part ? { kubernetes: part.kubernetes, slurm: part.slurm } : undefined;
+      };
+      const resolved = resolveWith(derived, source, { ownerQuotas, slurmClusterName: `${spec.id}-${cellName}` });
+      problems.push(...resolved.problems);
+      if (resolved.site) {
+        cells.push({
+          name: cellName,
+          cluster: clusterName,
+          kubeconfigPath: cell.kubeconfigPath,
+          context: cell.context,
+          kubeconfigSecret: cell.kubeconfigSecret ?? defaultKubeconfigSecret(cellName),
+          nodes: parts.reduce((sum, x) => sum + x.nodes, 0),
+          site: resolved.site,
+        });
+      }
+    }
+  }
+  if (problems.length > 0) return { problems };
 
   const m = spec.registryMirror;
   const mirror: RegistryMirror | undefined = m
     ? { imageRegistry: m.imageRegistry, chartRepository: m.chartRepository, pullSecretName: m.pullSecretName }
     : undefined;
-  return { site: { spec, source, clusters, pools, tiers, labs, tenants, slurm, ...(mirror ? { mirror } : {}) }, problems: [] };
+  return { site: { spec, source, clusters, pools, tiers, labs, tenants, slurm, cells, ...(mirror ? { mirror } : {}) }, problems: [] };
+}
+
+/**
+ * The site file as one cell sees it: the cell as its only cluster; its parts of the pools,
+ * with their owners stated; the partitions, tenants' quotas and storage quotas on those; the
+ * external (csi, nfs) tiers of its parent, which every cluster mounts. In-cluster tiers and data
+ * labs stay with the parent (the rules keep labs out of cells).
+ */
+function cellSiteSpec(
+  spec: SiteSpec,
+  clusterName: string,
+  cellName: string,
+  cell: CellSpec,
+  parts: readonly CellPoolPart[],
+  tenants: Readonly<Record<string, TenantModel>>,
+  tiers: Readonly<Record<string, TierModel>>,
+): SiteSpec {
+  const parent = spec.clusters[clusterName];
+  const poolNames = new Set(parts.map((x) => x.pool));
+  const gpuPools = Object.fromEntries(
+    parts.map((x) => [
+      x.pool,
+      { ...spec.gpuPools[x.pool], cluster: cellName, nodes: x.nodes, owner: { slurm: x.ownership.slurm, kubernetes: x.ownership.kubernetes } },
+    ]),
+  );
+  const storageTiers = Object.fromEntries(
+    Object.entries(spec.storageTiers)
+      .filter(([name, t]) => !runsInCluster(t.backend) && tiers[name].clusters.includes(clusterName))
+      .map(([name, t]) => [name, { ...t, cluster: undefined }]),
+  );
+  const slurm = spec.scheduler.slurm;
+  const partitions = Object.fromEntries(
+    Object.entries(slurm?.partitions ?? {})
+      .map(([name, p]) => [name, { ...p, pools: p.pools.filter((x) => poolNames.has(x)) }] as const)
+      .filter(([, p]) => p.pools.length > 0),
+  );
+  const mounts = slurm?.mounts ? Object.fromEntries(Object.entries(slurm.mounts).filter(([tier]) => tier in storageTiers)) : undefined;
+  const cellTenants = Object.fromEntries(
+    Object.entries(spec.tenants).map(([name, t]) => {
+      const gpuQuota = Object.fromEntries(
+        tenants[name].gpuQuotas.flatMap((q) => {
+          const part = q.cells?.find((x) => x.cell === cellName);
+          if (!part) return [];
+          return [[q.pool, { guaranteed: part.kubernetes.guaranteed + part.slurm.guaranteed, max: part.kubernetes.max + part.slurm.max }]];
+        }),
+      );
+      const storageQuotaTiB = Object.fromEntries(Object.entries(t.storageQuotaTiB).filter(([tier]) => tier in storageTiers));
+      return [name, { ...t, gpuQuota, storageQuotaTiB }];
+    }),
+  );
+  return {
+    ...spec,
+    clusters: { [cellName]: { kubeconfigPath: cell.kubeconfigPath, context: cell.context, kubernetesVersion: parent.kubernetesVersion } },
+    gpuPools,
+    scheduler: {
+      ...spec.scheduler,
+      slurm: slurm && Object.keys(partitions).length > 0 ? { ...slurm, partitions, ...(mounts ? { mounts } : {}) } : undefined,
+    },
+    storageTiers,
+    dataLabs: {},
+    tenants: cellTenants,
+    policySuppressions: {},
+  };
 }
 
 /** Resolves a validated site file; throws a SiteValidationError when its Slurm configuration does not render. */

@@ -279,6 +279,22 @@ export const CephHardwareSchema = z.strictObject({
     .meta({ examples: [2] }),
 });
 
+/**
+ * A cell: one Kubernetes cluster of a cluster split into several (issue 17), with its own
+ * kubeconfig context, stacks and state. The tool places whole fabric blocks of the parent's
+ * pools in it.
+ */
+export const CellSchema = z.strictObject({
+  kubeconfigPath: nonEmpty().describe("Path of the cell's kubeconfig file, e.g. ~/.kube/training-a.yaml."),
+  context: nonEmpty().describe('Context inside that kubeconfig.'),
+  kubeconfigSecret: name()
+    .optional()
+    .describe(
+      "Secret in the manager cluster's kueue-system namespace whose key kubeconfig lets MultiKueue reach the cell; it must exist, the project never writes it. Default: multikueue-<cell>.",
+    )
+    .meta({ examples: ['multikueue-training-a'] }),
+});
+
 /** Where Terraform reaches a Kubernetes cluster, and which Kubernetes it runs. */
 export const ClusterSchema = z.strictObject({
   kubeconfigPath: nonEmpty().describe('Path of the kubeconfig file, e.g. ~/.kube/config.'),
@@ -295,6 +311,29 @@ export const ClusterSchema = z.strictObject({
       `Kubernetes version the cluster runs, quoted (YAML reads 1.30 as the number 1.3), e.g. "1.31"; it must be ${KUBERNETES_REQUIREMENT.version} or newer, the oldest release every pinned chart installs on (their kubeVersion). Default: "${KUBERNETES_REQUIREMENT.version}".`,
     )
     .meta({ examples: [KUBERNETES_REQUIREMENT.version] }),
+  cells: keyedMap(CellSchema)
+    .optional()
+    .describe(
+      "Split the cluster into cells, keyed by a name unique in the site: each cell is a cluster of its own (kubeconfig, stacks <site>-<cell>-platform and -workloads, state) that gets whole fabric blocks of the cluster's pools, at most cells.maxNodes nodes each. The cluster's own kubeconfig and context then reach the manager: it keeps its storage and runs Kueue's MultiKueue, which sends each tenant's jobs to a cell with room. Default: no cells, the pools' nodes are in this cluster.",
+    )
+    .meta({
+      examples: [
+        {
+          'training-a': { kubeconfigPath: '~/.kube/training-a.yaml', context: 'training-a' },
+          'training-b': { kubeconfigPath: '~/.kube/training-b.yaml', context: 'training-b' },
+        },
+      ],
+    }),
+});
+
+/** Limits of the cells clusters are split into. */
+export const CellLimitsSchema = z.strictObject({
+  maxNodes: positiveInt()
+    .default(5000)
+    .describe(
+      'Most nodes in one cell (and in a cluster without cells): 5,000 is the largest cluster upstream Kubernetes is tested at (sig-scalability thresholds). Default: 5000.',
+    )
+    .meta({ examples: [4000] }),
 });
 
 /** How the GPUs of a pool are shared between workloads. */
@@ -842,6 +881,7 @@ export const SiteSchema = z.strictObject({
     .default([])
     .describe('Public sources for the facts in this file.'),
   clusters: keyedMap(ClusterSchema).describe('Kubernetes clusters, keyed by name.'),
+  cells: CellLimitsSchema.prefault({}).describe('Limits of cells (clusters.<name>.cells). Default: at most 5,000 nodes per cell.'),
   gpuPools: keyedMap(GpuPoolSchema).describe('GPU node pools, keyed by name.'),
   scheduler: SchedulerSchema.describe('The schedulers of the site: slurm, kueue or both.'),
   storageTiers: keyedMap(StorageTierSchema).default({}).describe('Storage tiers, keyed by name. Default: none.'),
@@ -913,6 +953,7 @@ export type StateSpec = z.output<typeof StateSchema>;
 export type SlurmSpec = z.output<typeof SlurmSchema>;
 export type KueueSpec = z.output<typeof KueueSchema>;
 export type FabricSpec = z.output<typeof FabricSchema>;
+export type CellSpec = z.output<typeof CellSchema>;
 export type IdentitySpec = z.output<typeof IdentitySchema>;
 export type StorageBackendSpec = z.output<typeof StorageBackendSchema>;
 

@@ -37,18 +37,24 @@ function slurmClusterName(spec: SiteSpec, kubernetesCluster: string): string {
 /**
  * The Slurm inputs of a site, in the order of `clusters:`; empty when the site does not run
  * Slurm. Called by {@link resolveSite} with the resolved pools; the rules have already
- * checked that every partition names existing pools of one cluster.
+ * checked that every partition names existing pools of one cluster. Partitions over pools
+ * left out of `pools` (those in cells) are skipped.
+ * @param clusterName Slurm ClusterName of a cell's one Slurm cluster @default - {@link slurmClusterName}
  */
 export function slurmInputs(
   spec: SiteSpec,
   pools: Readonly<Record<string, PoolModel>>,
   quotas: Readonly<Record<string, readonly TenantPoolQuota[]>>,
+  clusterName?: string,
 ): SiteSlurmInput[] {
   const slurm = spec.scheduler.slurm;
   if (!slurm) return [];
   const partitionsByCluster = new Map<string, SlurmPartitionInput[]>();
   for (const [name, partition] of Object.entries(slurm.partitions)) {
-    const cluster = pools[partition.pools[0]].cluster;
+    // A partition over pools in cells runs in the cells' Slurm clusters (each cell's model).
+    const first = pools[partition.pools[0]] as PoolModel | undefined;
+    if (!first) continue;
+    const cluster = first.cluster;
     const list = partitionsByCluster.get(cluster) ?? [];
     list.push({
       name,
@@ -70,7 +76,7 @@ export function slurmInputs(
     return {
       kubernetesCluster: cluster,
       input: {
-        clusterName: slurmClusterName(spec, cluster),
+        clusterName: clusterName ?? slurmClusterName(spec, cluster),
         pools: slurmPools,
         partitions: partitionsByCluster.get(cluster) ?? [],
         tenants,

@@ -32,8 +32,12 @@ export class PlatformStack extends SiteStack {
   /** Storage operators (csi-driver-nfs, Rook, MinIO) and data-lab CRDs per cluster name. */
   readonly storage: StoragePlatform;
 
-  constructor(scope: Construct, site: SiteModel) {
-    super(scope, site, 'platform');
+  /**
+   * @param site the site, or for a cell the cell's model
+   * @param cell the cell this stack deploys @default - the site's own platform stack
+   */
+  constructor(scope: Construct, site: SiteModel, cell?: string) {
+    super(scope, site, 'platform', cell);
     const spec = site.spec;
     const systemNamespaces: Record<string, NamespaceV1> = {};
     for (const target of this.targets) {
@@ -59,26 +63,29 @@ export class PlatformStack extends SiteStack {
     }
 
     this.pools = Object.fromEntries(
-      Object.values(site.pools).map((pool) => {
-        const p = pool.spec;
-        const construct = new GpuNodePool(this, `Pool-${pool.name}`, {
-          target: this.target(pool.cluster),
-          siteId: spec.id,
-          poolName: pool.name,
-          accelerator: p.accelerator,
-          nodes: p.nodes,
-          acceleratorsPerNode: p.acceleratorsPerNode,
-          cpusPerNode: p.cpusPerNode,
-          memoryGiBPerNode: p.memoryGiBPerNode,
-          interconnect: p.interconnect,
-          sharing: p.sharing,
-          fabric: p.fabric,
-          ownership: pool.ownership,
-          // A reference, not the literal name: Terraform then creates the namespace first.
-          descriptorNamespace: systemNamespaces[pool.cluster].metadata.name,
-        });
-        return [pool.name, construct];
-      }),
+      // A pool in cells has its nodes there: the cells' stacks make it.
+      Object.values(site.pools)
+        .filter((pool) => !pool.cells)
+        .map((pool) => {
+          const p = pool.spec;
+          const construct = new GpuNodePool(this, `Pool-${pool.name}`, {
+            target: this.target(pool.cluster),
+            siteId: spec.id,
+            poolName: pool.name,
+            accelerator: p.accelerator,
+            nodes: p.nodes,
+            acceleratorsPerNode: p.acceleratorsPerNode,
+            cpusPerNode: p.cpusPerNode,
+            memoryGiBPerNode: p.memoryGiBPerNode,
+            interconnect: p.interconnect,
+            sharing: p.sharing,
+            fabric: p.fabric,
+            ownership: pool.ownership,
+            // A reference, not the literal name: Terraform then creates the namespace first.
+            descriptorNamespace: systemNamespaces[pool.cluster].metadata.name,
+          });
+          return [pool.name, construct];
+        }),
     );
 
     const mirror = site.mirror;

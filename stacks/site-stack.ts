@@ -11,9 +11,12 @@ import { addUpgradeMoves } from './upgrade-moves';
 export const LAYERS = ['platform', 'workloads'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-/** Name of a site's stack for a layer: `<site-id>-<layer>`. */
-export function stackName(siteId: string, layer: Layer): string {
-  return `${siteId}-${layer}`;
+/**
+ * Name of a site's stack for a layer: `<site-id>-<layer>`, or `<site-id>-<cell>-<layer>` for a
+ * cell's (each cell has its own stacks and state, so cells deploy in parallel).
+ */
+export function stackName(siteId: string, layer: Layer, cell?: string): string {
+  return cell === undefined ? `${siteId}-${layer}` : `${siteId}-${cell}-${layer}`;
 }
 
 /**
@@ -26,13 +29,18 @@ export abstract class SiteStack extends TerraformStack {
   /** 0.1 ids of the top-level constructs whose ids changed in 0.2 (see upgrade-moves.ts). */
   private readonly legacyIds = new Map<string, string>();
 
+  /**
+   * @param site the site, or for a cell the cell's model (CellModel.site)
+   * @param cell the cell these stacks deploy @default - the site's own stacks
+   */
   protected constructor(
     scope: Construct,
     readonly site: SiteModel,
     readonly layer: Layer,
+    readonly cell?: string,
   ) {
-    super(scope, stackName(site.spec.id, layer));
-    configureBackend(this, site.spec, stackName(site.spec.id, layer));
+    super(scope, stackName(site.spec.id, layer, cell));
+    configureBackend(this, site.spec, stackName(site.spec.id, layer, cell));
     this.targets = configureProviders(this, site.clusters);
   }
 
@@ -43,7 +51,8 @@ export abstract class SiteStack extends TerraformStack {
    */
   clusterScopedId(kind: string, cluster: string, name?: string): string {
     const id = clusterScopedId(kind, cluster, name);
-    if (cluster === this.site.clusters[0].name) this.legacyIds.set(id, singleClusterIdV01(kind, name));
+    // Cells are new in 0.3: their stacks had no 0.1 form to move from.
+    if (this.cell === undefined && cluster === this.site.clusters[0].name) this.legacyIds.set(id, singleClusterIdV01(kind, name));
     return id;
   }
 

@@ -3,13 +3,24 @@ import type { Construct, IConstruct } from 'constructs';
 import { PolicyPack, suppressPolicy } from '../constructs/policies/pack';
 import { SiteValidationError, type SiteProblem } from '../site-model/problems';
 import type { SiteModel } from '../site-model/resolve';
+import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { PlatformStack } from './platform-stack';
 import { WorkloadsStack } from './workloads-stack';
+
+/** The stacks of one cell of a site. */
+export interface CellStacks {
+  readonly platform: PlatformStack;
+  readonly workloads: WorkloadsStack;
+}
 
 /** The stacks of one site, in deployment order, and the policy pack that checks them. */
 export interface SiteStacks {
   readonly platform: PlatformStack;
   readonly workloads: WorkloadsStack;
+  /** Each cell's stacks, keyed by cell name; empty when no cluster has cells. */
+  readonly cells: Readonly<Record<string, CellStacks>>;
+  /** Every stack of the site: its own two, then each cell's two. */
+  readonly all: readonly (PlatformStack | WorkloadsStack)[];
   readonly policies: PolicyPack;
 }
 
@@ -18,17 +29,27 @@ export interface SiteStacks {
  * SiteValidationError when a policy suppression of the site file names no construct.
  */
 export function addSiteStacks(app: Construct, site: SiteModel): SiteStacks {
+  // Cells first: the manager's MultiKueue reads their pools' resource names (no Terraform
+  // reference, so no cell waits on the manager, nor the manager on a cell).
+  const cells: Record<string, CellStacks> = {};
+  const cellPools: Record<string, GpuNodePool> = {};
+  for (const cell of site.cells) {
+    const cellPlatform = new PlatformStack(app, cell.site, cell.name);
+    cells[cell.name] = { platform: cellPlatform, workloads: new WorkloadsStack(app, cell.site, cellPlatform, cell.name) };
+    for (const [name, pool] of Object.entries(cellPlatform.pools)) cellPools[name] ??= pool;
+  }
   const platform = new PlatformStack(app, site);
-  const workloads = new WorkloadsStack(app, site, platform);
+  const workloads = new WorkloadsStack(app, site, platform, undefined, cellPools);
   for (const stack of [platform, workloads]) stack.addUpgradeMoves();
+  const all = [platform, workloads, ...Object.values(cells).flatMap((c) => [c.platform, c.workloads])];
   const policies = new PolicyPack({
     imageRegistry: site.mirror?.imageRegistry,
     chartRepository: site.mirror?.chartRepository,
   });
-  for (const stack of [platform, workloads]) Aspects.of(stack).add(policies);
+  for (const stack of all) Aspects.of(stack).add(policies);
   const problems = applySiteSuppressions(site, { platform, workloads });
   if (problems.length > 0) throw new SiteValidationError(problems);
-  return { platform, workloads, policies };
+  return { platform, workloads, cells, all, policies };
 }
 
 /**
@@ -64,5 +85,5 @@ function applySiteSuppressions(site: SiteModel, stacks: { platform: Construct; w
 
 /** Runs the policy pack on every stack of a site. */
 export function checkSitePolicies(stacks: SiteStacks) {
-  return [stacks.platform, stacks.workloads].flatMap((s) => stacks.policies.check(s));
+  return stacks.all.flatMap((s) => stacks.policies.check(s));
 }

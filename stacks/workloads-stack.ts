@@ -1,9 +1,11 @@
 import type { Construct } from 'constructs';
 import { NicClusterPolicy } from '../constructs/gpu/nic-cluster-policy';
 import { MONITORING_NAMESPACE } from '../constructs/observability/observability';
+import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { KueueQueues } from '../constructs/scheduling/kueue/kueue-queues';
+import { MultiKueueManager } from '../constructs/scheduling/kueue/multikueue';
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
-import { Tenant } from '../constructs/tenancy/tenant';
+import { CPU_ONLY_ROOM, Tenant } from '../constructs/tenancy/tenant';
 import type { SiteModel } from '../site-model/resolve';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
@@ -16,15 +18,24 @@ import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
 export class WorkloadsStack extends SiteStack {
   /** Tenants keyed by cluster name, then tenant name. */
   readonly tenants: Readonly<Record<string, Readonly<Record<string, Tenant>>>>;
-  /** Kueue queues per cluster name, when the site schedules with Kueue. */
+  /** Kueue queues per cluster name, when the site schedules with Kueue; not for clusters with cells. */
   readonly kueue: Readonly<Record<string, KueueQueues>>;
+  /** MultiKueue per cluster with cells (their manager), when the site schedules with Kueue. */
+  readonly multiKueue: Readonly<Record<string, MultiKueueManager>>;
   /** Slurm clusters per Kubernetes cluster name, when the site schedules with Slurm. */
   readonly slurm: Readonly<Record<string, SlurmCluster>>;
   /** Storage tiers, Ceph clusters and data labs. */
   readonly storage: StorageWorkloads;
 
-  constructor(scope: Construct, site: SiteModel, platform: PlatformStack) {
-    super(scope, site, 'workloads');
+  /**
+   * @param site the site, or for a cell the cell's model
+   * @param platform the platform stack of the same site or cell
+   * @param cell the cell this stack deploys @default - the site's own workloads stack
+   * @param cellPools a cell's GPU pool per name of the pools in cells, for the manager's
+   *   quotas (resource names, CPU and memory per unit) @default - none, the site has no cells
+   */
+  constructor(scope: Construct, site: SiteModel, platform: PlatformStack, cell?: string, cellPools: Readonly<Record<string, GpuNodePool>> = {}) {
+    super(scope, site, 'workloads', cell);
     this.addDependency(platform);
     const spec = site.spec;
 
@@ -43,7 +54,8 @@ export class WorkloadsStack extends SiteStack {
             groupPrefix: spec.identity.oidcGroupPrefix,
             // The namespace holds the part on Kubernetes-owned nodes; Slurm's accounts the rest.
             gpuQuotas: tenant.gpuQuotas
-              .filter((q) => q.cluster === cluster.name && q.kubernetes.max > 0)
+              // Pools in cells have no nodes here (the manager); the cells' tenants hold their quotas.
+              .filter((q) => q.cluster === cluster.name && q.kubernetes.max > 0 && platform.pools[q.pool] !== undefined)
               .map((q) => ({ pool: platform.pools[q.pool], guaranteed: q.kubernetes.guaranteed, max: q.kubernetes.max })),
             clusterPools: cluster.pools.map((p) => platform.pools[p]),
             // Volumes only: an object quota is a bucket of that size (storage wiring), not a claim.
@@ -63,21 +75,63 @@ export class WorkloadsStack extends SiteStack {
     const kueue = spec.scheduler.kueue;
     this.kueue = kueue
       ? Object.fromEntries(
-          site.clusters.map((cluster) => {
-            const tenants = Object.values(this.tenants[cluster.name]);
-            const queues = new KueueQueues(this, this.clusterScopedId('Kueue', cluster.name), {
-              target: this.target(cluster.name),
-              siteId: spec.id,
-              pools: cluster.pools.map((pool) => platform.pools[pool]),
-              tenants,
-              cohort: kueue.cohort ?? spec.id,
-              fairSharing: kueue.fairSharing,
-              dependsOn: tenants.map((t) => t.namespace.namespace),
-            });
-            return [cluster.name, queues];
-          }),
+          site.clusters
+            .filter((cluster) => cluster.cells.length === 0)
+            .map((cluster) => {
+              const tenants = Object.values(this.tenants[cluster.name]);
+              const queues = new KueueQueues(this, this.clusterScopedId('Kueue', cluster.name), {
+                target: this.target(cluster.name),
+                siteId: spec.id,
+                pools: cluster.pools.map((pool) => platform.pools[pool]),
+                tenants,
+                cohort: kueue.cohort ?? spec.id,
+                fairSharing: kueue.fairSharing,
+                dependsOn: tenants.map((t) => t.namespace.namespace),
+              });
+              return [cluster.name, queues];
+            }),
         )
       : {};
+
+    const multiKueue: Record<string, MultiKueueManager> = {};
+    for (const cluster of kueue ? site.clusters.filter((c) => c.cells.length > 0) : []) {
+      const tenants = Object.values(this.tenants[cluster.name]);
+      const pools = Object.values(site.pools)
+        .filter((p) => p.cluster === cluster.name && p.unitsOwned.kubernetes > 0 && cellPools[p.name] !== undefined)
+        .map((p) => ({
+          name: p.name,
+          resourceName: cellPools[p.name].resourceName,
+          units: p.unitsOwned.kubernetes,
+          cpusPerUnit: cellPools[p.name].cpusPerUnit,
+          memoryGiBPerUnit: cellPools[p.name].memoryGiBPerUnit,
+        }));
+      multiKueue[cluster.name] = new MultiKueueManager(this, this.clusterScopedId('MultiKueue', cluster.name), {
+        target: this.target(cluster.name),
+        siteId: spec.id,
+        name: `${spec.id}-${cluster.name}`,
+        workers: site.cells.filter((c) => c.cluster === cluster.name).map((c) => ({ name: c.name, kubeconfigSecret: c.kubeconfigSecret })),
+        pools,
+        tenants: tenants.map((t) => {
+          const quotas = site.tenants[t.tenantName].gpuQuotas
+            .filter((q) => pools.some((p) => p.name === q.pool) && q.kubernetes.max > 0)
+            .map((q) => ({ pool: q.pool, guaranteed: q.kubernetes.guaranteed, max: q.kubernetes.max }));
+          // The CPU-only room of a namespace (quotaCompute) with what the GPUs bring.
+          const withGpus = quotas.map((q) => ({ q, pool: pools.find((p) => p.name === q.pool)! }));
+          return {
+            name: t.tenantName,
+            namespace: t.namespaceName,
+            quotas,
+            cpuOnly: {
+              cpu: Math.ceil(withGpus.reduce((sum, { q, pool }) => sum + q.max * pool.cpusPerUnit, 0)) + CPU_ONLY_ROOM.cpu,
+              memoryGiB: Math.ceil(withGpus.reduce((sum, { q, pool }) => sum + q.max * pool.memoryGiBPerUnit, 0)) + CPU_ONLY_ROOM.memoryGiB,
+            },
+          };
+        }),
+        cohort: kueue!.cohort ?? spec.id,
+        dependsOn: tenants.map((t) => t.namespace.namespace),
+      });
+    }
+    this.multiKueue = multiKueue;
 
     const slurmSpec = spec.scheduler.slurm;
     const slurm: Record<string, SlurmCluster> = {};

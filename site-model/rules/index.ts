@@ -6,6 +6,7 @@
 import type { SiteProblem } from '../problems';
 import type { SiteSpec } from '../schema';
 import type { SiteSource } from '../source';
+import { cellRules } from './cells';
 import { RuleContext } from './context';
 import { fabricRules } from './fabric';
 import { labRules } from './labs';
@@ -28,6 +29,6 @@ export function siteRules(
   source: SiteSource,
 ): { problems: SiteProblem[]; warnings: SiteProblem[] } {
   const ctx = new RuleContext(spec, raw, source);
-  for (const rules of [poolRules, fabricRules, schedulerRules, slurmPodRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
+  for (const rules of [poolRules, cellRules, fabricRules, schedulerRules, slurmPodRules, storageRules, tenantRules, labRules, siteWideRules]) rules(ctx);
   return { problems: ctx.problems, warnings: ctx.warnings };
 }
