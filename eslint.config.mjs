@@ -10,7 +10,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'cdktf.out/', 'coverage/', 'dist/', 'render.out/', 'scratch/', '.terraform/']),
+  // templates/ holds the files `aif init` writes into a site repository; its main.ts imports the
+  // installed package, so it is no part of this project's tsconfig.json.
+  globalIgnores(['node_modules/', 'cdktf.out/', 'coverage/', 'dist/', 'render.out/', 'scratch/', '.terraform/', 'templates/']),
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   tseslint.configs.stylisticTypeChecked,

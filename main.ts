@@ -8,7 +8,7 @@ import { PolicyViolationError, synthCatalogue } from './stacks/synth';
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 try {
   const result = synthCatalogue({
-    sitesDir: process.env.SITES_DIR ?? path.join(__dirname, 'sites'),
+    sitesDir: path.resolve(process.env.SITES_DIR ?? 'sites'),
     only: process.env.SITE || undefined,
     outdir,
     // Progress and warnings go to stdout: the cdktf CLI prints everything on stderr as [ERROR].

@@ -40,6 +40,7 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   },
   schema: { summary: 'regenerate sites/site.schema.json and docs/site-file.md from the site-file schema', load: () => import('./write-schema') },
   bench: { summary: 'synth time, resource counts and object sizes', load: () => import('../bench/run') },
+  init: { summary: 'write a ready site repository for a new site', load: () => import('./init') },
 };
 
 /** What `aif --help` prints. */
@@ -62,10 +63,20 @@ exit codes: 0 success, 1 invalid input or a policy failure, 2 bad arguments,
 3 an internal error (a bug of ai-factory-cdk: please report it; AIF_DEBUG=1 prints the stack).`;
 }
 
+/**
+ * The package's root folder, which holds package.json, templates/ and sites/: the folder above
+ * cli/ when this file runs as TypeScript (ts-node, jest), above dist/cli/ once compiled.
+ */
+export const PACKAGE_ROOT = path.join(__dirname, __filename.endsWith('.ts') ? '..' : path.join('..', '..'));
+
+/** The package's own package.json. */
+export function packageJson(): { readonly name: string; readonly version: string; readonly devDependencies?: Readonly<Record<string, string>> } {
+  return JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as ReturnType<typeof packageJson>;
+}
+
 /** The package's version, for `aif --version`. */
 function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  return packageJson().version ?? 'unknown';
 }
 
 /** Runs `aif` with its arguments (without `aif` itself) and returns the exit code. */

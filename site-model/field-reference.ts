@@ -266,7 +266,10 @@ interface Sample {
 }
 
 /** Builds the reference from the schema and the example sites; throws {@link FieldReferenceError} on a gap. */
-export function fieldSections(schema: JsonNode = siteJsonSchema(), sitesDir = path.join(__dirname, '..', 'sites')): SectionDoc[] {
+export function fieldSections(
+  schema: JsonNode = siteJsonSchema(),
+  sitesDir = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', 'sites'),
+): SectionDoc[] {
   const sites = readExampleSites(sitesDir);
   const missing: string[] = [];
   const sections: SectionDoc[] = [];

@@ -23,7 +23,7 @@ export interface ScaledSiteOptions {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const REFERENCE = path.join(__dirname, '..', 'sites', 'eu-ref-gigafactory.yaml');
+const REFERENCE = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', 'sites', 'eu-ref-gigafactory.yaml');
 
 /** Accelerators of a pool as the site file states it. */
 const acceleratorsOf = (pool: Json): number => pool.nodes * pool.acceleratorsPerNode;

@@ -6,7 +6,13 @@ import { fixtureText } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Runs main.ts the way `cdktf synth` does, with its own sites folder and output folder. */
+// cdktf.json's app compiles the project (tsc -b, incremental) and runs dist/main.js; so do these tests.
+beforeAll(() => {
+  const compile = spawnSync('npm', ['run', '--silent', 'compile'], { cwd: ROOT, encoding: 'utf8' });
+  if (compile.status !== 0) throw new Error(`npm run compile failed:\n${compile.stdout}${compile.stderr}`);
+}, 300_000);
+
+/** Runs main.ts, compiled, the way `cdktf synth` does, with its own sites folder and output folder. */
 function runMain(sites: Record<string, string>, env: Record<string, string> = {}, previousOutput = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-main-'));
   const sitesDir = path.join(dir, 'sites');
@@ -18,7 +24,7 @@ function runMain(sites: Record<string, string>, env: Record<string, string> = {}
     fs.mkdirSync(path.join(outdir, 'stacks', 'xx-minimal-platform'), { recursive: true });
     fs.writeFileSync(path.join(outdir, 'manifest.json'), '{}');
   }
-  const result = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'main.ts')], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: { ...process.env, SITES_DIR: sitesDir, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ...env },
     encoding: 'utf8',

@@ -58,6 +58,7 @@ describe('aif <command> --help', () => {
       'terraform-config',
       'schema',
       'bench',
+      'init',
     ]);
   });
 
