@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { guarded, processIo, runAsMain, type Io } from './args';
 import { closest, EXIT_INTERNAL_ERROR, EXIT_USAGE } from '../site-model/problems';
+import { PACKAGE_ROOT } from '../site-model/package-root';
 
 /** A subcommand's entry point: its arguments after the command name, and where it prints. */
 export type RunCommand = (argv: readonly string[], io?: Io) => number | Promise<number>;
@@ -63,11 +64,8 @@ exit codes: 0 success, 1 invalid input or a policy failure, 2 bad arguments,
 3 an internal error (a bug of ai-factory-cdk: please report it; AIF_DEBUG=1 prints the stack).`;
 }
 
-/**
- * The package's root folder, which holds package.json, templates/ and sites/: the folder above
- * cli/ when this file runs as TypeScript (ts-node, jest), above dist/cli/ once compiled.
- */
-export const PACKAGE_ROOT = path.join(__dirname, __filename.endsWith('.ts') ? '..' : path.join('..', '..'));
+/** The package's root folder, which holds package.json, templates/ and sites/. */
+export { PACKAGE_ROOT };
 
 /** The package's own package.json. */
 export function packageJson(): { readonly name: string; readonly version: string; readonly devDependencies?: Readonly<Record<string, string>> } {

@@ -8,12 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { siteJsonSchema } from '../site-model/schema';
 import { FIELD_REFERENCE_PATH, FieldReferenceError, renderFieldReference } from '../site-model/field-reference';
+import { PACKAGE_ROOT } from '../site-model/package-root';
 
 /** The JSON Schema file editors read. */
-export const SCHEMA_FILE = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', 'sites', 'site.schema.json');
+export const SCHEMA_FILE = path.join(PACKAGE_ROOT, 'sites', 'site.schema.json');
 
 /** The field reference, `docs/site-file.md`. */
-export const FIELD_REFERENCE_FILE = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', FIELD_REFERENCE_PATH);
+export const FIELD_REFERENCE_FILE = path.join(PACKAGE_ROOT, FIELD_REFERENCE_PATH);
 
 /** The text of `sites/site.schema.json`. */
 export function renderSchema(): string {

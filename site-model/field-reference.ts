@@ -14,6 +14,7 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { NAME_HINT, NAME_PATTERN } from '../constructs/core/names';
 import { siteJsonSchema } from './schema';
+import { PACKAGE_ROOT } from './package-root';
 
 /** A node of the site file's JSON Schema, as zod writes it. */
 interface JsonNode {
@@ -266,10 +267,7 @@ interface Sample {
 }
 
 /** Builds the reference from the schema and the example sites; throws {@link FieldReferenceError} on a gap. */
-export function fieldSections(
-  schema: JsonNode = siteJsonSchema(),
-  sitesDir = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', 'sites'),
-): SectionDoc[] {
+export function fieldSections(schema: JsonNode = siteJsonSchema(), sitesDir = path.join(PACKAGE_ROOT, 'sites')): SectionDoc[] {
   const sites = readExampleSites(sitesDir);
   const missing: string[] = [];
   const sections: SectionDoc[] = [];

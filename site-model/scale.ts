@@ -12,6 +12,7 @@ import { stringify, parse } from 'yaml';
 import { MAX_CELLS_PER_MANAGER } from '../constructs/scheduling/kueue/multikueue';
 import { DEFAULT_MAX_NODES_PER_CELL, fabricBlockNodes, splitAmounts, splitInProportion } from './cells';
 import type { FabricSpec } from './schema';
+import { PACKAGE_ROOT } from './package-root';
 
 /** Options of {@link scaledSiteSpec}. */
 export interface ScaledSiteOptions {
@@ -23,7 +24,7 @@ export interface ScaledSiteOptions {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const REFERENCE = path.join(__dirname, __filename.endsWith('.ts') ? '..' : '../..', 'sites', 'eu-ref-gigafactory.yaml');
+const REFERENCE = path.join(PACKAGE_ROOT, 'sites', 'eu-ref-gigafactory.yaml');
 
 /** Accelerators of a pool as the site file states it. */
 const acceleratorsOf = (pool: Json): number => pool.nodes * pool.acceleratorsPerNode;
