@@ -43,7 +43,14 @@ const [tree, sitesDir, site, out] = process.argv.slice(2);
 require(require.resolve('ts-node', { paths: [tree] })).register({ transpileOnly: true, project: path.join(tree, 'tsconfig.json') });
 let result;
 try {
-  const loader = require(path.join(tree, 'site-model', 'loader'));
+  // This project's own tree has the loader's sources; a site repository has the package's.
+  let loaderPath;
+  try {
+    loaderPath = require.resolve(path.join(tree, 'site-model', 'loader'));
+  } catch {
+    loaderPath = require.resolve('ai-factory-cdk/dist/site-model/loader', { paths: [tree] });
+  }
+  const loader = require(loaderPath);
   const [model] = loader.loadCatalogue(sitesDir, site);
   const { source, ...rest } = model;
   result = { model: rest };
