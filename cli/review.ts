@@ -133,7 +133,7 @@ export function parseReviewArgs(argv: readonly string[]): ReviewArgs | ArgsExit 
   const parsed = parseArgs(REVIEW_COMMAND, argv);
   if (isExit(parsed)) return parsed;
   const bad = (text: string) => usageError(REVIEW_COMMAND, text);
-  const assumptions: { -readonly [K in NumericAssumption]: number } = { ...DEFAULT_ASSUMPTIONS };
+  const assumptions: Record<NumericAssumption, number> = { ...DEFAULT_ASSUMPTIONS };
   for (const [name, bounds] of Object.entries(NUMERIC)) {
     const v = stringOption(parsed, name);
     if (v === undefined) continue;
