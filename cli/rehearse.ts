@@ -33,8 +33,9 @@ export const REHEARSE_COMMAND: CommandSpec = {
   name: 'rehearse',
   synopsis: ['<site> [options]'],
   description: `Starts a real kube-apiserver, controller manager, scheduler and Kueue on 127.0.0.1 for each
-cluster of the site, simulates its nodes with kwok, applies the site's objects with
-server-side apply and checks what the cluster does with them.`,
+cluster of the site, and for the first cell (--cells) of a cluster split into cells;
+simulates its nodes with kwok, applies the site's objects with server-side apply and checks
+what the cluster does with them.`,
   sites: { min: 1, max: 1, example: 'es-1healthai' },
   options: [
     {
@@ -44,6 +45,12 @@ server-side apply and checks what the cluster does with them.`,
       help: 'CRDs of the pinned charts, as <chart>/<version>/crds.yaml\n(charts themselves cannot be reached offline)',
     },
     { name: 'max-nodes-per-pool', value: 'N', needs: 'a whole number of at least 1', help: 'simulate at most N nodes of each pool (default: all)' },
+    {
+      name: 'cells',
+      value: 'all|N',
+      needs: 'all or a whole number of at least 1',
+      help: 'rehearse every cell, or the first N in site-file order, each on its own\ncontrol plane (default 1: each cell costs a control plane and Kueue, 1.5-2 minutes)',
+    },
     { name: 'timeout', value: 'SECONDS', needs: 'a whole number of at least 1', help: 'how long a check waits for a controller (default 60)' },
     { name: 'work-dir', value: 'DIR', needs: 'a path', help: "where each cluster's files and logs go (default: a new temp dir)" },
     { name: 'json', value: 'FILE', needs: 'a path', help: 'also write the report as JSON' },
@@ -62,6 +69,8 @@ export interface RehearseArgs {
   readonly site: string;
   readonly crdsDir?: string;
   readonly maxNodesPerPool?: number;
+  /** @default 1 */
+  readonly cells?: number | 'all';
   readonly timeoutSeconds?: number;
   readonly workDir?: string;
   readonly json?: string;
@@ -84,11 +93,14 @@ export function parseRehearseArgs(argv: readonly string[]): RehearseArgs | ArgsE
   if (typeof maxNodesPerPool === 'object') return maxNodesPerPool;
   const timeoutSeconds = whole('timeout');
   if (typeof timeoutSeconds === 'object') return timeoutSeconds;
+  const cells = stringOption(parsed, 'cells') === 'all' ? 'all' : whole('cells');
+  if (typeof cells === 'object') return usageError(REHEARSE_COMMAND, `--cells needs all or a whole number of at least 1, got ${stringOption(parsed, 'cells')}`);
   const opt = <K extends keyof RehearseArgs>(key: K, value: RehearseArgs[K] | undefined) => (value !== undefined ? { [key]: value } : {});
   return {
     site: parsed.sites[0],
     ...opt('crdsDir', stringOption(parsed, 'crds')),
     ...opt('maxNodesPerPool', maxNodesPerPool),
+    ...opt('cells', cells),
     ...opt('timeoutSeconds', timeoutSeconds),
     ...opt('workDir', stringOption(parsed, 'work-dir')),
     ...opt('json', stringOption(parsed, 'json')),
@@ -124,6 +136,7 @@ async function rehearseWith(argv: readonly string[], io: Io): Promise<number> {
       workDir,
       crdsDir,
       maxNodesPerPool: args.maxNodesPerPool,
+      cells: args.cells,
       timeoutSeconds: args.timeoutSeconds,
       keep: args.keep,
       log: (line) => io.err(`${line}\n`),

@@ -551,3 +551,74 @@ export async function checkProjectPods(ctx: CheckContext): Promise<CheckResult[]
   }
   return results;
 }
+
+/**
+ * A MultiKueue manager (a cluster with cells): its tenants' pods wait for a cell, never run on
+ * the manager. Kueue reads each MultiKueueCluster's kubeconfig Secret by the name the stack
+ * gives; the rehearsal has no cells to reach and no such Secret (the operator creates it), so
+ * Kueue must report every worker inactive and hold the tenant's pod: neither admitted nor bound.
+ */
+export async function checkMultiKueueManager(ctx: CheckContext): Promise<CheckResult[]> {
+  const { kube } = ctx;
+  const timeout = (ctx.timeoutSeconds ?? 60) * 1000;
+  const results: CheckResult[] = [];
+  type Conditioned = { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } };
+  for (const mk of ctx.objects.filter((o) => o.kind === 'MultiKueueCluster')) {
+    const name = String((mk.metadata as Json).name);
+    const secret = (mk.spec as { clusterSource?: { kubeConfig?: { location?: string } } }).clusterSource?.kubeConfig?.location ?? '';
+    const active = await kube
+      .waitFor(
+        `Kueue to report MultiKueueCluster ${name}`,
+        () => kube.get<Conditioned>('multikueueclusters.kueue.x-k8s.io', name)?.status?.conditions?.find((c) => c.type === 'Active'),
+        timeout,
+      )
+      .catch(() => undefined);
+    results.push(
+      result(
+        ctx,
+        `multikueue-cluster-inactive/${name}`,
+        // Kueue names the Secret it looked for: the wiring is by that name.
+        active?.status === 'False' && secret !== '' && (active.message ?? '').includes(`"${secret}"`),
+        active === undefined
+          ? 'Kueue set no Active condition'
+          : `Active=${active.status} (${active.reason ?? ''}: ${active.message ?? ''}); the rehearsal has no Secret ${secret}`,
+      ),
+    );
+  }
+  const tenant = Object.keys(ctx.site.tenants)[0];
+  if (tenant === undefined) return results;
+  const namespace = `tenant-${tenant}`;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'manager-probe', namespace },
+    spec: restrictedPod([{ name: 'cpu', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]),
+  };
+  const id = `multikueue-holds-on-manager/${tenant}`;
+  const created = kube.create(pod);
+  if (!created.ok) return [...results, result(ctx, id, false, `the pod was rejected: ${created.error}`)];
+  const workload = await kube
+    .waitFor(`a Workload for ${namespace}/manager-probe`, () => workloadOf(kube, namespace, 'manager-probe'), timeout)
+    .catch(() => undefined);
+  // Give Kueue the time it takes to admit a pod on a cluster without cells to (wrongly) admit this one.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const now = workloadOf(kube, namespace, 'manager-probe');
+  const node = kube.get<PodView>('pod', 'manager-probe', namespace)?.spec.nodeName;
+  const conditions = workloadConditions(kube, namespace, 'manager-probe');
+  kube.delete('pod', 'manager-probe', namespace);
+  results.push(
+    result(
+      ctx,
+      id,
+      workload !== undefined && !admitted(now) && !node,
+      workload === undefined
+        ? 'Kueue created no Workload for the pod'
+        : node
+          ? `the pod ran on the manager, on ${node}`
+          : admitted(now)
+            ? 'the Workload was admitted on the manager without a cell'
+            : `the pod waits for a cell: ${conditions}`,
+    ),
+  );
+  return results;
+}

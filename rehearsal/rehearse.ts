@@ -1,5 +1,6 @@
 /**
- * A rehearsal of a site's deploy: for each cluster of the site, a real control plane on
+ * A rehearsal of a site's deploy: for each cluster of the site (and each cell rehearsed, a
+ * cluster of its own with its own stacks), a real control plane on
  * loopback with the site's nodes simulated by kwok; the site's objects applied for real,
  * platform before workloads, with server-side apply; the real Kueue controller; and the
  * behaviour checks of `checks.ts`.
@@ -15,10 +16,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
+import { stackName } from '../stacks/site-stack';
 import { addSiteStacks } from '../stacks/site';
 import {
   checkCpuPodPlacement,
   checkKueue,
+  checkMultiKueueManager,
   checkNodeAgents,
   checkProjectPods,
   checkQuota,
@@ -54,6 +57,12 @@ export interface RehearsalOptions {
   readonly crdsDir?: string;
   /** Most simulated nodes per pool. @default - every node of the site file */
   readonly maxNodesPerPool?: number;
+  /**
+   * Cells rehearsed, each a control plane of its own: the first N in site-file order, or all.
+   * The site's own clusters (a cell's manager among them) are always rehearsed.
+   * @default 1
+   */
+  readonly cells?: number | 'all';
   /** A directory the run owns: per cluster, the control plane's files and logs. */
   readonly workDir: string;
   /** Leave the control planes running, and return their kubeconfigs. @default false */
@@ -99,7 +108,10 @@ export interface ClusterRehearsal {
 /** The rehearsal of a site. */
 export interface SiteRehearsal {
   readonly site: string;
+  /** The site's clusters, then the cells rehearsed. */
   readonly clusters: readonly ClusterRehearsal[];
+  /** The site's cells, and those rehearsed (also in {@link clusters}). */
+  readonly cells: { readonly total: number; readonly rehearsed: readonly string[] };
   /** Whether every check passed or failed as expected, and every object was accepted. */
   readonly ok: boolean;
 }
@@ -107,10 +119,27 @@ export interface SiteRehearsal {
 /** Whether a check result fails the run: a failure, or a pass of a known defect. */
 export const failsRun = (r: CheckResult): boolean => (r.knownDefect ? r.passed : !r.passed);
 
-/** Synthesized JSON of a site's two stacks. */
-function synthesize(site: SiteModel): { platform: unknown; workloads: unknown } {
+/** Synthesized JSON of a site's or a cell's two stacks, with their names (the prefix of their addresses). */
+interface StackPair {
+  readonly platform: unknown;
+  readonly workloads: unknown;
+  readonly platformName: string;
+  readonly workloadsName: string;
+}
+
+/** Synthesized JSON of a site's two stacks, and of the stacks of each cell, by cell name. */
+function synthesize(site: SiteModel): { site: StackPair; cells: Record<string, StackPair> } {
   const stacks = addSiteStacks(Testing.app(), site);
-  return { platform: synthesizedStack(stacks.platform), workloads: synthesizedStack(stacks.workloads) };
+  const pair = (platform: unknown, workloads: unknown, cell?: string): StackPair => ({
+    platform,
+    workloads,
+    platformName: stackName(site.spec.id, 'platform', cell),
+    workloadsName: stackName(site.spec.id, 'workloads', cell),
+  });
+  return {
+    site: pair(synthesizedStack(stacks.platform), synthesizedStack(stacks.workloads)),
+    cells: Object.fromEntries(Object.entries(stacks.cells).map(([cell, c]) => [cell, pair(synthesizedStack(c.platform), synthesizedStack(c.workloads), cell)])),
+  };
 }
 
 /** CRDs of the releases, from `<crdsDir>/<chart>/<version>/crds.yaml`, one per name. */
@@ -216,12 +245,15 @@ async function established(kube: Kube, names: readonly string[]): Promise<void> 
   }
 }
 
-async function rehearseCluster(options: RehearsalOptions, cluster: string, stacks: { platform: unknown; workloads: unknown }): Promise<ClusterRehearsal> {
+/**
+ * Rehearses one cluster: `site` is the site, or for a cell the cell's model (CellModel.site),
+ * whose one cluster is the cell; `stacks` are the stacks that deploy it.
+ */
+async function rehearseCluster(options: RehearsalOptions, site: SiteModel, cluster: string, stacks: StackPair): Promise<ClusterRehearsal> {
   const t0 = Date.now();
-  const { site } = options;
   const say = (line: string) => options.log?.(`[${site.spec.id}/${cluster} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
-  const platform = stackObjects(stacks.platform, `${site.spec.id}-platform`);
-  const workloads = stackObjects(stacks.workloads, `${site.spec.id}-workloads`);
+  const platform = stackObjects(stacks.platform, stacks.platformName);
+  const workloads = stackObjects(stacks.workloads, stacks.workloadsName);
   const here = <T extends { cluster: string }>(xs: readonly T[]) => xs.filter((x) => x.cluster === cluster);
   const platformObjects = here(platform.manifests);
   const workloadObjects = here(workloads.manifests);
@@ -326,8 +358,14 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
     checks.push(...(await checkProjectPods(ctx)));
     say('checking quotas');
     checks.push(...checkQuota(ctx));
-    say('checking CPU-only placement');
-    checks.push(await checkCpuPodPlacement(ctx));
+    if (kueue && (site.clusters.find((c) => c.name === cluster)?.cells.length ?? 0) > 0) {
+      // A MultiKueue manager sends every tenant pod, CPU-only ones too, to a cell.
+      say('checking that the MultiKueue manager holds tenant pods for a cell');
+      checks.push(...(await checkMultiKueueManager(ctx)));
+    } else {
+      say('checking CPU-only placement');
+      checks.push(await checkCpuPodPlacement(ctx));
+    }
     const nodeSets = slurmNodeSets(releases);
     if (nodeSets.length > 0) {
       say("checking that Slurm's NodeSets hold the nodes Slurm owns");
@@ -357,13 +395,32 @@ async function rehearseCluster(options: RehearsalOptions, cluster: string, stack
   }
 }
 
-/** Rehearses every cluster of a site, one after the other. */
+/** The cells a rehearsal covers: the first `cells` of the site's, or all of them. */
+export function cellsToRehearse(site: SiteModel, cells: number | 'all' = 1): string[] {
+  const names = site.cells.map((c) => c.name);
+  return cells === 'all' ? names : names.slice(0, cells);
+}
+
+/**
+ * Rehearses every cluster of a site, one after the other, then the cells chosen by
+ * {@link RehearsalOptions.cells}, each on a control plane of its own with its own stacks.
+ */
 export async function rehearseSite(options: RehearsalOptions): Promise<SiteRehearsal> {
   rehearsalBinaries(options.root); // fail early, naming what to install
-  const stacks = synthesize(options.site);
+  const { site } = options;
+  const stacks = synthesize(site);
   const clusters: ClusterRehearsal[] = [];
-  for (const cluster of options.site.clusters) clusters.push(await rehearseCluster(options, cluster.name, stacks));
-  return { site: options.site.spec.id, clusters, ok: clusters.every((c) => !c.checks.some(failsRun)) };
+  for (const cluster of site.clusters) clusters.push(await rehearseCluster(options, site, cluster.name, stacks.site));
+  const rehearsed = cellsToRehearse(site, options.cells);
+  for (const cell of site.cells.filter((c) => rehearsed.includes(c.name))) {
+    clusters.push(await rehearseCluster(options, cell.site, cell.name, stacks.cells[cell.name]));
+  }
+  return {
+    site: site.spec.id,
+    clusters,
+    cells: { total: site.cells.length, rehearsed },
+    ok: clusters.every((c) => !c.checks.some(failsRun)),
+  };
 }
 
 /** The report of a rehearsal, as a table a person reads. */
@@ -379,6 +436,11 @@ export function formatRehearsal(r: SiteRehearsal): string {
       const v = verdict(k) === 'expected failure' ? `expected failure (issue ${k.knownDefect?.issue})` : verdict(k);
       lines.push(`  ${k.id.padEnd(width)}  ${v.padEnd(28)} ${k.detail}`);
     }
+  }
+  if (r.cells.total > 0) {
+    lines.push(
+      `cells rehearsed: ${r.cells.rehearsed.length} of ${r.cells.total}${r.cells.rehearsed.length < r.cells.total ? ' (--cells all rehearses every cell)' : ''}`,
+    );
   }
   const all = r.clusters.flatMap((c) => c.checks);
   const failing = all.filter(failsRun).length;

@@ -9,8 +9,12 @@ import { parseRehearseArgs } from '../../cli/rehearse';
 import { countOf, knownDefectOf, KNOWN_DEFECTS, verdict, type CheckResult } from '../../rehearsal/checks';
 import { stackObjects } from '../../rehearsal/manifests';
 import { clusterNodes, cpuNodes, poolDescriptors, RDMA_RESOURCE } from '../../rehearsal/nodes';
-import { failsRun } from '../../rehearsal/rehearse';
+import { cellsToRehearse, failsRun } from '../../rehearsal/rehearse';
+import { checkSiteText } from '../../site-model/loader';
+import { scaledSiteSpec } from '../../site-model/scale';
 import { addSiteStacks } from '../../stacks/site';
+import { stackName } from '../../stacks/site-stack';
+import { stringify } from 'yaml';
 import { siteModel } from '../helpers';
 
 type Json = Record<string, unknown>;
@@ -125,6 +129,49 @@ describe('npm run rehearse arguments', () => {
       text: expect.stringMatching(/^--max-nodes-per-pool needs a whole number of at least 1/) as unknown,
     });
     expect(parseRehearseArgs(['a', '--nope'])).toMatchObject({ exit: 2, text: expect.stringMatching(/^unknown option --nope/) as unknown });
+  });
+
+  test('--cells all or N; anything else exits 2 with the reason', () => {
+    expect(parseRehearseArgs(['a', '--cells', 'all'])).toEqual({ site: 'a', cells: 'all', keep: false });
+    expect(parseRehearseArgs(['a', '--cells=2'])).toEqual({ site: 'a', cells: 2, keep: false });
+    for (const bad of ['0', 'some', '1.5']) {
+      expect(parseRehearseArgs(['a', '--cells', bad])).toMatchObject({
+        exit: 2,
+        text: expect.stringContaining(`--cells needs all or a whole number of at least 1, got ${bad}`) as unknown,
+      });
+    }
+    expect(parseRehearseArgs(['--help'])).toMatchObject({ text: expect.stringContaining('--cells all|N') as unknown });
+  });
+});
+
+describe('cells in a rehearsal', () => {
+  // The reference gigafactory at 100,000 accelerators in five cells, a sixth of its racks for Kueue.
+  const spec = scaledSiteSpec(100_000);
+  (spec.gpuPools as Record<string, { owner: unknown }>).training.owner = { slurm: 19_980, kubernetes: 3_996 };
+  const site = checkSiteText(stringify(spec, { lineWidth: 0 }), 'sites/eu-ref-gigafactory.yaml').site!;
+
+  test('the first cell by default, the first N, or all; none for a site without cells', () => {
+    const names = site.cells.map((c) => c.name);
+    expect(names).toHaveLength(5);
+    expect(cellsToRehearse(site)).toEqual(['training-c01']);
+    expect(cellsToRehearse(site, 2)).toEqual(['training-c01', 'training-c02']);
+    expect(cellsToRehearse(site, 9)).toEqual(names);
+    expect(cellsToRehearse(site, 'all')).toEqual(names);
+    expect(cellsToRehearse(siteModel({}), 'all')).toEqual([]);
+  });
+
+  test("a cell is simulated from its own stacks: its part of the pool, with the cell's owners", () => {
+    const stacks = addSiteStacks(Testing.app(), site);
+    const [cell] = site.cells;
+    const objects = stackObjects(synthesizedStack(stacks.cells[cell.name].platform), stackName(site.spec.id, 'platform', cell.name));
+    const here = objects.manifests.filter((o) => o.cluster === cell.name).map((o) => o.manifest as Json);
+    const [pool] = clusterNodes(cell.site, cell.name, poolDescriptors(here), { maxNodesPerPool: 8 });
+    expect([pool.pool, pool.total, pool.nodes.length]).toEqual(['training', cell.nodes, 8]);
+    const part = site.pools.training.cells!.find((p) => p.nodes === cell.nodes)!;
+    expect(cell.site.pools.training.ownership).toEqual(part.ownership);
+    // The manager's own stacks deploy no descriptor of the pool: its nodes are in the cells.
+    const manager = stackObjects(synthesizedStack(stacks.platform), stackName(site.spec.id, 'platform'));
+    expect(poolDescriptors(manager.manifests.map((o) => o.manifest as Json)).has('training')).toBe(false);
   });
 });
 
