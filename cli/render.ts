@@ -2,7 +2,8 @@
  * `aif render [<site>...] [--out DIR]`: writes the Slurm files the stack deploys for a site
  * (slurm.conf lines, gres.conf, topology.conf, the sacctmgr accounts file) into
  * `render.out/<site>/`, for review before a deploy. A site that runs several Slurm clusters
- * (one per Kubernetes cluster) gets one folder per cluster inside it.
+ * (one per Kubernetes cluster, and one per cell of a cluster with cells) gets one folder per
+ * cluster or cell inside it.
  *
  * The folder is written next to its final place and renamed into it, so it is never left
  * half written; the previous render of the site is replaced.
@@ -12,6 +13,7 @@ import * as path from 'path';
 import { filesOf } from '../constructs/scheduling/slurm/render';
 import { loadCatalogue } from '../site-model/loader';
 import { EXIT_INVALID, formatProblem, SiteValidationError } from '../site-model/problems';
+import type { SiteModel, SlurmClusterModel } from '../site-model/resolve';
 import {
   EXIT_CODES_TAIL,
   guarded,
@@ -37,6 +39,8 @@ export interface RenderOptions {
   readonly sitesDir: string;
   /** Folder that receives the files. @default render.out/<site> under the working directory */
   readonly outDir?: string;
+  /** Working directory: a relative `outDir` and the paths the report prints are relative to it. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 /** One file written. */
@@ -53,6 +57,14 @@ export interface RenderReport {
   readonly files: readonly RenderedFile[];
 }
 
+/**
+ * Every Slurm cluster of a site: those of its Kubernetes clusters, then each cell's (in the
+ * cell's model; its Kubernetes cluster is the cell).
+ */
+export function slurmClustersOf(site: SiteModel): SlurmClusterModel[] {
+  return [...site.slurm, ...site.cells.flatMap((c) => c.site.slurm)];
+}
+
 /** Renders one site's Slurm files into a folder. Never throws for a bad site: the report says why. */
 export function renderSite(options: RenderOptions): RenderReport {
   const fail = (text: string): RenderReport => ({ ok: false, text, files: [] });
@@ -65,16 +77,18 @@ export function renderSite(options: RenderOptions): RenderReport {
   }
   const file = path.join(options.sitesDir, `${options.site}.yaml`);
   const spec = site.spec;
-  if (site.slurm.length === 0) {
+  const slurm = slurmClustersOf(site);
+  if (slurm.length === 0) {
     return fail(
       `${file}: site ${spec.id} does not run Slurm (no scheduler.slurm), so there is nothing to render; add scheduler.slurm with a partition to render its Slurm files`,
     );
   }
 
   // Loading rendered the Slurm configuration once, in the site model.
-  const renderings = site.slurm.map((c) => ({ cluster: c.kubernetesCluster, rendering: c.rendering }));
+  const renderings = slurm.map((c) => ({ cluster: c.kubernetesCluster, rendering: c.rendering }));
 
-  const outDir = path.resolve(options.outDir ?? path.join('render.out', spec.id));
+  const cwd = options.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, options.outDir ?? path.join('render.out', spec.id));
   const perCluster = renderings.length > 1;
   const entries = renderings.flatMap(({ cluster, rendering }) =>
     Object.entries(filesOf(rendering)).map(([name, text]) => ({ rel: perCluster ? path.join(cluster, name) : name, text: text })),
@@ -82,8 +96,8 @@ export function renderSite(options: RenderOptions): RenderReport {
   writeFolderAtomically(outDir, entries);
 
   const files = entries.map((e) => ({ path: path.join(outDir, e.rel), bytes: Buffer.byteLength(e.text) }));
-  const width = Math.max(...files.map((f) => path.relative(process.cwd(), f.path).length));
-  const lines = files.map((f) => `${path.relative(process.cwd(), f.path).padEnd(width)}  ${f.bytes.toLocaleString('en-US').padStart(9)} bytes`);
+  const width = Math.max(...files.map((f) => path.relative(cwd, f.path).length));
+  const lines = files.map((f) => `${path.relative(cwd, f.path).padEnd(width)}  ${f.bytes.toLocaleString('en-US').padStart(9)} bytes`);
   const notes = renderings.flatMap(({ cluster, rendering }) => rendering.notes.map((n) => `note: cluster ${cluster}: ${n}`));
   const summary = renderings
     .map(
@@ -124,7 +138,8 @@ export const RENDER_COMMAND: CommandSpec = {
   synopsis: ['[<site>...] [options]'],
   description: `Writes the Slurm files the stacks deploy for each site named, or for every site that runs
 Slurm: slurm.conf lines, gres.conf, topology.conf and the sacctmgr accounts file, into
-DIR/<site>/ (one folder per Slurm cluster inside it when the site runs several), for review
+DIR/<site>/ (one folder per Slurm cluster inside it, named after its Kubernetes cluster or
+cell, when the site runs several), for review
 before a deploy. Each folder is written beside its final place and renamed into it, so it is
 never left half written; the previous render of the site is replaced.`,
   sites: { min: 0, max: Infinity, example: 'de-jaif' },
@@ -145,7 +160,7 @@ function renderWith(argv: readonly string[], io: Io): number {
     // Every site that runs Slurm; the catalogue must load as a whole first.
     try {
       sites = loadCatalogue(sitesDir)
-        .filter((s) => s.slurm.length > 0)
+        .filter((s) => slurmClustersOf(s).length > 0)
         .map((s) => s.spec.id);
     } catch (e) {
       if (!(e instanceof SiteValidationError)) throw e;
@@ -156,7 +171,7 @@ function renderWith(argv: readonly string[], io: Io): number {
   let failed = false;
   sites.forEach((site, i) => {
     io.err(`[${i + 1}/${sites.length}] rendering ${site}\n`);
-    const report = renderSite({ site, sitesDir, outDir: path.join(outDir, site) });
+    const report = renderSite({ site, sitesDir, outDir: path.join(outDir, site), cwd: io.cwd });
     (report.ok ? io.out : io.err)(`${report.text}\n`);
     failed ||= !report.ok;
   });

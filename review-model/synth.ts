@@ -11,6 +11,7 @@ import type { Finding } from '../constructs/policies/pack';
 import type { ResourceView } from '../constructs/policies/rule';
 import type { SiteModel } from '../site-model/resolve';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from '../stacks/site';
+import { withoutTokenTraces } from '../stacks/synth';
 import { deployOrder, type SiteSnapshot, type TerraformJson } from './snapshot';
 
 /** A site built and synthesized in memory. */
@@ -46,8 +47,13 @@ function resourceViews(stack: TerraformStack, json: TerraformJson): Map<string, 
 
 /** Builds and synthesizes every stack of a site in a test app; throws what building throws. */
 export function synthesizeSite(site: SiteModel): BuiltSite {
+  // As a synth: no cdktf token stack traces unless AIF_DEBUG=1 (a tenth of the CPU).
+  return withoutTokenTraces(() => synthesizeTraced(site));
+}
+
+function synthesizeTraced(site: SiteModel): BuiltSite {
   const stacks = addSiteStacks(Testing.app(), site);
-  const built = [stacks.platform, stacks.workloads].map((stack) => ({
+  const built = stacks.all.map((stack) => ({
     stack,
     name: stack.node.id,
     dependencies: stack.dependencies.map((d) => d.node.id),

@@ -4,15 +4,18 @@
  * output, into a temporary folder that replaces the old one whole. A failure at any step
  * leaves no output at all, so nothing stale or half-written can be deployed.
  */
-import { App } from 'cdktf';
+import { App, type AppConfig } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { keepResolveUntilSynth, resolvedStack } from '../constructs/charts/stack-file';
+import { describeSize, objectSizes, oversized, SAFE_OBJECT_BYTES, type ObjectSize } from '../constructs/policies/object-size';
 import { blockingFindings, type Finding } from '../constructs/policies/pack';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from './site';
 import { checkCatalogue, internalProblem } from '../site-model/loader';
 import { SiteValidationError, type SiteProblem } from '../site-model/problems';
 import type { SiteModel } from '../site-model/resolve';
+import type { SiteSpec } from '../site-model/schema';
 
 /** What a synth produced. */
 export interface SynthResult {
@@ -67,6 +70,110 @@ function replaceOutput(outdir: string, written: ReadonlySet<string>, keepOrphans
   }
 }
 
+/** Whether stack traces were asked for (`AIF_DEBUG=1`): cdktf records where each token and annotation was made. */
+export function debugTraces(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.AIF_DEBUG === '1';
+}
+
+/**
+ * Options of the App a synth writes with: no stack traces in annotations (unless
+ * {@link debugTraces}), and cdktf's own validations left to {@link validateApp}, which runs
+ * them before the synth. cdktf adds, at synth time, a check to every stack with `moved` blocks
+ * (those of `stacks/upgrade-moves.ts`) that runs `terraform version` in a child process, once
+ * per stack and synth: 40 processes for the catalogue. The Terraform version is the
+ * deployment's concern (`aif preflight` checks the tools), not the synth's.
+ */
+export function synthAppOptions(outdir: string, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return { outdir, stackTraces: debugTraces(env), skipValidation: true };
+}
+
+/** cdktf's construct validations (a provider for every resource, …), as `app.synth()` would run them; throws on the first failure. */
+export function validateApp(app: App): void {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) throw new Error(`cdktf validation failed:\n  ${errors.join('\n  ')}`);
+}
+
+/**
+ * Runs `fn` without cdktf's token stack traces, unless {@link debugTraces}. cdktf captures a
+ * full stack trace (no depth limit) for every token it creates, into a plain object, in case
+ * resolving the token fails later; that is a tenth of a synth's CPU. While `fn` runs,
+ * `Error.captureStackTrace` leaves objects that are not errors without a trace (cdktf then
+ * records an empty one); errors keep theirs.
+ *
+ * @see https://v8.dev/docs/stack-trace-api
+ * @see https://github.com/hashicorp/terraform-cdk/blob/main/packages/cdktf/lib/tokens/private/stack-trace.ts
+ */
+export function withoutTokenTraces<T>(fn: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  if (debugTraces(env)) return fn();
+  const restore = disableTokenTraces();
+  try {
+    return fn();
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Leaves objects that are not errors without a stack trace from now on (see
+ * {@link withoutTokenTraces}), for a whole process (the test runner's setup); returns what
+ * restores `Error.captureStackTrace`.
+ */
+export function disableTokenTraces(): () => void {
+  const capture = Object.getOwnPropertyDescriptor(Error, 'captureStackTrace');
+  const original = Error.captureStackTrace.bind(Error);
+  Error.captureStackTrace = (target: object, constructorOpt?: Parameters<typeof Error.captureStackTrace>[1]): void => {
+    if (target instanceof Error) original(target, constructorOpt);
+  };
+  return () => {
+    if (capture) Object.defineProperty(Error, 'captureStackTrace', capture);
+  };
+}
+
+/**
+ * The size guard: a problem for each Kubernetes object, Helm values or Helm release Secret of
+ * a site's stacks over {@link SAFE_OBJECT_BYTES} (half of the 1 MiB Kubernetes limit, see
+ * `object-size.ts`), at the site-file field that makes it large. Reads each stack's resolve
+ * that the policy pack made, so it costs no resolve of its own.
+ */
+export function sizeProblems(site: SiteModel, built: SiteStacks): SiteProblem[] {
+  return built.all.flatMap((stack) =>
+    oversized(objectSizes(resolvedStack(stack) as Parameters<typeof objectSizes>[0], SAFE_OBJECT_BYTES)).map((size) => sizeProblem(site, stack.node.id, size)),
+  );
+}
+
+/** The pool a large object grows with: of the pools in Slurm partitions (for Slurm's release) or of all, the one with the most fabric blocks. */
+function growingPool(site: SiteModel, slurm: boolean): [string, SiteSpec['gpuPools'][string]] | undefined {
+  const inSlurm = new Set(Object.values(site.spec.scheduler?.slurm?.partitions ?? {}).flatMap((p) => p.pools));
+  const pools = Object.entries(site.spec.gpuPools).filter(([name]) => !slurm || inSlurm.size === 0 || inSlurm.has(name));
+  const blocks = ([, p]: [string, SiteSpec['gpuPools'][string]]) => p.nodes / (p.fabric?.nodesPerNvlinkDomain ?? 1);
+  return pools.sort((a, b) => blocks(b) - blocks(a))[0];
+}
+
+function sizeProblem(site: SiteModel, stack: string, size: ObjectSize): SiteProblem {
+  const limit = `${SAFE_OBJECT_BYTES / 1024} KiB (half of the 1 MiB Kubernetes limit, headroom for what the API server and Helm add and for growth)`;
+  const what = `${describeSize(size)} in stack ${stack}, over ${limit}`;
+  const slurm = /slurm/i.test(size.address);
+  const pool = growingPool(site, slurm);
+  if (pool === undefined) return site.source.problem(['id'], what, stack, 'split the site into smaller clusters (clusters.<name>.cells)');
+  const [name, spec] = pool;
+  const domain = spec.fabric?.nodesPerNvlinkDomain;
+  const split = `or split the pool over cells of fewer nodes (clusters.${spec.cluster ?? Object.keys(site.spec.clusters)[0]}.cells, cells.maxNodes) so each cluster's objects stay small`;
+  if (slurm && domain !== undefined) {
+    return site.source.problem(
+      ['gpuPools', name, 'fabric', 'nodesPerNvlinkDomain'],
+      `${what}: Slurm's configuration lists every NVLink domain (${Math.ceil(spec.nodes / domain).toLocaleString('en')} domains of ${domain} node(s) in pool ${name})`,
+      domain,
+      `state the real NVLink domain size (an NVL72 rack is 18 nodes of 4 GPUs) ${split}`,
+    );
+  }
+  return site.source.problem(
+    ['gpuPools', name, 'nodes'],
+    `${what}: its size grows with the nodes of pool ${name}`,
+    spec.nodes,
+    `use fewer nodes per cluster: ${split}`,
+  );
+}
+
 /**
  * The policy-suppression problems of a site model resolved from a file that has other
  * problems: its stacks are built in an app of their own, never synthesized, and only what
@@ -76,7 +183,7 @@ function suppressionProblems(model: SiteModel): SiteProblem[] {
   // An App makes its output folder when created, so it gets a throwaway one.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-suppressions-'));
   try {
-    addSiteStacks(new App({ outdir, stackTraces: false }), model);
+    addSiteStacks(new App(synthAppOptions(outdir)), model);
     return [];
   } catch (e) {
     return e instanceof SiteValidationError ? e.problems.filter((p) => p.path.startsWith('policySuppressions.')) : [];
@@ -91,6 +198,10 @@ function suppressionProblems(model: SiteModel): SiteProblem[] {
  * or PolicyViolationError.
  */
 export function synthCatalogue(options: SynthOptions): SynthResult {
+  return withoutTokenTraces(() => synthCatalogueTraced(options));
+}
+
+function synthCatalogueTraced(options: SynthOptions): SynthResult {
   const log = options.log ?? (() => undefined);
   // Each site named is checked against every other file of the catalogue, once.
   const only = typeof options.only === 'string' ? [options.only] : options.only;
@@ -112,7 +223,7 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
   if (problems.length === 0) log(`validated ${checks.length} site file(s)`);
   const partial = `${options.outdir}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
-  const app = new App({ outdir: partial });
+  const app = new App(synthAppOptions(partial));
   const findings: Finding[] = [];
   const stacks: string[] = [];
   // Sites without problems are built even when others have some: building finds the
@@ -122,8 +233,11 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
     try {
       const built = addSiteStacks(app, site);
       options.customize?.(built);
+      // Nothing changes the stacks from here to the write: the pack's resolve is written.
+      for (const stack of built.all) keepResolveUntilSynth(stack);
       findings.push(...checkSitePolicies(built));
-      stacks.push(built.platform.node.id, built.workloads.node.id);
+      problems.push(...sizeProblems(site, built));
+      stacks.push(...built.all.map((s) => s.node.id));
       if (problems.length === 0) log(`[${i + 1}/${sites.length}] built ${site.spec.id}`);
     } catch (e) {
       // A site that validates must build: anything else is a bug, reported against its file
@@ -142,6 +256,8 @@ export function synthCatalogue(options: SynthOptions): SynthResult {
   }
 
   try {
+    validateApp(app);
+    // Each stack is resolved once more for writing: the policy pack's resolve is reused (see stack-file.ts).
     app.synth();
     // The new output replaces the old only now that it is complete: a failed run leaves the
     // previous output as it was.

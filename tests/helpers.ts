@@ -226,3 +226,31 @@ export const H100_POOL: Omit<GpuNodePoolProps, 'target'> = {
   memoryGiBPerNode: 2048,
   interconnect: 'infiniband',
 };
+
+/** What a command run in this process printed and returned, named as `spawnSync` names them. */
+export interface CommandRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs an `aif` command's `run(argv, io)` in this process, with the working folder and
+ * environment a spawned command would have (AIF_DEBUG unset unless given): the same code path
+ * as the command line after its module loads, without starting Node and ts-node again.
+ */
+export async function runCommand(
+  run: (argv: readonly string[], io: import('../cli/args').Io) => number | Promise<number>,
+  argv: readonly string[],
+  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv },
+): Promise<CommandRun> {
+  let stdout = '';
+  let stderr = '';
+  const status = await run(argv, {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    env: { ...process.env, AIF_DEBUG: '', ...options.env },
+    cwd: options.cwd,
+  });
+  return { status, stdout, stderr };
+}

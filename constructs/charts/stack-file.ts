@@ -104,9 +104,11 @@ function writeFilesAtSynth(stack: TerraformStack): void {
   const inner = stack.synthesizer;
   stack.synthesizer = {
     synthesize(session: ISynthesisSession): void {
-      inner.synthesize(session);
+      // The policy pack has usually resolved this stack already: the writer reuses that
+      // resolve (and those files) instead of resolving the whole stack again.
+      const files = withOneResolve(stack, () => inner.synthesize(session)).files;
       const stackDir = path.dirname(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath));
-      for (const [relative, text] of stackFiles(stack)) {
+      for (const [relative, text] of files) {
         const file = path.join(stackDir, ...relative.split('/'));
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, text);
@@ -149,11 +151,83 @@ export function inlineStackFiles<T>(json: T, read: (relativePath: string) => str
 
 /**
  * A stack's resolved Terraform configuration (`stack.toTerraform()`, tokens turned into
- * references), with its files inlined. For readers inside a synth (the policy pack).
+ * references), with its files inlined. For readers inside a synth (the policy pack, the size
+ * guard), which share it: do not change it.
  */
 export function resolvedStack(stack: TerraformStack): Record<string, unknown> {
-  const files = stackFiles(stack);
-  return inlineStackFiles(stack.toTerraform() as Record<string, unknown>, (p) => files.get(p), stack.node.id);
+  const memo = currentResolve(stack) ?? resolveOnce(stack, KEEPING.has(stack));
+  // Readers in one synth (the policy pack, the size guard) share one copy; none changes it.
+  memo.inlined ??= inlineStackFiles(memo.json, (p) => memo.files.get(p), stack.node.id);
+  return memo.inlined;
+}
+
+/** Stacks whose resolve is kept from their first reader to their synthesis (see {@link keepResolveUntilSynth}). */
+const KEEPING = new WeakSet<TerraformStack>();
+
+/**
+ * Keeps the stack's next resolve (the policy pack's) until the stack is synthesized, which
+ * then writes it instead of resolving the whole stack again. Only for a stack that does not
+ * change between its policy check and its synthesis (`synthCatalogue`, whose `customize`
+ * runs before the check): an override added in between would not be written.
+ */
+export function keepResolveUntilSynth(stack: TerraformStack): void {
+  KEEPING.add(stack);
+  // The synthesizer that writes the kept resolve, also for a stack without files.
+  writeFilesAtSynth(stack);
+}
+
+/** A stack's resolve (`toTerraform()`) and files, kept from a reader inside a synth for the writer. */
+interface Resolve {
+  readonly json: Record<string, unknown>;
+  readonly files: ReadonlyMap<string, string>;
+  /** Constructs in the stack when it was resolved: a construct added since makes the resolve stale. */
+  readonly constructs: number;
+  /** {@link json} with the files inlined, made by the first {@link resolvedStack}. */
+  inlined?: Record<string, unknown>;
+}
+
+const RESOLVED = new WeakMap<TerraformStack, Resolve>();
+
+function resolveOnce(stack: TerraformStack, keep = true): Resolve {
+  // The class's own method: the stack's may be the one withOneResolve puts in its place.
+  const prototype = Object.getPrototypeOf(stack) as TerraformStack;
+  const memo: Resolve = {
+    json: prototype.toTerraform.call(stack) as Record<string, unknown>,
+    files: stackFiles(stack),
+    constructs: stack.node.findAll().length,
+  };
+  if (keep) RESOLVED.set(stack, memo);
+  return memo;
+}
+
+/** The kept resolve of a stack, unless a construct was added to it since. */
+function currentResolve(stack: TerraformStack): Resolve | undefined {
+  const memo = RESOLVED.get(stack);
+  return memo?.constructs === stack.node.findAll().length ? memo : undefined;
+}
+
+/**
+ * Runs a synthesis of `stack` (cdktf's synthesizer, `Testing.synth`) so that the stack is
+ * resolved once: the policy pack (an aspect the synthesis invokes first) and the writer share
+ * one `toTerraform()`. The kept resolve is dropped afterwards, so a later change to the stack
+ * is seen by the next synthesis.
+ */
+function withOneResolve<T>(stack: TerraformStack, synthesize: () => T): { value: T; files: ReadonlyMap<string, string> } {
+  let used: Resolve | undefined;
+  const kept = KEEPING.has(stack);
+  KEEPING.add(stack);
+  stack.toTerraform = () => {
+    used = currentResolve(stack) ?? resolveOnce(stack);
+    return used.json;
+  };
+  try {
+    const value = synthesize();
+    return { value, files: used?.files ?? stackFiles(stack) };
+  } finally {
+    delete (stack as { toTerraform?: unknown }).toTerraform;
+    RESOLVED.delete(stack);
+    if (!kept) KEEPING.delete(stack);
+  }
 }
 
 /**
@@ -163,8 +237,8 @@ export function resolvedStack(stack: TerraformStack): Record<string, unknown> {
  * @see https://developer.hashicorp.com/terraform/cdktf/test/unit-tests
  */
 export function synthesizedStack(stack: TerraformStack): Record<string, unknown> {
-  const files = stackFiles(stack);
-  return inlineStackFiles(JSON.parse(Testing.synth(stack)) as Record<string, unknown>, (p) => files.get(p), stack.node.id);
+  const { value, files } = withOneResolve(stack, () => Testing.synth(stack));
+  return inlineStackFiles(JSON.parse(value) as Record<string, unknown>, (p) => files.get(p), stack.node.id);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { deployedImages } from '../charts/deployed-images';
 import { deepMerge, isJsonObject, toJsonValue, type JsonObject } from '../charts/json';
 import { chartIdOf } from '../charts/registry';
-import { allLeaves, helmValues, type Leaf } from './values';
+import { allLeaves, helmValues, perResource, type Leaf } from './values';
 import type { ResourceView } from './rule';
 
 /**
@@ -79,7 +79,7 @@ function releaseValues(resource: ResourceView): JsonObject {
 }
 
 /**
- * Image references in a resource. For a `helm_release` of a pinned chart: every image the
+ * Image references in a resource (found once per resource view). For a `helm_release` of a pinned chart: every image the
  * chart deploys with the values written ({@link deployedImages}: its defaults merged with
  * those values, switched-off images left out), plus image-like values at keys the chart's
  * image list does not name. For anything else: Kubernetes container `image` fields and
@@ -87,7 +87,13 @@ function releaseValues(resource: ResourceView): JsonObject {
  *
  * @see https://helm.sh/docs/chart_template_guide/values_files/
  */
-export function imageRefs(resource: ResourceView): ImageRef[] {
+export function imageRefs(resource: ResourceView): readonly ImageRef[] {
+  return perResource(IMAGE_REFS, resource, () => findImageRefs(resource));
+}
+
+const IMAGE_REFS = new WeakMap<ResourceView, readonly ImageRef[]>();
+
+function findImageRefs(resource: ResourceView): ImageRef[] {
   const chart = resource.type === 'helm_release' ? chartIdOf(resource.config.chart, resource.config.version) : undefined;
   if (chart === undefined) return refsInLeaves(allLeaves(resource));
   const { images, keys } = deployedImages(chart, releaseValues(resource));

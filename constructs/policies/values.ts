@@ -23,15 +23,35 @@ export function leaves(value: unknown, path = ''): Leaf[] {
   return [{ path, key: path.split('.').pop() ?? '', value }];
 }
 
-/** The Helm values documents of a `helm_release`, parsed. */
-export function helmValues(resource: ResourceView): unknown[] {
-  if (resource.type !== 'helm_release') return [];
-  const docs = (resource.config.values as string[] | undefined) ?? [];
-  return docs.flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as unknown));
+/**
+ * What is derived from one resource view, kept for the other rules that check it: each Helm
+ * values document is parsed once per policy check, not once per rule. Views are made per
+ * check, so a later check of a changed stack derives afresh; callers must not mutate results.
+ */
+export function perResource<T>(cache: WeakMap<ResourceView, T>, resource: ResourceView, derive: () => T): T {
+  const cached = cache.get(resource);
+  if (cached !== undefined) return cached;
+  const value = derive();
+  cache.set(resource, value);
+  return value;
 }
 
-/** Every leaf a resource writes: its configuration and, for Helm releases, its values. */
-export function allLeaves(resource: ResourceView): Leaf[] {
-  const { values: _values, ...rest } = resource.config;
-  return [...leaves(rest), ...helmValues(resource).flatMap((doc, i) => leaves(doc, `values[${i}]`))];
+const HELM_VALUES = new WeakMap<ResourceView, readonly unknown[]>();
+const ALL_LEAVES = new WeakMap<ResourceView, readonly Leaf[]>();
+
+/** The Helm values documents of a `helm_release`, parsed (once per resource view). */
+export function helmValues(resource: ResourceView): readonly unknown[] {
+  if (resource.type !== 'helm_release') return [];
+  return perResource(HELM_VALUES, resource, () => {
+    const docs = (resource.config.values as string[] | undefined) ?? [];
+    return docs.flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as unknown));
+  });
+}
+
+/** Every leaf a resource writes: its configuration and, for Helm releases, its values (once per resource view). */
+export function allLeaves(resource: ResourceView): readonly Leaf[] {
+  return perResource(ALL_LEAVES, resource, () => {
+    const { values: _values, ...rest } = resource.config;
+    return [...leaves(rest), ...helmValues(resource).flatMap((doc, i) => leaves(doc, `values[${i}]`))];
+  });
 }

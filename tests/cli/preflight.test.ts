@@ -10,19 +10,26 @@
  * without them when CI is set.
  */
 import { Testing } from 'cdktf';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizedStack } from '../../constructs/charts/stack-file';
-import { clusterTargets, formatPreflight, parsePreflightArgs, preflightSite, type Kubectl, type PreflightReport } from '../../cli/preflight';
+import {
+  clusterTargets,
+  formatPreflight,
+  parsePreflightArgs,
+  preflightSite,
+  run as preflightCommand,
+  type Kubectl,
+  type PreflightReport,
+} from '../../cli/preflight';
 import { slinkyNodeAnnotations } from '../../constructs/scheduling/slurm/render';
 import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
 import { stackObjects } from '../../rehearsal/manifests';
 import { clusterNodes, cpuNodes, poolDescriptors } from '../../rehearsal/nodes';
 import { loadCatalogue } from '../../site-model/loader';
 import { addSiteStacks } from '../../stacks/site';
-import { fixtureText, SITES_DIR, siteModel } from '../helpers';
+import { fixtureText, runCommand, SITES_DIR, siteModel, type CommandRun } from '../helpers';
 import { describeWithRehearsal } from '../rehearsal/with-rehearsal';
 
 jest.setTimeout(120_000);
@@ -128,21 +135,23 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
       target: () => ({ kubeconfig: cp.kubeconfig, context: 'rehearsal' }),
       ...(minimumKubernetesVersion ? { minimumKubernetesVersion } : {}),
     });
-  /** The command itself, as an operator runs it, with the site file's cluster overridden on the command line. */
-  const cli = (...extra: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-    new Promise((resolve, reject) => {
-      const args = ['--transpile-only', path.join(ROOT, 'cli/preflight.ts'), 'xx-minimal', '--kubeconfig', cp.kubeconfig, '--context', 'rehearsal', ...extra];
-      const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), ...args], {
+  /**
+   * The command itself, as an operator runs it (its `run`, in this process), with the site
+   * file's cluster overridden on the command line. kubectl comes from $KUBECTL of the process.
+   */
+  const cli = async (...extra: string[]): Promise<CommandRun> => {
+    const kubectlBefore = process.env.KUBECTL;
+    process.env.KUBECTL = cp.binaries.kubectl;
+    try {
+      return await runCommand(preflightCommand, ['xx-minimal', '--kubeconfig', cp.kubeconfig, '--context', 'rehearsal', ...extra], {
         cwd: ROOT,
-        env: { ...process.env, SITES_DIR: sitesDir, KUBECTL: cp.binaries.kubectl },
+        env: { SITES_DIR: sitesDir, KUBECTL: cp.binaries.kubectl },
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    } finally {
+      if (kubectlBefore === undefined) delete process.env.KUBECTL;
+      else process.env.KUBECTL = kubectlBefore;
+    }
+  };
   /** The command on the cluster as set up, started in beforeAll so that it runs beside the first tests. */
   let matchingRun: ReturnType<typeof cli>;
 

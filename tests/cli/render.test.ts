@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,10 +6,8 @@ import { run as aif } from '../../cli/aif';
 import type { Io } from '../../cli/args';
 import { renderSite } from '../../cli/render';
 import { resolveSite } from '../../site-model/resolve';
-import { fixtureText, gigafactoryWithSlurmInference, siteSpec } from '../helpers';
+import { fixtureText, gigafactoryWithSlurmInference, runCommand, siteSpec } from '../helpers';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
-
-const ROOT = path.join(__dirname, '..', '..');
 
 describe('aif render', () => {
   let dir: string;
@@ -125,19 +122,14 @@ describe('aif render', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
-  test('the command line: exit 0 with the files in DIR/<site>/, 1 for a misspelt or invalid site, 2 for bad arguments', () => {
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'aif.ts'), 'render', ...args], {
-        cwd: dir,
-        env: { ...process.env, SITES_DIR: sites },
-        encoding: 'utf8',
-      });
-    const ok = run(['xx-minimal']);
+  test('the command line: exit 0 with the files in DIR/<site>/, 1 for a misspelt or invalid site, 2 for bad arguments', async () => {
+    const run = (args: string[]) => runCommand(aif, ['render', ...args], { cwd: dir, env: { SITES_DIR: sites } });
+    const ok = await run(['xx-minimal']);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^render\.out\/xx-minimal\/topology\.conf\s+\d+ bytes$/m);
     expect(fs.readdirSync(path.join(dir, 'render.out', 'xx-minimal')).sort()).toEqual(['accounts.cfg', 'gres.conf', 'slurm.conf', 'topology.conf']);
     // No site: every site of the catalogue that runs Slurm, each in its folder under --out.
-    const all = run(['--out', 'all']);
+    const all = await run(['--out', 'all']);
     expect(all.status).toBe(0);
     expect(all.stderr).toBe('[1/1] rendering xx-minimal\n');
     expect(fs.readdirSync(path.join(dir, 'all'))).toEqual(['xx-minimal']);

@@ -1,18 +1,17 @@
 /**
  * `npm run review`: arguments, exit codes, the files it writes and how it writes them.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseReviewArgs, runReview, writeFilesAtomically, type ReviewArgs } from '../../cli/review';
+import { parseReviewArgs, run as reviewRun, runReview, writeFilesAtomically, type ReviewArgs } from '../../cli/review';
 import { DEFAULT_ASSUMPTIONS } from '../../review-model/assumptions';
 import { CHARTS, KUBERNETES_REQUIREMENT } from '../../constructs/charts/registry';
 import { dec, int, orUnpublished, partial, power, sci, table } from '../../review-model/markdown';
 import { reviewSite, type SiteReview } from '../../review-model/site-review';
 import { synthesizeSite } from '../../review-model/synth';
 import { SLURM_PATCH, TEST_ACCOUNTING } from '../constructs/scheduling/slurm/slurm-helpers';
-import { fixtureText, siteModel } from '../helpers';
+import { fixtureText, runCommand, siteModel } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -264,22 +263,17 @@ describe('the command', () => {
     fs.writeFileSync(path.join(dir, 'sites', 'xx-minimal.yaml'), fixtureText());
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'review.ts'), ...args], {
-      cwd: dir,
-      env: { ...process.env, SITES_DIR: path.join(dir, 'sites') },
-      encoding: 'utf8',
-    });
+  const run = (...args: string[]) => runCommand(reviewRun, args, { cwd: dir, env: { SITES_DIR: path.join(dir, 'sites') } });
 
-  test('exits 0 with --help, 2 for bad arguments, 1 for an unknown site, 0 when it writes the review', () => {
-    const help = run('--help');
+  test('exits 0 with --help, 2 for bad arguments, 1 for an unknown site, 0 when it writes the review', async () => {
+    const help = await run('--help');
     expect([help.status, help.stdout.split('\n')[0]]).toEqual([0, 'usage: aif review <site> [options]']);
-    const bad = run('--pue', 'x', 'xx-minimal');
+    const bad = await run('--pue', 'x', 'xx-minimal');
     expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, '--pue needs a ratio of 1 or more, e.g. 1.2, got x']);
-    const unknown = run('xx-minimum');
+    const unknown = await run('xx-minimum');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('did you mean xx-minimal?');
-    const ok = run('xx-minimal');
+    const ok = await run('xx-minimal');
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain('synthesizing xx-minimal in memory');
     expect(ok.stdout).toMatch(/^wrote \S+review\/xx-minimal\.md$/m);

@@ -3,24 +3,16 @@
  * annotations that a pull request shows at each problem's line, and as SARIF 2.1.0 for
  * code-scanning tools.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Io } from '../../cli/args';
 import { run as validateRun, type SarifLog } from '../../cli/validate';
-import { fixtureText } from '../helpers';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { fixtureText, runCommand } from '../helpers';
 
 describe('validate --format', () => {
   let dir: string;
-  const validate = (...args: string[]) =>
-    spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli', 'validate.ts'), ...args], {
-      cwd: dir,
-      env: { ...process.env, SITES_DIR: path.join(dir, 'sites') },
-      encoding: 'utf8',
-    });
+  const validate = (...args: string[]) => runCommand(validateRun, args, { cwd: dir, env: { SITES_DIR: path.join(dir, 'sites') } });
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-format-'));
@@ -29,8 +21,8 @@ describe('validate --format', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('json: every problem as data, with its file relative to where the command runs, and its line', () => {
-    const run = validate('--format', 'json');
+  test('json: every problem as data, with its file relative to where the command runs, and its line', async () => {
+    const run = await validate('--format', 'json');
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as {
       ok: boolean;
@@ -45,8 +37,8 @@ describe('validate --format', () => {
     for (const p of report.problems) expect(p.line).toBeGreaterThan(1);
   });
 
-  test('github: one ::error annotation per problem with file and line, and the summary', () => {
-    const run = validate('--format=github');
+  test('github: one ::error annotation per problem with file and line, and the summary', async () => {
+    const run = await validate('--format=github');
     expect(run.status).toBe(1);
     const lines = run.stdout.trim().split('\n');
     expect(lines.slice(0, 2)).toEqual([
@@ -58,8 +50,8 @@ describe('validate --format', () => {
     expect(lines.at(-1)).toBe('2 problem(s) in site files');
   });
 
-  test('a format that does not exist is a usage error', () => {
-    const run = validate('--format', 'sarif2');
+  test('a format that does not exist is a usage error', async () => {
+    const run = await validate('--format', 'sarif2');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^--format takes one of text, json, github, sarif, got sarif2\n/);
   });
@@ -90,9 +82,9 @@ describe('validate --format', () => {
     expect(run.results[0].message.text).toMatch(/^country: must be an ISO 3166-1 alpha-2 code/);
   });
 
-  test('json of a valid site: ok, with its warnings as data', () => {
+  test('json of a valid site: ok, with its warnings as data', async () => {
     fs.writeFileSync(path.join(dir, 'sites', 'xx-minimal.yaml'), fixtureText());
-    const run = validate('--format', 'json');
+    const run = await validate('--format', 'json');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, exitCode: 0, problems: [] });
   });

@@ -4,14 +4,13 @@
  * other, warns for suppressions that suppress nothing and for unsourced hardware figures, and
  * never prints a stack trace: a bug of its own exits 3 and says so.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runValidate, validateCatalogue } from '../../cli/validate';
+import { run as validateCommand, runValidate, validateCatalogue } from '../../cli/validate';
 import { EXIT_INTERNAL_ERROR, EXIT_INVALID } from '../../site-model/problems';
 import { TEST_ACCOUNTING } from '../constructs/scheduling/slurm/slurm-helpers';
-import { fixtureText } from '../helpers';
+import { fixtureText, runCommand } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
@@ -173,7 +172,7 @@ describe('no stack trace, ever', () => {
     expect(out).not.toMatch(STACK_FRAME);
   });
 
-  test('the command reports an alias bomb, a deep file and an invalid one in one run, exit 1, no stack trace', () => {
+  test('the command reports an alias bomb, a deep file and an invalid one in one run, exit 1, no stack trace', async () => {
     const laughs = [
       'a: &a [x, x, x, x, x, x, x, x, x]',
       ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
@@ -181,11 +180,7 @@ describe('no stack trace, ever', () => {
     write('xx-bomb.yaml', `${laughs}\n`);
     write('xx-deep.yaml', `id: ${'['.repeat(200000)}\n`);
     write('xx-minimal.yaml', fixtureText({ kind: 'lab' }));
-    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli/validate.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, SITES_DIR: dir, AIF_DEBUG: '' },
-      encoding: 'utf8',
-    });
+    const run = await runCommand(validateCommand, [], { cwd: ROOT, env: { SITES_DIR: dir } });
     expect(run.status).toBe(EXIT_INVALID);
     expect(`${run.stdout}\n${run.stderr}`).not.toMatch(STACK_FRAME);
     expect(problemLines(run.stdout).map((l) => path.basename(l.split(':')[0]))).toEqual(['xx-bomb.yaml', 'xx-deep.yaml', 'xx-minimal.yaml']);

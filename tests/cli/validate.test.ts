@@ -1,12 +1,11 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { validateCatalogue } from '../../cli/validate';
+import { run as validateCommand, validateCatalogue } from '../../cli/validate';
 import { loadSiteFile } from '../../site-model/loader';
 import type { SiteStacks } from '../../stacks/site';
-import { fixtureText, problemsOf, resourceNamed, resources, SITES_DIR, synthSite } from '../helpers';
+import { fixtureText, problemsOf, resourceNamed, resources, runCommand, SITES_DIR, synthSite } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -44,13 +43,9 @@ describe('npm run validate', () => {
     expect(report.text).toMatch(/\n\n1 policy violation\(s\)$/);
   });
 
-  test('the command exits non-zero on errors', () => {
+  test('the command exits non-zero on errors', async () => {
     fs.writeFileSync(path.join(dir, 'xx-minimal.yaml'), fixtureText({ kind: 'lab' }));
-    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'cli/validate.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, SITES_DIR: dir },
-      encoding: 'utf8',
-    });
+    const run = await runCommand(validateCommand, [], { cwd: ROOT, env: { SITES_DIR: dir } });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/kind: must be one of factory, gigafactory/);
   });

@@ -784,9 +784,13 @@ describe('stackObjects: order', () => {
 
 /** Scopes of the custom resources the project writes; a new kind must be added here. */
 const CUSTOM_SCOPES: Readonly<Record<string, 'Namespaced' | 'Cluster'>> = {
+  // Scopes as the Kueue 0.19.2 CRDs declare them (shared/crds/kueue/0.19.2/crds.yaml).
+  'kueue.x-k8s.io/AdmissionCheck': 'Cluster',
   'kueue.x-k8s.io/ClusterQueue': 'Cluster',
   'kueue.x-k8s.io/Cohort': 'Cluster',
   'kueue.x-k8s.io/LocalQueue': 'Namespaced',
+  'kueue.x-k8s.io/MultiKueueCluster': 'Cluster',
+  'kueue.x-k8s.io/MultiKueueConfig': 'Cluster',
   'kueue.x-k8s.io/ResourceFlavor': 'Cluster',
   'kueue.x-k8s.io/Topology': 'Cluster',
   'mellanox.com/NicClusterPolicy': 'Cluster',

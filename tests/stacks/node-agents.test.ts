@@ -195,6 +195,7 @@ const KIND_NODE_AGENTS: Readonly<Record<string, Classification<Json>>> = {
   },
   'kueue.x-k8s.io/*': { none: 'Kueue configuration: queues, flavors, cohorts and topologies run no pods' },
   'objectbucket.io/ObjectBucketClaim': { none: 'a bucket claim runs no pods' },
+  'batch/Job': { none: 'a run-to-completion pod (the MinIO bucket quotas), not one per node' },
 };
 
 /** Terraform resource types other than `helm_release` and `kubernetes_manifest`. */
