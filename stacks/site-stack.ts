@@ -19,6 +19,9 @@ export function stackName(siteId: string, layer: Layer, cell?: string): string {
   return cell === undefined ? `${siteId}-${layer}` : `${siteId}-${cell}-${layer}`;
 }
 
+/** The Terraform versions every stack accepts: `moved` blocks are new in Terraform 1.5. */
+export const MINIMUM_TERRAFORM = '>= 1.5.0';
+
 /**
  * A stack of one site layer: owns the backend and the per-cluster providers. Subclasses
  * map model fields to construct props; constructs never see the site model.
@@ -41,6 +44,9 @@ export abstract class SiteStack extends TerraformStack {
   ) {
     super(scope, stackName(site.spec.id, layer, cell));
     configureBackend(this, site.spec, stackName(site.spec.id, layer, cell));
+    // `moved` blocks (upgrade-moves.ts) need Terraform 1.5; Terraform itself refuses an older
+    // version where it runs (the synth skips cdktf's check, which ran `terraform version` per stack).
+    this.addOverride('terraform.required_version', MINIMUM_TERRAFORM);
     this.targets = configureProviders(this, site.clusters);
   }
 

@@ -85,8 +85,8 @@ describe('the packed package, installed into a site repository', () => {
     }
     expect(files).toEqual(expect.arrayContaining(['sites/site.schema.json', 'sites/de-jaif.yaml', 'docs/site-file.md', 'UPGRADE.md']));
     expect(files).toEqual(expect.arrayContaining(['templates/site-repository/.github/workflows/validate-sites.yml', 'templates/site-repository/gitignore']));
-    // bench reads the minimal fixture; nothing else of tests/ ships.
-    expect(files.filter((f) => f.startsWith('tests/'))).toEqual(['tests/fixtures/xx-minimal.yaml']);
+    // Nothing of tests/ ships.
+    expect(files.filter((f) => f.startsWith('tests/'))).toEqual([]);
     expect(
       files.filter((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.test.js') || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('templates/'))),
     ).toEqual([]);

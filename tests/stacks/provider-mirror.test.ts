@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pinnedProviders, terraformCliConfig, type ProviderPin } from '../../stacks/provider-mirror';
+import { MINIMUM_TERRAFORM } from '../../stacks/site-stack';
 import { run as runTerraformConfig } from '../../cli/terraform-config';
 import { builtOnce, fixtureText, problemsOf, siteModel, synthSite } from '../helpers';
 
@@ -157,5 +158,27 @@ describe('aif terraform-config', () => {
     const run = await aif(argv);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('the Terraform version every stack requires', () => {
+  // Stacks carry moved blocks (stacks/upgrade-moves.ts), new in Terraform 1.5.
+  it('terraform init of a synthesized stack accepts the installed Terraform and refuses a Terraform older than required', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-tf-version-'));
+    try {
+      const pins = pinnedProviders();
+      const mirror = path.join(work, 'mirror');
+      fakeMirror(mirror, pins);
+      const stack = platform();
+      expect((stack.terraform as unknown as { required_version: string }).required_version).toBe(MINIMUM_TERRAFORM);
+      expect(init(stack, terraformCliConfig({ path: mirror }, pins), path.join(work, 'ok')).status).toBe(0);
+      // The same constraint checked by the real terraform against a version it is not.
+      const tooNew = { ...stack, terraform: { ...(stack.terraform as object), required_version: '>= 99.0.0' } };
+      const refused = init(tooNew, terraformCliConfig({ path: mirror }, pins), path.join(work, 'refused'));
+      expect(refused.status).not.toBe(0);
+      expect(refused.output).toContain('Unsupported Terraform Core version');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
