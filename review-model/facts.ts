@@ -85,7 +85,7 @@ export interface TenantFacts {
 
 /** The Slurm cluster on one Kubernetes cluster, as far as topology goes. */
 export interface SlurmFacts {
-  /** Kubernetes cluster that runs it. */
+  /** Kubernetes cluster that runs it (a cell's name for a cell's Slurm cluster). */
   readonly kubernetesCluster: string;
   /** Slurm's ClusterName. */
   readonly clusterName: string;
@@ -221,15 +221,15 @@ export function siteFacts(snapshot: SiteSnapshot): SiteFacts {
   const tenantSpecs = obj(spec.tenants);
   const tenantModels = obj(model.tenants);
   const tenants = Object.fromEntries(Object.keys(tenantSpecs).map((name) => [name, tenantFacts(name, obj(tenantModels[name]), obj(tenantSpecs[name]))]));
-  const slurm = list(model.slurm)
-    .map(obj)
-    .flatMap((s): SlurmFacts[] => {
-      const rendering = obj(s.rendering);
-      const kubernetesCluster = str(s.kubernetesCluster);
-      if (kubernetesCluster === undefined) return [];
-      const topologyConf = str(rendering.topologyConf);
-      return [{ kubernetesCluster, clusterName: str(rendering.clusterName) ?? kubernetesCluster, ...(topologyConf !== undefined ? { topologyConf } : {}) }];
-    });
+  // The site's Slurm clusters, then its cells' (each in its cell's model); code before cells has none.
+  const cellSlurm = list(model.cells).flatMap((c) => list(obj(obj(c).site).slurm));
+  const slurm = [...list(model.slurm), ...cellSlurm].map(obj).flatMap((s): SlurmFacts[] => {
+    const rendering = obj(s.rendering);
+    const kubernetesCluster = str(s.kubernetesCluster);
+    if (kubernetesCluster === undefined) return [];
+    const topologyConf = str(rendering.topologyConf);
+    return [{ kubernetesCluster, clusterName: str(rendering.clusterName) ?? kubernetesCluster, ...(topologyConf !== undefined ? { topologyConf } : {}) }];
+  });
   const charts = chartFacts(snapshot);
   const assumptions = Object.fromEntries(Object.entries(obj(spec.assumptions)).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
   return {

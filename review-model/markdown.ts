@@ -277,7 +277,7 @@ function software(r: SiteReview): string[] {
     `Images are what the charts deploy, their defaults included, and what the stacks' own pods run (${s.otherImages.length} image(s) outside charts).`,
     '',
     `Kubernetes ${s.kubernetes.minimum} or newer on every cluster: the oldest release every pinned chart installs on (${s.kubernetes.charts.join('; ')}). ${s.kubernetes.clusters
-      .map((c) => `Cluster ${code(c.cluster)} is declared as ${c.stated} (\`clusters.${c.cluster}.kubernetesVersion\`).`)
+      .map((c) => `Cluster ${code(c.cluster)} is declared as ${c.stated} (${code(c.field)}).`)
       .join(' ')}`,
     '',
     '<details><summary>Images per release</summary>',

@@ -19,8 +19,9 @@ import { FABRIC_LABELS, OWNER_LABEL } from '../constructs/gpu/gpu-node-pool';
 import { blockingFindings } from '../constructs/policies/pack';
 import { imageRefs } from '../constructs/policies/images';
 import { CPU_NODE_LABELS } from '../constructs/scheduling/kueue/kueue-queues';
+import { KUBECONFIG_SECRET_KEY, KUEUE_NAMESPACE } from '../constructs/scheduling/kueue/multikueue';
 import { slinkyNodeAnnotations, slurmNodeName } from '../constructs/scheduling/slurm/render';
-import type { SiteModel } from '../site-model/resolve';
+import type { ClusterModel, PoolModel, SiteModel, SlurmClusterModel } from '../site-model/resolve';
 import { assumptionsUsed, TRAINING_WINDOWS_DAYS, type PueSource, type ReviewAssumptions } from './assumptions';
 import {
   COMPUTE_THRESHOLDS,
@@ -190,7 +191,8 @@ export interface SoftwareSection {
   readonly kubernetes: {
     readonly minimum: string;
     readonly charts: readonly string[];
-    readonly clusters: readonly { readonly cluster: string; readonly stated: string }[];
+    /** Each cluster (cells included) with the version the site file states, and the field that states it. */
+    readonly clusters: readonly { readonly cluster: string; readonly stated: string; readonly field: string }[];
   };
 }
 
@@ -365,6 +367,38 @@ export function capacitySection(facts: SiteFacts): CapacitySection {
 
 const ZERO: Amounts = { guaranteed: 0, max: 0 };
 
+/**
+ * Every Kubernetes cluster the stacks deploy to: the site's clusters (a cluster with cells is
+ * their MultiKueue manager), then each cell's one cluster, with the model it belongs to (a
+ * cell's own model, whose pools are its parts of the site's pools).
+ */
+function clustersOf(site: SiteModel): { readonly cluster: ClusterModel; readonly site: SiteModel; readonly cellOf?: string }[] {
+  return [
+    ...site.clusters.map((cluster) => ({ cluster, site })),
+    ...site.cells.flatMap((cell) => cell.site.clusters.map((cluster) => ({ cluster, site: cell.site, cellOf: cell.cluster }))),
+  ];
+}
+
+/** Every Slurm cluster: the site's, then each cell's (in the cell's model), with the model it belongs to. */
+function slurmClustersOf(site: SiteModel): { readonly slurm: SlurmClusterModel; readonly site: SiteModel }[] {
+  return [...site.slurm.map((slurm) => ({ slurm, site })), ...site.cells.flatMap((cell) => cell.site.slurm.map((slurm) => ({ slurm, site: cell.site })))];
+}
+
+/**
+ * Each pool where its nodes are: the site's pool, or, for a pool of a cluster with cells, its
+ * part in each cell (the cell's model of it), in pool order.
+ */
+function poolPartsOf(site: SiteModel): { readonly pool: PoolModel; readonly site: SiteModel }[] {
+  return Object.values(site.pools).flatMap((p) =>
+    p.cells
+      ? site.cells.flatMap((cell) => {
+          const part = cell.cluster === p.cluster ? cell.site.pools[p.name] : undefined;
+          return part ? [{ pool: part, site: cell.site }] : [];
+        })
+      : [{ pool: p, site }],
+  );
+}
+
 function schedulingSection(site: SiteModel, facts: SiteFacts, snapshot: SiteSnapshot): SchedulingSection {
   const pools = Object.values(site.pools).map((p): OwnershipRow => ({
     pool: p.name,
@@ -374,8 +408,7 @@ function schedulingSection(site: SiteModel, facts: SiteFacts, snapshot: SiteSnap
     unitsOwned: p.unitsOwned,
     partitions: facts.pools[p.name]?.partitions ?? [],
   }));
-  const slurmSpec = site.spec.scheduler.slurm;
-  const slurm = site.slurm.map((s): SlurmSchedulingRow => ({
+  const slurm = slurmClustersOf(site).map(({ slurm: s, site: owner }): SlurmSchedulingRow => ({
     kubernetesCluster: s.kubernetesCluster,
     clusterName: s.rendering.clusterName,
     partitions: s.input.partitions.map((p) => ({
@@ -387,10 +420,10 @@ function schedulingSection(site: SiteModel, facts: SiteFacts, snapshot: SiteSnap
     })),
     ...(s.rendering.topologyPlugin ? { topologyPlugin: s.rendering.topologyPlugin } : {}),
     switches: topologySwitches(s.rendering.topologyConf).size,
-    accounting: slurmSpec?.accounting !== undefined,
+    accounting: owner.spec.scheduler.slurm?.accounting !== undefined,
   }));
-  const kueue = site.clusters
-    .map((c): KueueRow => {
+  const kueue = clustersOf(site)
+    .map(({ cluster: c }): KueueRow => {
       const of = (kind: string) => manifestsOf(snapshot, kind).filter((m) => m.cluster === c.name);
       return {
         cluster: c.name,
@@ -539,12 +572,20 @@ function softwareSection(site: SiteModel, built: BuiltSite, releases: readonly R
     kubernetes: {
       minimum: KUBERNETES_REQUIREMENT.version,
       charts: KUBERNETES_REQUIREMENT.charts.map((id: ChartId) => `${id} ${CHARTS[id].version} (kubeVersion ${CHARTS[id].kubeVersion ?? 'none'})`),
-      clusters: site.clusters.map((c) => ({ cluster: c.name, stated: site.spec.clusters[c.name]?.kubernetesVersion ?? KUBERNETES_REQUIREMENT.version })),
+      clusters: clustersOf(site).map(({ cluster: c, site: owner, cellOf }) => ({
+        cluster: c.name,
+        stated: owner.spec.clusters[c.name]?.kubernetesVersion ?? KUBERNETES_REQUIREMENT.version,
+        // A cell runs the version of the cluster it is a cell of.
+        field: `clusters.${cellOf ?? c.name}.kubernetesVersion`,
+      })),
     },
   };
 }
 
-/** The descriptors the platform stack deploys (`aif-system/pool-<name>`), by pool. */
+/**
+ * The descriptors the platform stacks deploy (`aif-system/pool-<name>`), by cluster and pool
+ * (`<cluster>/<pool>`): a pool in cells has one in each cell.
+ */
 function descriptorsOf(
   snapshot: SiteSnapshot,
 ): Map<string, { nodeLabels: Record<string, string>; taint: { key: string; value?: string; effect: string }; topologyLevels: string[] }> {
@@ -560,7 +601,8 @@ function descriptorsOf(
       taint?: { key: string; value?: string; effect: string };
       topologyLevels?: string[];
     };
-    if (d.nodeLabels && d.taint) out.set(name.slice('pool-'.length), { nodeLabels: d.nodeLabels, taint: d.taint, topologyLevels: d.topologyLevels ?? [] });
+    if (d.nodeLabels && d.taint)
+      out.set(`${r.cluster ?? ''}/${name.slice('pool-'.length)}`, { nodeLabels: d.nodeLabels, taint: d.taint, topologyLevels: d.topologyLevels ?? [] });
   }
   return out;
 }
@@ -584,8 +626,8 @@ function secretKeys(values: readonly unknown[], name: string): string[] {
 
 function beforeDeploySection(site: SiteModel, built: BuiltSite, releases: readonly ReleaseEntry[]): BeforeDeploySection {
   const descriptors = descriptorsOf(built.snapshot);
-  const pools = Object.values(site.pools).map((p): NodeRequirement => {
-    const d = descriptors.get(p.name);
+  const pools = poolPartsOf(site).map(({ pool: p, site: owner }): NodeRequirement => {
+    const d = descriptors.get(`${p.cluster}/${p.name}`);
     const taint = d ? `${d.taint.key}${d.taint.value ? `=${d.taint.value}` : ''}:${d.taint.effect}` : '(no descriptor)';
     const { slurm, kubernetes } = p.ownership;
     const range = (from: number, count: number) => (count === 1 ? `node ${from}` : `nodes ${from} to ${from + count - 1}`);
@@ -604,7 +646,7 @@ function beforeDeploySection(site: SiteModel, built: BuiltSite, releases: readon
         ? [{ label: OWNER_LABEL, value: 'kubernetes' as const, nodes: kubernetes, which: slurm > 0 ? range(slurm, kubernetes) : 'every node' }]
         : []),
     ];
-    const input = site.clusters.find((c) => c.name === p.cluster)?.slurm?.input;
+    const input = owner.clusters.find((c) => c.name === p.cluster)?.slurm?.input;
     const slinky =
       p.slurm && input && slurm > 0
         ? { nodes: slurm, first: slinkyNodeAnnotations(input, p.name, 0), last: slinkyNodeAnnotations(input, p.name, slurm - 1) }
@@ -622,7 +664,8 @@ function beforeDeploySection(site: SiteModel, built: BuiltSite, releases: readon
     };
   });
 
-  const context = (cluster: string) => site.clusters.find((c) => c.name === cluster)?.context ?? cluster;
+  const clusters = clustersOf(site);
+  const context = (cluster: string) => clusters.find((c) => c.cluster.name === cluster)?.cluster.context ?? cluster;
   const secrets: SecretRequirement[] = [];
   const valuesIn = (cluster: string, namespace: string): unknown[] => [
     ...releases.filter((r) => r.cluster === cluster && r.namespace === namespace).map((r) => r.values),
@@ -651,15 +694,15 @@ function beforeDeploySection(site: SiteModel, built: BuiltSite, releases: readon
     if (typeof admin?.existingSecret === 'string')
       add(r.cluster, r.namespace, admin.existingSecret, "Grafana's admin user and password (kube-prometheus-stack grafana.admin.existingSecret)");
   }
-  for (const s of site.slurm) {
+  for (const { slurm: s, site: owner } of slurmClustersOf(site)) {
     const namespace = releases.find((r) => r.cluster === s.kubernetesCluster && idOf(r) === 'slurm')?.namespace ?? CHARTS.slurm.namespace;
-    const accounting = site.spec.scheduler.slurm?.accounting;
+    const accounting = owner.spec.scheduler.slurm?.accounting;
     if (accounting) {
       add(s.kubernetesCluster, namespace, accounting.passwordSecret.name, "slurmdbd's database password (scheduler.slurm.accounting.passwordSecret)", [
         accounting.passwordSecret.key,
       ]);
     }
-    const directory = site.spec.identity.directory;
+    const directory = owner.spec.identity.directory;
     if (directory && 'sssdConfSecret' in directory) {
       add(s.kubernetesCluster, namespace, directory.sssdConfSecret.name, "the login pods' sssd.conf (identity.directory.sssdConfSecret)", [
         directory.sssdConfSecret.key,
@@ -671,15 +714,36 @@ function beforeDeploySection(site: SiteModel, built: BuiltSite, releases: readon
     if (typeof config?.name === 'string' && config.existingSecret === true)
       add(r.cluster, r.namespace, config.name, "the MinIO tenant's root credentials (tenant.configSecret)");
   }
-  const oidc = site.spec.identity.notebookClient.secret;
-  for (const lab of Object.values(built.stacks.workloads.storage.labs)) {
-    const cluster = site.labs[lab.labName]?.cluster ?? site.clusters[0].name;
-    for (const name of lab.requiredSecrets) {
-      const why =
-        name === oidc.name
-          ? `the OIDC client secret of data lab ${lab.labName}'s JupyterHub (identity.notebookClient.secret)`
-          : `data lab ${lab.labName} (a credential its charts read from an existing Secret)`;
-      add(cluster, lab.namespace.name, name, why, name === oidc.name ? [oidc.key] : undefined);
+  // The manager's Kueue reaches each cell through the kubeconfig in the Secret its
+  // MultiKueueCluster names, in the namespace Kueue runs in on the manager.
+  for (const m of manifestsOf(built.snapshot, 'MultiKueueCluster')) {
+    const spec = isJsonObject(m.manifest.spec) ? m.manifest.spec : {};
+    const source = isJsonObject(spec.clusterSource) ? spec.clusterSource : {};
+    const kubeConfig = isJsonObject(source.kubeConfig) ? source.kubeConfig : {};
+    if (kubeConfig.locationType !== 'Secret' || typeof kubeConfig.location !== 'string') continue;
+    const namespace = releases.find((r) => r.cluster === m.cluster && idOf(r) === 'kueue')?.namespace ?? KUEUE_NAMESPACE;
+    const cell = site.cells.find((c) => c.name === m.name);
+    const field = cell ? `clusters.${cell.cluster}.cells.${cell.name}.kubeconfigSecret` : 'kubeconfigSecret';
+    add(m.cluster, namespace, kubeConfig.location, `kubeconfig of cell ${m.name}, with which MultiKueue on this manager runs jobs there (${field})`, [
+      KUBECONFIG_SECRET_KEY,
+    ]);
+  }
+  // Data labs run in the site's workloads stack, and in a cell's when the cell has any.
+  const labStacks = [
+    { stack: built.stacks.workloads, owner: site },
+    ...site.cells.map((c) => ({ stack: built.stacks.cells[c.name].workloads, owner: c.site })),
+  ];
+  for (const { stack, owner } of labStacks) {
+    const oidc = owner.spec.identity.notebookClient.secret;
+    for (const lab of Object.values(stack.storage.labs)) {
+      const cluster = owner.labs[lab.labName]?.cluster ?? owner.clusters[0].name;
+      for (const name of lab.requiredSecrets) {
+        const why =
+          name === oidc.name
+            ? `the OIDC client secret of data lab ${lab.labName}'s JupyterHub (identity.notebookClient.secret)`
+            : `data lab ${lab.labName} (a credential its charts read from an existing Secret)`;
+        add(cluster, lab.namespace.name, name, why, name === oidc.name ? [oidc.key] : undefined);
+      }
     }
   }
   const pullSecret = site.mirror?.pullSecretName;

@@ -89,14 +89,17 @@ export function resourcesOf(snapshot: SiteSnapshot): ResourceEntry[] {
 
 /**
  * A value with its references to other resources' `metadata.name` resolved (how the stacks
- * name namespaces they create): `${kubernetes_namespace_v1.X.metadata[0].name}`.
+ * name namespaces they create): `${kubernetes_namespace_v1.X.metadata[0].name}`. A reference
+ * is looked up in the stack that makes it first (cells' stacks have the same addresses), then
+ * in the others.
  */
-export function resolveName(value: unknown, snapshot: SiteSnapshot): string | undefined {
+export function resolveName(value: unknown, snapshot: SiteSnapshot, stack?: string): string | undefined {
   if (typeof value !== 'string') return undefined;
   const ref = /^\$\{([\w-]+)\.([\w-]+)\.metadata(?:\[0\])?\.name\}$/.exec(value);
   if (!ref) return value;
-  for (const stack of snapshot.stacks) {
-    const config = stack.json.resource?.[ref[1]]?.[ref[2]];
+  const own = snapshot.stacks.filter((s) => s.name === stack);
+  for (const candidate of [...own, ...snapshot.stacks]) {
+    const config = candidate.json.resource?.[ref[1]]?.[ref[2]];
     const meta = Array.isArray(config?.metadata) ? (config.metadata as unknown[])[0] : config?.metadata;
     const name = isJsonObject(meta) ? meta.name : undefined;
     if (typeof name === 'string') return name;
@@ -135,7 +138,7 @@ export function releasesOf(snapshot: SiteSnapshot): ReleaseEntry[] {
         address: r.address,
         cluster: r.cluster ?? 'default',
         name: String(r.config.name),
-        namespace: resolveName(r.config.namespace, snapshot) ?? 'default',
+        namespace: resolveName(r.config.namespace, snapshot, r.stack) ?? 'default',
         chart: String(r.config.chart),
         version: typeof r.config.version === 'string' ? r.config.version : '',
         repository: typeof r.config.repository === 'string' ? r.config.repository : '',
@@ -161,7 +164,7 @@ export function manifestsOf(snapshot: SiteSnapshot, kind?: string): ManifestEntr
     const m = r.config.manifest;
     if (r.type !== 'kubernetes_manifest' || !isJsonObject(m) || (kind !== undefined && m.kind !== kind)) return [];
     const meta = isJsonObject(m.metadata) ? m.metadata : {};
-    const namespace = resolveName(meta.namespace, snapshot);
+    const namespace = resolveName(meta.namespace, snapshot, r.stack);
     return [
       {
         stack: r.stack,

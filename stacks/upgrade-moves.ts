@@ -1,6 +1,7 @@
 /**
  * Terraform `moved` blocks that carry sites deployed with ai-factory-cdk 0.1 over to the
- * stable construct ids of 0.2 without destroying anything (see UPGRADE.md).
+ * stable construct ids of 0.2 without destroying anything (see UPGRADE.md); and, since 0.3, a
+ * cluster's Kueue queues over to its MultiKueue manager when the cluster is split into cells.
  *
  * In 0.1 a single-cluster site's per-cluster constructs had no cluster in their ids
  * (`Tenant-acme`); since 0.2 they always do (`Tenant-main-acme`). Each resource under such a
@@ -17,8 +18,8 @@ import { makeUniqueId } from 'cdktf/lib/private/unique';
 
 /**
  * Adds a `moved` block to every resource below a top-level construct of `stack` that had
- * another id in 0.1.
- * @param legacyIds 0.1 id of each top-level construct id that changed
+ * another id before (in 0.1, or before its cluster had cells).
+ * @param legacyIds earlier id of each top-level construct id that changed
  */
 export function addUpgradeMoves(stack: TerraformStack, legacyIds: ReadonlyMap<string, string>): void {
   if (legacyIds.size === 0) return;

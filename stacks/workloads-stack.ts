@@ -7,9 +7,11 @@ import { MultiKueueManager } from '../constructs/scheduling/kueue/multikueue';
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
 import { CPU_ONLY_ROOM, Tenant } from '../constructs/tenancy/tenant';
 import type { SiteModel } from '../site-model/resolve';
+import { clusterScopedId } from './ids';
 import type { PlatformStack } from './platform-stack';
 import { SiteStack } from './site-stack';
 import { addStorageWorkloads, type StorageWorkloads } from './storage-wiring';
+import { addUpgradeMoves } from './upgrade-moves';
 
 /**
  * The workloads layer of a site: tenants and the custom resources whose CRDs the platform
@@ -105,7 +107,9 @@ export class WorkloadsStack extends SiteStack {
           cpusPerUnit: cellPools[p.name].cpusPerUnit,
           memoryGiBPerUnit: cellPools[p.name].memoryGiBPerUnit,
         }));
-      multiKueue[cluster.name] = new MultiKueueManager(this, this.clusterScopedId('MultiKueue', cluster.name), {
+      // New in 0.3, so no 0.1 id to move from (not this.clusterScopedId): its moves come below.
+      const id = clusterScopedId('MultiKueue', cluster.name);
+      multiKueue[cluster.name] = new MultiKueueManager(this, id, {
         target: this.target(cluster.name),
         siteId: spec.id,
         name: `${spec.id}-${cluster.name}`,
@@ -130,6 +134,9 @@ export class WorkloadsStack extends SiteStack {
         cohort: kueue!.cohort ?? spec.id,
         dependsOn: tenants.map((t) => t.namespace.namespace),
       });
+      // Before it had cells the cluster's queues were Kueue-<cluster>: its Cohort, ClusterQueues,
+      // LocalQueues and flavors have the same ids and objects here, so state moves them (UPGRADE.md).
+      addUpgradeMoves(this, new Map([[id, clusterScopedId('Kueue', cluster.name)]]));
     }
     this.multiKueue = multiKueue;
 

@@ -50,9 +50,13 @@ export function problemsOf(patch: unknown, file = 'sites/xx-minimal.yaml'): stri
 /**
  * YAML text of the reference gigafactory with half its inference pool given to a Slurm
  * partition of its own, so that it runs a Slurm cluster in each of its two Kubernetes clusters.
+ * Its training cluster is one cluster again, without the cells of the catalogue's file (whose
+ * Slurm clusters are one per cell: tests/site-model/cells.test.ts).
  */
 export function gigafactoryWithSlurmInference(): string {
   const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'), 'utf8'));
+  doc.deleteIn(['clusters', 'training', 'cells']);
+  doc.deleteIn(['assumptions', 'clusters.training.cells']);
   doc.setIn(['gpuPools', 'inference', 'owner'], doc.createNode({ slurm: 256, kubernetes: 256 }));
   doc.setIn(['scheduler', 'slurm', 'partitions', 'inference'], doc.createNode({ pools: ['inference'], maxTimeHours: 24 }));
   return doc.toString();

@@ -1,8 +1,9 @@
 /**
  * Every catalogue site's review renders, and its figures agree with what the stacks deploy:
- * each pool's capacity in the review equals the capacity its descriptor ConfigMap carries, the
- * stacks come in deploy order, every Secret appears once. JUPITER's capacity matches its
- * published accelerator count and model.
+ * each pool's capacity in the review equals the capacity its descriptor ConfigMaps carry (one
+ * per cell for a pool in cells), the stacks come in deploy order, every Secret appears once.
+ * JUPITER's capacity matches its published accelerator count and model; the gigafactory's
+ * review covers its cells.
  */
 import { ACCELERATORS } from '../../constructs/gpu/accelerators';
 import { DEFAULT_ASSUMPTIONS } from '../../review-model/assumptions';
@@ -12,11 +13,12 @@ import { catalogueRow, reviewSite, type SiteReview } from '../../review-model/si
 import { resourcesOf } from '../../review-model/snapshot';
 import { modelJson, synthesizeSite, type BuiltSite } from '../../review-model/synth';
 import { loadCatalogue } from '../../site-model/loader';
+import type { SiteModel } from '../../site-model/resolve';
 import { SITES_DIR } from '../helpers';
 
 const SITES = loadCatalogue(SITES_DIR);
 
-/** Capacity as the platform stack's pool descriptors state it, by pool. */
+/** Capacity as the platform stacks' pool descriptors state it, by pool: a pool in cells adds up its cells' descriptors. */
 function descriptorCapacity(
   built: BuiltSite,
 ): Map<string, { accelerators: number; acceleratorMemoryGB: number | null; bf16DenseFlops: number | null; acceleratorPowerW: number | null }> {
@@ -25,10 +27,31 @@ function descriptorCapacity(
     const name = (r.config.metadata as { name?: string } | undefined)?.name ?? '';
     const data = r.config.data as Record<string, string> | undefined;
     if (r.type !== 'kubernetes_config_map_v1' || !name.startsWith('pool-') || !data?.['pool.json']) continue;
-    out.set(name.slice('pool-'.length), (JSON.parse(data['pool.json']) as { capacity: never }).capacity);
+    const capacity = (
+      JSON.parse(data['pool.json']) as {
+        capacity: { accelerators: number; acceleratorMemoryGB: number | null; bf16DenseFlops: number | null; acceleratorPowerW: number | null };
+      }
+    ).capacity;
+    const pool = name.slice('pool-'.length);
+    const seen = out.get(pool);
+    const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+    out.set(
+      pool,
+      seen
+        ? {
+            accelerators: seen.accelerators + capacity.accelerators,
+            acceleratorMemoryGB: add(seen.acceleratorMemoryGB, capacity.acceleratorMemoryGB),
+            bf16DenseFlops: add(seen.bf16DenseFlops, capacity.bf16DenseFlops),
+            acceleratorPowerW: add(seen.acceleratorPowerW, capacity.acceleratorPowerW),
+          }
+        : capacity,
+    );
   }
   return out;
 }
+
+/** The model that holds a cluster's pools: the site's, or a cell's. */
+const ownerOf = (site: SiteModel, cluster: string): SiteModel => site.cells.find((c) => c.name === cluster)?.site ?? site;
 
 describe.each(SITES.map((s) => [s.spec.id, s] as const))('review of %s', (_id, site) => {
   let built: BuiltSite;
@@ -75,7 +98,8 @@ describe.each(SITES.map((s) => [s.spec.id, s] as const))('review of %s', (_id, s
 
   test('lists stacks in deploy order, each with the resources it synthesizes', () => {
     const names = review.deployment.stacks.map((s) => s.name);
-    expect(names).toEqual([`${site.spec.id}-platform`, `${site.spec.id}-workloads`]);
+    const cells = site.cells.flatMap((c) => [`${site.spec.id}-${c.name}-platform`, `${site.spec.id}-${c.name}-workloads`]);
+    expect(names).toEqual([`${site.spec.id}-platform`, `${site.spec.id}-workloads`, ...cells]);
     for (const s of review.deployment.stacks) {
       for (const d of s.dependsOn) expect(names.indexOf(d)).toBeLessThan(names.indexOf(s.name));
       expect(s.resources).toBe(resourcesOf(built.snapshot).filter((r) => r.stack === s.name).length);
@@ -89,15 +113,23 @@ describe.each(SITES.map((s) => [s.spec.id, s] as const))('review of %s', (_id, s
     expect(new Set(keys).size).toBe(keys.length);
     for (const s of review.beforeDeploy.secrets) expect(s.check).toMatch(new RegExp(`^kubectl --context \\S+ get secret -n ${s.namespace} ${s.name}$`));
     const accounting = site.spec.scheduler.slurm?.accounting;
-    if (accounting) expect(review.beforeDeploy.secrets.map((s) => s.name)).toContain(accounting.passwordSecret.name);
+    // slurmdbd's password in the namespace of each Slurm cluster, the cells' included.
+    const slurmClusters = [...site.slurm, ...site.cells.flatMap((c) => c.site.slurm)];
+    if (accounting) for (const s of slurmClusters) expect(keys).toContain(`${s.kubernetesCluster}/slurm/${accounting.passwordSecret.name}`);
     for (const lab of Object.values(built.stacks.workloads.storage.labs)) {
       for (const name of lab.requiredSecrets) expect(keys).toContain(`${site.labs[lab.labName].cluster}/${lab.namespace.name}/${name}`);
+    }
+    // Each cell's kubeconfig, in the manager's Kueue namespace.
+    for (const c of site.cells) {
+      const secret = review.beforeDeploy.secrets.find((s) => s.name === c.kubeconfigSecret);
+      expect(secret).toMatchObject({ cluster: c.cluster, namespace: 'kueue-system', keys: ['kubeconfig'] });
     }
   });
 
   test('gives every pool its labels, taint and owner counts, and Slurm-owned nodes their Slinky annotations', () => {
     for (const p of review.beforeDeploy.pools) {
-      const pool = site.pools[p.pool];
+      // A pool in cells is listed once per cell, with the cell's part of it.
+      const pool = ownerOf(site, p.cluster).pools[p.pool];
       expect(p.labels['ai-factory.eu/pool']).toBe(p.pool);
       expect(p.taint).toBe(`ai-factory.eu/pool=${p.pool}:NoSchedule`);
       expect(p.owners.reduce((n, o) => n + o.nodes, 0)).toBe(pool.spec.nodes);
@@ -108,6 +140,68 @@ describe.each(SITES.map((s) => [s.spec.id, s] as const))('review of %s', (_id, s
         expect(p.slinky).toBeUndefined();
       }
     }
+    // Every node of every pool is listed once: the cells' parts add up to the pool.
+    for (const pool of Object.values(site.pools)) {
+      const rows = review.beforeDeploy.pools.filter((p) => p.pool === pool.name);
+      expect(rows.reduce((n, p) => n + p.nodes, 0)).toBe(pool.spec.nodes);
+    }
+  });
+});
+
+describe('the reference gigafactory as cells plus a manager', () => {
+  const site = SITES.find((s) => s.spec.id === 'eu-ref-gigafactory')!;
+  const cells = site.cells.map((c) => c.name);
+  let review: SiteReview;
+  let markdown: string;
+  beforeAll(() => {
+    review = reviewSite(site, synthesizeSite(site), DEFAULT_ASSUMPTIONS);
+    markdown = reviewMarkdown(review);
+  });
+
+  test('deploys twelve stacks: the manager and inference, then each cell platform before its workloads', () => {
+    expect(cells).toEqual(['training-c01', 'training-c02', 'training-c03', 'training-c04', 'training-c05']);
+    const stacks = review.deployment.stacks;
+    expect(stacks).toHaveLength(12);
+    for (const cell of cells) {
+      expect(stacks.find((s) => s.name === `eu-ref-gigafactory-${cell}-workloads`)?.dependsOn).toEqual([`eu-ref-gigafactory-${cell}-platform`]);
+    }
+  });
+
+  test('schedules with one Slurm cluster per cell, and Kueue on the manager and in every cell', () => {
+    expect(review.scheduling.slurm.map((s) => [s.kubernetesCluster, s.clusterName, s.accounting])).toEqual(
+      cells.map((c) => [c, `eu-ref-gigafactory-${c}`, true]),
+    );
+    const kueueClusters = review.scheduling.kueue.map((k) => k.cluster);
+    expect(kueueClusters).toEqual(expect.arrayContaining(['training', ...cells]));
+    expect(review.software.kubernetes.clusters.filter((c) => cells.includes(c.cluster)).map((c) => c.field)).toEqual(
+      cells.map(() => 'clusters.training.kubernetesVersion'),
+    );
+  });
+
+  test("lists the training pool's nodes cell by cell, each cell's Slurm names from 0", () => {
+    const training = review.beforeDeploy.pools.filter((p) => p.pool === 'training');
+    expect(training.map((p) => p.cluster)).toEqual(cells);
+    for (const p of training) {
+      const part = ownerOf(site, p.cluster).pools.training;
+      expect(p.nodes).toBe(part.spec.nodes);
+      expect(p.labels['ai-factory.eu/pool']).toBe('training');
+      expect(p.owners.map((o) => [o.value, o.nodes])).toEqual([
+        ['slurm', part.ownership.slurm],
+        ['kubernetes', part.ownership.kubernetes],
+      ]);
+      expect(p.slinky?.last['nodeset.slinky.slurm.net/hostname-override']).toBe(`training-${part.ownership.slurm - 1}`);
+    }
+  });
+
+  test("asks for each cell's kubeconfig Secret in the manager, and each cell's slurmdbd password, with the commands that check them", () => {
+    for (const cell of cells) {
+      expect(markdown).toContain(`kubectl --context eu-ref-gigafactory-training get secret -n kueue-system multikueue-${cell}`);
+      expect(markdown).toContain(`kubectl --context eu-ref-gigafactory-${cell} get secret -n slurm slurmdbd-db`);
+    }
+    const kubeconfigs = review.beforeDeploy.secrets.filter((s) => s.name.startsWith('multikueue-'));
+    expect(kubeconfigs.map((s) => [s.cluster, s.namespace, s.name, s.keys])).toEqual(
+      cells.map((c) => ['training', 'kueue-system', `multikueue-${c}`, ['kubeconfig']]),
+    );
   });
 });
 

@@ -12,8 +12,9 @@ import { runReview } from '../../cli/review';
 import { DEFAULT_ASSUMPTIONS } from '../../review-model/assumptions';
 import { attributeChanges, changesMarkdown, changesSummary, siteChanges, type SiteChanges } from '../../review-model/changes';
 import { synthesizeSite } from '../../review-model/synth';
+import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
-import { siteModel } from '../helpers';
+import { siteModel, SITES_DIR } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BETA = { kind: 'sme', oidcGroups: { admins: ['beta-admins'] }, gpuQuota: { h100: { guaranteed: 8, max: 16 } }, storageQuotaTiB: { project: 10 } };
@@ -124,6 +125,31 @@ describe('comparing two synthesized states', () => {
     expect([c.capacity.pools, c.ownership, c.tenants.added, c.quotas, c.topology, c.charts]).toEqual([[], [], [], [], [], []]);
     expect(addresses(c).added.length).toBeGreaterThan(0);
     expect(changesSummary(c)[2]).toBe('Tenants and quotas: not compared (the resolved model at v0.1.0 cannot be read: Cannot find module ./site-model/loader)');
+  });
+
+  test("splitting a cluster into cells shows the cells' stacks added whole and their Slurm switches", () => {
+    // The catalogue's gigafactory, and the same file with its training cluster in one piece.
+    const [cells] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const doc = parseDocument(fs.readFileSync(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'), 'utf8'));
+    doc.deleteIn(['clusters', 'training', 'cells']);
+    doc.deleteIn(['assumptions', 'clusters.training.cells']);
+    const whole = checkSiteText(doc.toString(), 'sites/eu-ref-gigafactory.yaml').site!;
+    const c = siteChanges(synthesizeSite(whole).snapshot, synthesizeSite(cells).snapshot, { ref: 'HEAD~1' });
+
+    const names = cells.cells.map((x) => x.name);
+    const added = c.terraform.filter((s) => s.change === 'added');
+    expect(added.map((s) => s.stack)).toEqual(names.flatMap((n) => [`eu-ref-gigafactory-${n}-platform`, `eu-ref-gigafactory-${n}-workloads`]));
+    for (const s of added) expect([s.stack, s.added.length, s.removed.length]).toEqual([s.stack, expect.any(Number), 0]);
+    expect(added.every((s) => s.added.length > 0)).toBe(true);
+    // The one Slurm cluster of the training cluster goes; each cell's comes with its racks' switches.
+    const topology = new Map(c.topology.map((t) => [t.kubernetesCluster, t]));
+    // topology.conf: a switch per NVLink domain (18 nodes, one NVL72 rack) of Slurm's nodes, and one joining them.
+    const switches = (slurmNodes: number) => slurmNodes / 18 + 1;
+    expect(topology.get('training')).toMatchObject({ switchesFrom: switches(whole.pools.training.ownership.slurm), switchesTo: 0, added: [] });
+    for (const cell of cells.cells) {
+      expect(topology.get(cell.name)).toMatchObject({ switchesFrom: 0, switchesTo: switches(cell.site.pools.training.ownership.slurm), removed: [] });
+    }
+    expect(c.capacity.pools).toEqual([]);
   });
 
   test('attribute changes read Helm values and JSON strings by key, and multi-line text by line', () => {

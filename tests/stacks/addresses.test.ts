@@ -89,10 +89,31 @@ describe('adding a cluster to a single-cluster site', () => {
  * Why a 0.1 address is gone on purpose, if it is: a change of the catalogue's site files, not
  * of the tool, removed its resource. Since one scheduler owns each node (issue 11), a pool
  * Slurm owns whole is no Kueue flavor, and a cluster whose pools left every partition runs no
- * Slurm. Anything else lost is a renamed address.
+ * Slurm. Since cells (issue 17), a pool in cells has its nodes, GPU platform, descriptor and
+ * Kueue flavor and topology in the cells' stacks; the manager's queues (same objects, now with
+ * the MultiKueue check) move under MultiKueue-<cluster> by `moved` blocks, which the test
+ * follows. Anything else lost is a renamed address.
  */
 function removedOnPurpose(site: SiteModel, address: string): string | undefined {
   const scoped = (name: string, cluster: string) => `${name}${site.clusters.length > 1 ? `-${cluster}` : ''}`;
+  for (const cluster of site.clusters.filter((c) => c.cells.length > 0)) {
+    const inCells = Object.values(site.pools).filter((p) => p.cluster === cluster.name && p.cells);
+    if (inCells.some((p) => address.startsWith(`kubernetes_config_map_v1.Pool-${p.name}_Descriptor_`)))
+      return `the pool's nodes are in the cells of ${cluster.name}`;
+    if (
+      cluster.pools.length === 0 &&
+      [
+        `helm_release.${scoped('GpuPlatform', cluster.name)}_`,
+        `kubernetes_namespace_v1.${scoped('GpuPlatform', cluster.name)}_`,
+        `kubernetes_manifest.${scoped('NicClusterPolicy', cluster.name)}_`,
+      ].some((prefix) => address.startsWith(prefix))
+    ) {
+      return `the manager ${cluster.name} has no GPU nodes: its cells have them`;
+    }
+    const kueue = `kubernetes_manifest.${scoped('Kueue', cluster.name)}_`;
+    if (inCells.some((p) => address.startsWith(`${kueue}Flavor-${p.name}_`) || address.startsWith(`${kueue}Topology-${p.name}_`)))
+      return `the flavor and topology of a pool in cells are in the cells' stacks`;
+  }
   for (const pool of Object.values(site.pools)) {
     const kueue = scoped('Kueue', pool.cluster);
     if (
@@ -130,5 +151,17 @@ describe('upgrading a site deployed with ai-factory-cdk 0.1', () => {
         expect({ from, to, exists: now.has(to), fromIsDeclared: now.has(from) }).toEqual({ from, to, exists: true, fromIsDeclared: false });
       }
     });
+  });
+
+  test("the gigafactory's MultiKueue manager takes over its training cluster's queues by moved blocks", () => {
+    const site = sites.find((s) => s.spec.id === 'eu-ref-gigafactory')!;
+    expect(site.cells.map((c) => c.cluster)).toContain('training');
+    const moved = moves(synthSite(site).workloads);
+    const queues = v01['eu-ref-gigafactory'].workloads.filter((a) => /^kubernetes_manifest\.Kueue-training_(Cluster|Local)Queue-/.test(a));
+    expect(queues).toHaveLength(2 * Object.keys(site.tenants).length);
+    for (const from of queues) {
+      const queue = /_((?:Cluster|Local)Queue-[^_]+)_/.exec(from)![1];
+      expect([from, moved.get(from)]).toEqual([from, expect.stringMatching(new RegExp(`^kubernetes_manifest\\.MultiKueue-training_${queue}_[0-9A-F]{8}$`))]);
+    }
   });
 });

@@ -35,7 +35,11 @@ interface Case {
   readonly cluster: SlurmClusterModel;
 }
 
-const casesOf = (site: SiteModel): Case[] => site.slurm.map((cluster) => ({ site, cluster }));
+/** A site's Slurm clusters, then its cells' (one per cell, in the cell's model). */
+const casesOf = (site: SiteModel): Case[] => [
+  ...site.slurm.map((cluster) => ({ site, cluster })),
+  ...site.cells.flatMap((cell) => cell.site.slurm.map((cluster) => ({ site: cell.site, cluster }))),
+];
 const catalogue = loadCatalogue(SITES_DIR).filter((s) => s.spec.scheduler.slurm !== undefined);
 const catalogueSite = (id: string) => {
   const site = catalogue.find((s) => s.spec.id === id);
@@ -114,17 +118,20 @@ const report = (line: string) => process.stdout.write(`[slurm] ${line}\n`);
 /**
  * The gigafactory's training pool cut to 127 NVL72 racks (2,286 trays), with InfiniBand leaves
  * of 72 trays (4 racks; the last leaf holds 3) under spines of 16 leaves; and a fat tree for
- * inference. The cut keeps the test fast: the catalogue test already starts the full pool.
+ * inference. The cut keeps the test fast: the catalogue test already starts each cell's part
+ * of the full pool. The cut pool is Slurm's whole, in one cluster without the catalogue's cells.
  */
 function gigafactoryWithFabrics(): SiteSpec {
   const giga = catalogueSite('eu-ref-gigafactory').spec;
   const nodes = 2286;
   const scale = (n: number) => Math.floor((n * nodes) / giga.gpuPools.training.nodes);
+  const { cells: _cells, ...training } = giga.clusters.training;
   return {
     ...giga,
+    clusters: { ...giga.clusters, training },
     gpuPools: {
       ...giga.gpuPools,
-      training: { ...giga.gpuPools.training, nodes, fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 72, leafSwitchesPerSpine: 16 } },
+      training: { ...giga.gpuPools.training, nodes, owner: 'slurm', fabric: { nodesPerNvlinkDomain: 18, nodesPerLeafSwitch: 72, leafSwitchesPerSpine: 16 } },
       // Half the inference pool in a Slurm partition of its own, for a second Slurm cluster.
       inference: { ...giga.gpuPools.inference, fabric: { nodesPerLeafSwitch: 32, leafSwitchesPerSpine: 4 }, owner: { slurm: 256, kubernetes: 256 } },
     },
@@ -146,8 +153,9 @@ function gigafactoryWithFabrics(): SiteSpec {
 }
 
 /**
- * Registering all 23,976 nodes of the gigafactory and reconfiguring takes about 40 s on two
- * busy cores, a third of the time budget of the Slurm tests; set AIF_SLURM_FULL_SCALE=1 to run it.
+ * Registering every node of a gigafactory cell (4,806) and reconfiguring is the long run of the
+ * Slurm tests (the whole pool's 23,976 nodes took about 40 s on two busy cores); set
+ * AIF_SLURM_FULL_SCALE=1 to run it.
  */
 const fullScale = process.env.AIF_SLURM_FULL_SCALE === '1' ? test : test.skip;
 
@@ -221,9 +229,9 @@ describeWithSlurm('deployed Slurm configuration on a real slurmctld', () => {
 
   describe('the reference gigafactory', () => {
     const giga = catalogueSite('eu-ref-gigafactory');
-    const training = casesOf(giga).find((c) => c.cluster.kubernetesCluster === 'training')!;
+    const training = casesOf(giga).find((c) => c.cluster.kubernetesCluster === 'training-c01')!;
 
-    fullScale('training: all 23,976 GB300 nodes register and join their 1,332 NVLink-domain switches (AIF_SLURM_FULL_SCALE=1)', async () => {
+    fullScale('training-c01: all 4,806 GB300 nodes of the cell register and join their 267 NVLink-domain switches (AIF_SLURM_FULL_SCALE=1)', async () => {
       expect(renderSlurm(training.cluster.input).topologyPlugin).toBe('topology/tree');
       await checkDeployed(training, { all: true, log: report });
     });
@@ -426,10 +434,11 @@ describe('catalogue Slurm settings that Slurm 26.05 (the chart) refuses', () => 
   // before it had accounting). With accounting, 24.11 exits the same way while slurmdbd lacks the
   // QOS (slurmdbd.test.ts). The rules now require the QOS to be defined and accounting to be on.
   test('every partition that names a QOS is in a cluster with accounting', () => {
-    const withoutAccounting = catalogue
-      .flatMap((s) => s.slurm)
-      .flatMap((c) => c.input.partitions.filter((p) => p.qos !== undefined && c.input.accounting !== true).map((p) => `${c.input.clusterName}/${p.name}`));
+    const clusters = catalogue.flatMap(casesOf).map((c) => c.cluster);
+    const withoutAccounting = clusters.flatMap((c) =>
+      c.input.partitions.filter((p) => p.qos !== undefined && c.input.accounting !== true).map((p) => `${c.input.clusterName}/${p.name}`),
+    );
     expect(withoutAccounting).toEqual([]);
-    expect(catalogue.some((s) => s.slurm.some((c) => c.input.partitions.some((p) => p.qos !== undefined)))).toBe(true);
+    expect(clusters.some((c) => c.input.partitions.some((p) => p.qos !== undefined))).toBe(true);
   });
 });

@@ -17,7 +17,22 @@ import { describeWithSlurmdbd, parseTresList, withSlurmdbd, type Slurmdbd } from
 import { DEPLOYED_LOG_ALLOWANCES, deployedSlurm, harnessFiles, slurmTimeHours } from './slurm-helpers';
 
 const catalogue = loadCatalogue(SITES_DIR).filter((s) => s.spec.scheduler.slurm !== undefined);
-const cases = catalogue.flatMap((site) => site.slurm.map((cluster) => ({ id: `${site.spec.id} (${cluster.kubernetesCluster})`, site, cluster })));
+// A site's Slurm clusters, then its cells' (one per cell, in the cell's model, with the site it is a cell of).
+const cases = [
+  ...catalogue.flatMap((site) =>
+    site.slurm.map((cluster) => ({ id: `${site.spec.id} (${cluster.kubernetesCluster})`, site, cluster, parent: undefined as SiteModel | undefined })),
+  ),
+  ...catalogue.flatMap((parent) =>
+    parent.cells.flatMap((cell) =>
+      cell.site.slurm.map((cluster) => ({
+        id: `${parent.spec.id} (${cluster.kubernetesCluster})`,
+        site: cell.site,
+        cluster,
+        parent: parent,
+      })),
+    ),
+  ),
+];
 
 /** An account as sacctmgr shows it: its parent, Fairshare and GrpTRES. */
 interface AccountLimits {
@@ -66,6 +81,50 @@ function expectedAccounts(spec: SiteSpec, kubernetesCluster: string): Record<str
     }
     if (Object.keys(grpTres).length === 0) continue;
     accounts[name] = {
+      parent: 'root',
+      fairshare: String(Math.max(1, Math.round(guaranteedGpus))),
+      grpTres: Object.fromEntries(Object.entries(grpTres).map(([t, n]) => [t, String(n)])),
+    };
+  }
+  return accounts;
+}
+
+/**
+ * The accounts of cell `cell` of `parent`: each tenant's part of its Slurm quota in the cell
+ * (the site model's split), after checking that the parts of every cell add up to the totals
+ * {@link expectedAccounts} derives from the site file alone.
+ */
+function expectedCellAccounts(parent: SiteModel, cell: string): Record<string, AccountLimits> {
+  const cluster = parent.cells.find((c) => c.name === cell)!.cluster;
+  const totals = expectedAccounts(parent.spec, cluster);
+  const accounts: Record<string, AccountLimits> = {};
+  for (const tenant of Object.values(parent.tenants)) {
+    const grpTres: Record<string, number> = {};
+    const sums: Record<string, number> = {};
+    let guaranteedGpus = 0;
+    for (const q of tenant.gpuQuotas.filter((x) => x.cluster === cluster && x.cells)) {
+      const pool = parent.spec.gpuPools[q.pool];
+      const s = pool.sharing;
+      const tres = s.mode === 'mig' ? `gres/gpu:${s.profile}` : s.mode === 'time-slicing' ? 'gres/shard' : `gres/gpu:${gresTypeFor(pool.accelerator)}`;
+      const add = (into: Record<string, number>, n: number) => {
+        into[tres] = (into[tres] ?? 0) + n;
+        if (tres.startsWith('gres/gpu:')) into['gres/gpu'] = (into['gres/gpu'] ?? 0) + n;
+      };
+      for (const part of q.cells!) add(sums, part.slurm.max);
+      const part = q.cells!.find((x) => x.cell === cell)!;
+      if (part.slurm.max > 0) add(grpTres, part.slurm.max);
+      guaranteedGpus += part.slurm.guaranteed / unitsPerGpu(pool.accelerator, s);
+    }
+    // The cells' parts add up to the site-wide limit.
+    expect(
+      Object.fromEntries(
+        Object.entries(sums)
+          .filter(([, n]) => n > 0)
+          .map(([t, n]) => [t, String(n)]),
+      ),
+    ).toEqual(totals[tenant.name]?.grpTres ?? {});
+    if (Object.keys(grpTres).length === 0) continue;
+    accounts[tenant.name] = {
       parent: 'root',
       fairshare: String(Math.max(1, Math.round(guaranteedGpus))),
       grpTres: Object.fromEntries(Object.entries(grpTres).map(([t, n]) => [t, String(n)])),
@@ -163,7 +222,7 @@ async function deployAccounting(dbd: Slurmdbd, site: SiteModel, cluster: SlurmCl
 }
 
 describeWithSlurmdbd('every catalogue site: accounts and QOS on a real slurmdbd', () => {
-  test.each(cases)('$id: each tenant has its Fairshare and GrpTRES, each QOS its limits; loading again changes nothing', async ({ site, cluster }) => {
+  test.each(cases)('$id: each tenant has its Fairshare and GrpTRES, each QOS its limits; loading again changes nothing', async ({ site, cluster, parent }) => {
     const spec = site.spec;
     const accounting = spec.scheduler.slurm!.accounting!;
     const { qos } = cluster.rendering;
@@ -173,7 +232,7 @@ describeWithSlurmdbd('every catalogue site: accounts and QOS on a real slurmdbd'
           const load = `sacctmgr -i load file=${accountsFile}`;
           dbd.sh([...qos.limits, load].join('\n'));
           const accounts = observedAccounts(dbd, cluster.input.clusterName);
-          expect(accounts).toEqual(expectedAccounts(spec, cluster.kubernetesCluster));
+          expect(accounts).toEqual(parent ? expectedCellAccounts(parent, cluster.kubernetesCluster) : expectedAccounts(spec, cluster.kubernetesCluster));
           expect(observedQos(dbd)).toEqual(expectedQos(spec));
           // The Job runs after every install and upgrade: the same commands again change nothing.
           const again = dbd.sh([...qos.create, ...qos.limits, load].join('\n'));
