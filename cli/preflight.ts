@@ -168,6 +168,12 @@ export interface PreflightOptions {
    * @default - the cluster's `kubeconfigPath` and `context` in the site file
    */
   readonly target?: (cluster: ClusterModel) => { readonly kubeconfig: string; readonly context: string };
+  /**
+   * Where the site file sets a cluster's kubeconfig and context, for the fix of an unreadable
+   * cluster: `clusters.<cluster>.cells.<cell>` for a cell.
+   * @default - `clusters.<name>`
+   */
+  readonly clusterField?: (cluster: ClusterModel) => string;
 }
 
 /** A node as preflight reads it. */
@@ -711,7 +717,7 @@ export function preflightCluster(
       check: 'access',
       expected: `read access to cluster ${cluster.name} (get nodes, get configmaps in ${SYSTEM_NAMESPACE}, /version)`,
       found: what,
-      fix: `check clusters.${cluster.name}.kubeconfigPath and context in ${site.source.file} (or pass --kubeconfig and --context), that the API server is reachable, and that the credentials may read nodes and ${SYSTEM_NAMESPACE} ConfigMaps`,
+      fix: `check ${options.clusterField?.(cluster) ?? `clusters.${cluster.name}`}.kubeconfigPath and context in ${site.source.file} (or pass --kubeconfig and --context), that the API server is reachable, and that the credentials may read nodes and ${SYSTEM_NAMESPACE} ConfigMaps`,
     });
     return { ...base, pools: [], notes, mismatches: mismatches.list() };
   };
@@ -787,12 +793,20 @@ export function preflightCluster(
 }
 
 /**
- * Checks every cluster of a site, reading it with `kubectl(cluster)` (only `get`: nodes, the
- * descriptor ConfigMaps and `/version`). Never changes the cluster.
+ * Checks every cluster of a site, and every cell of a cluster split into cells, reading it with
+ * `kubectl(cluster)` (only `get`: nodes, the descriptor ConfigMaps and `/version`). Never
+ * changes the cluster.
  */
 export function preflightSite(site: SiteModel, kubectl: (cluster: ClusterModel) => Kubectl, options: PreflightOptions = {}): PreflightReport {
   const expected = expectedDescriptors(site);
-  const clusters = site.clusters.map((c) => preflightCluster(site, c, kubectl(c), expected.get(c.name) ?? new Map(), options));
+  const own = site.clusters.map((c) => preflightCluster(site, c, kubectl(c), expected.get(c.name) ?? new Map(), options));
+  // Each cell is a cluster of its own, checked against the cell's own stacks.
+  const clusters = [
+    ...own,
+    ...site.cells.flatMap(
+      (cell) => preflightSite(cell.site, kubectl, { ...options, clusterField: () => `clusters.${cell.cluster}.cells.${cell.name}` }).clusters,
+    ),
+  ];
   return { site: site.spec.id, file: site.source.file, clusters, ok: clusters.every((c) => c.mismatches.length === 0) };
 }
 
@@ -937,8 +951,9 @@ export function clusterTargets(
   site: SiteModel,
   args: Pick<PreflightArgs, 'kubeconfig' | 'context'>,
 ): ((cluster: ClusterModel) => { kubeconfig: string; context: string }) | string {
-  if ((args.kubeconfig !== undefined || args.context !== undefined) && site.clusters.length > 1) {
-    return `site ${site.spec.id} has ${site.clusters.length} clusters (${site.clusters.map((c) => c.name).join(', ')}), so --kubeconfig and --context would be ambiguous; set clusters.<name>.kubeconfigPath and context in ${site.source.file} instead`;
+  const names = [...site.clusters.map((c) => c.name), ...site.cells.map((c) => c.name)];
+  if ((args.kubeconfig !== undefined || args.context !== undefined) && names.length > 1) {
+    return `site ${site.spec.id} has ${names.length} clusters and cells (${names.join(', ')}), so --kubeconfig and --context would be ambiguous; set clusters.<name>.kubeconfigPath and context in ${site.source.file} instead`;
   }
   return (c) => ({ kubeconfig: expandHome(args.kubeconfig ?? c.kubeconfigPath), context: args.context ?? c.context });
 }

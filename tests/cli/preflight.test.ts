@@ -91,11 +91,25 @@ describe('preflight arguments', () => {
   test('--kubeconfig and --context are refused for a site with several clusters', () => {
     const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
     expect(clusterTargets(giga, { context: 'x' })).toMatch(
-      /^site eu-ref-gigafactory has 2 clusters \(training, inference\), so --kubeconfig and --context would be ambiguous; set clusters\.<name>\.kubeconfigPath and context in .*eu-ref-gigafactory\.yaml instead$/,
+      /^site eu-ref-gigafactory has 7 clusters and cells \(training, inference, training-c01, training-c02, training-c03, training-c04, training-c05\), so --kubeconfig and --context would be ambiguous; set clusters\.<name>\.kubeconfigPath and context in .*eu-ref-gigafactory\.yaml instead$/,
     );
     const single = clusterTargets(siteModel(), { kubeconfig: '/tmp/kc' });
     if (typeof single === 'string') throw new Error(single);
     expect(single(siteModel().clusters[0])).toEqual({ kubeconfig: '/tmp/kc', context: 'minimal' });
+  });
+
+  test('a site with cells: every cell is checked with its own context, and the fix for a cell names its site-file fields', () => {
+    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const contexts: string[] = [];
+    const report = preflightSite(giga, (c) => {
+      contexts.push(c.context);
+      return () => ({ status: 1, stdout: '', stderr: 'unreachable\n' });
+    });
+    expect(report.clusters.map((c) => c.cluster)).toEqual(['training', 'inference', ...giga.cells.map((c) => c.name)]);
+    expect(contexts).toEqual([...giga.clusters.map((c) => c.context), ...giga.cells.map((c) => c.context)]);
+    expect(new Set(contexts).size).toBe(7);
+    const cell = report.clusters.find((c) => c.cluster === 'training-c03');
+    expect(cell?.mismatches[0].fix).toMatch(/^check clusters\.training\.cells\.training-c03\.kubeconfigPath and context in .*eu-ref-gigafactory\.yaml/);
   });
 
   test('a cluster that cannot be read is a mismatch that names the kubeconfig fields', () => {
