@@ -10,6 +10,7 @@ import * as yaml from 'yaml';
 import { readSynthesizedStack } from '../../../constructs/charts/stack-file';
 import { synthCatalogue } from '../../../stacks/synth';
 import { buildSite, fixtureText, siteSpec, synthJson } from '../../helpers';
+import { MINIMUM_TERRAFORM } from '../../../stacks/site-stack';
 
 // Every module of this test reads YAML through this counter (yaml's exports cannot be spied on).
 jest.mock('yaml', () => {
@@ -47,9 +48,9 @@ describe('one resolve per stack', () => {
     const { stacks } = buildSite(siteSpec());
     expect(stacks.policies.check(stacks.platform)).toEqual([]);
     const before = synthJson(stacks.platform) as unknown as { terraform: Record<string, unknown> };
-    expect(before.terraform.required_version).toBeUndefined();
-    stacks.platform.addOverride('terraform.required_version', '>= 1.5');
+    expect(before.terraform.required_version).toBe(MINIMUM_TERRAFORM);
+    stacks.platform.addOverride('terraform.required_version', '>= 1.9.0');
     const after = synthJson(stacks.platform) as unknown as { terraform: Record<string, unknown> };
-    expect(after.terraform.required_version).toBe('>= 1.5');
+    expect(after.terraform.required_version).toBe('>= 1.9.0');
   });
 });
