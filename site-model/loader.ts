@@ -327,10 +327,12 @@ export function checkCatalogue(dir: string, only?: string): SiteCheck[] {
     files = match;
   }
   const checks = files.map(checkSiteFile);
-  // With one site, the others are still read (not checked) for what it may not share.
+  // With one site, the others are still read (not checked) for what it may not share; only
+  // those that can share it are parsed (see {@link mayShare}).
+  const needles = only === undefined ? undefined : shared(checks);
   const declarations: Declared[] = all.map((f) => {
     const c = checks.find((x) => x.file === f);
-    return c ? { file: f, source: c.source, raw: c.raw } : declaredIn(f);
+    return c ? { file: f, source: c.source, raw: c.raw } : declaredIn(f, needles);
   });
   const across = crossSiteProblems(declarations);
   return checks.map((c) => {
@@ -867,10 +869,51 @@ interface Declared {
   readonly raw?: Readonly<Record<string, unknown>>;
 }
 
-/** Reads what a file declares, without checking it (for the files a one-site run does not check). */
-function declaredIn(file: string): Declared {
+/**
+ * The strings another file must declare to share something with the checked files: their ids
+ * and their clusters' contexts (a cluster is a kubeconfig and a context). The cross-site
+ * checks compare only these strings (and the kubeconfig of a matching context).
+ */
+function shared(checks: readonly SiteCheck[]): string[] {
+  const out: string[] = [];
+  for (const { raw } of checks) {
+    if (!raw) continue;
+    if (typeof raw.id === 'string') out.push(raw.id);
+    const clusters = raw.clusters;
+    if (!clusters || typeof clusters !== 'object' || Array.isArray(clusters)) continue;
+    for (const c of Object.values(clusters as Record<string, unknown>)) {
+      const context = (c ?? {}) as Record<string, unknown>;
+      if (typeof context.context === 'string') out.push(context.context);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a file's text can declare one of `needles` (see {@link shared}) as a string. A YAML
+ * string's value differs from the characters of the file only through escapes (a backslash in
+ * a double-quoted scalar, `''` in a single-quoted one) and line folding (which makes spaces
+ * and line breaks): a needle without blanks, quotes or backslashes that the text does not
+ * contain cannot be one of its values (aliases and merge keys repeat text that is in the
+ * file). Otherwise, the file may declare it and is parsed.
+ *
+ * @see https://yaml.org/spec/1.2.2/#73-flow-scalar-styles
+ * @see https://yaml.org/spec/1.2.2/#line-folding
+ */
+function mayShare(text: string, needles: readonly string[]): boolean {
+  if (text.includes('\\')) return true;
+  return needles.some((n) => n === '' || /[\s'"\\]/.test(n) || /[^\x20-\x7e]/.test(n) || text.includes(n));
+}
+
+/**
+ * Reads what a file declares, without checking it (for the files a one-site run does not
+ * check). With `needles`, a file that cannot declare any of them (see {@link mayShare}) is not
+ * parsed: it shares nothing with the files checked.
+ */
+function declaredIn(file: string, needles?: readonly string[]): Declared {
   const text = readSiteFile(file);
   if (typeof text !== 'string') return { file };
+  if (needles !== undefined && !mayShare(text, needles)) return { file };
   try {
     const read = readSiteText(text, file);
     const data = read.data;

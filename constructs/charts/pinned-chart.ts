@@ -119,7 +119,15 @@ export class PinnedChart<C extends ChartId = ChartId> extends Construct {
     this.repository = props.mirror?.chartRepository ?? this.chartRef.repository;
     // Named by the construct path, which the Terraform address carries too: unique in the stack and stable.
     const inStack = this.node.scopes.slice(this.node.scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id);
-    this.valuesFile = new StackFile(this, 'Values', { path: `values/${inStack.join('/')}.yaml`, content: () => valuesYaml(this.renderedValues) });
+    this.valuesFile = new StackFile(this, 'Values', {
+      path: `values/${inStack.join('/')}.yaml`,
+      content: () => {
+        const rendered = this.renderedValues;
+        // The policy pack reads the values as data: a copy (JSON drops undefined keys, as the
+        // YAML does), so no rule sees or changes the construct's own objects.
+        return { text: valuesYaml(rendered), documents: () => [JSON.parse(JSON.stringify(rendered)) as unknown] };
+      },
+    });
 
     this.release = new Release(this, 'Release', {
       provider: props.target.helm,

@@ -17,6 +17,7 @@
  * @see https://developer.hashicorp.com/terraform/language/expressions/references#filesystem-and-workspace-info
  */
 import { TerraformStack, Testing, Token, type ISynthesisSession } from 'cdktf';
+import * as cdktfTokens from 'cdktf/lib/_tokens';
 import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,8 +35,22 @@ const FILE_REFERENCE = /^\$\{file\("\$\{path\.module\}\/([^"]+)"\)\}$/;
 export interface StackFileProps {
   /** Path inside the stack folder, e.g. `values/Kueue-main/Kueue.yaml`; unique in the stack. */
   readonly path: string;
-  /** The text, produced at synth time so that additions made after construction still count. */
-  readonly content: () => string;
+  /**
+   * The text, produced at synth time so that additions made after construction still count;
+   * or the text with the data it encodes ({@link StackFileText}), which readers inside a synth
+   * then use instead of parsing the text again.
+   */
+  readonly content: () => string | StackFileText;
+}
+
+/** A generated document's text and the data it encodes. */
+export interface StackFileText {
+  readonly text: string;
+  /**
+   * The YAML (or JSON) documents of {@link text}, as plain data equal to what parsing the text
+   * gives (e.g. the values object a Helm values document was written from); made when first read.
+   */
+  readonly documents: () => readonly unknown[];
 }
 
 /**
@@ -50,7 +65,7 @@ export class StackFile extends Construct {
   readonly path: string;
   /** `${file("${path.module}/<path>")}`: put it where the text would go. */
   readonly reference: string;
-  private readonly produce: () => string;
+  private readonly produce: () => string | StackFileText;
 
   constructor(scope: Construct, id: string, props: StackFileProps) {
     super(scope, id);
@@ -70,13 +85,19 @@ export class StackFile extends Construct {
 
   /** The text the file holds (and Terraform reads). Throws when it holds an unresolved token, which a file cannot carry. */
   get content(): string {
-    const text = this.produce();
+    return this.render().text;
+  }
+
+  /** The text the file holds, with the documents it encodes when its producer gave them. */
+  render(): { readonly text: string; readonly documents?: () => readonly unknown[] } {
+    const produced = this.produce();
+    const text = typeof produced === 'string' ? produced : produced.text;
     if (Token.isUnresolved(text)) {
       throw new Error(
         `StackFile ${this.node.path} (${this.path}): holds a Terraform reference (a token), which file() would not interpolate; keep references out of generated documents`,
       );
     }
-    return text;
+    return typeof produced === 'string' ? { text } : { text, documents: produced.documents };
   }
 }
 
@@ -161,6 +182,16 @@ export function resolvedStack(stack: TerraformStack): Record<string, unknown> {
   return memo.inlined;
 }
 
+/**
+ * The documents of a file {@link resolvedStack} inlined, by the file's text, when its producer
+ * gave them ({@link StackFileText}): what parsing the text would give, without parsing it. For
+ * readers inside a synth, which share them: do not change them.
+ */
+export function resolvedDocuments(stack: TerraformStack): (text: string) => readonly unknown[] | undefined {
+  const memo = currentResolve(stack) ?? resolveOnce(stack, KEEPING.has(stack));
+  return (text) => memo.documents.get(text)?.();
+}
+
 /** Stacks whose resolve is kept from their first reader to their synthesis (see {@link keepResolveUntilSynth}). */
 const KEEPING = new WeakSet<TerraformStack>();
 
@@ -172,16 +203,56 @@ const KEEPING = new WeakSet<TerraformStack>();
  */
 export function keepResolveUntilSynth(stack: TerraformStack): void {
   KEEPING.add(stack);
+  PREPARING.add(stack);
   // The synthesizer that writes the kept resolve, also for a stack without files.
   writeFilesAtSynth(stack);
+  // `app.synth()` prepares every stack (a resolve of each element) before writing any: a
+  // stack whose kept resolve was a preparing one (see preparedToTerraform) is prepared already.
+  const prototype = Object.getPrototypeOf(stack) as TerraformStack;
+  stack.prepareStack = () => {
+    if (currentResolve(stack)?.prepared !== true) prototype.prepareStack.call(stack);
+  };
+}
+
+/** Stacks whose first resolve also prepares them for `app.synth()` (see {@link keepResolveUntilSynth}). */
+const PREPARING = new WeakSet<TerraformStack>();
+
+/**
+ * `stack.toTerraform()` resolved the way `TerraformStack.prepareStack` resolves each element
+ * (cdktf's `preparing` resolve, the one that adds the outputs and remote states of
+ * cross-stack references), so that one resolve serves both `app.synth()`'s preparation and
+ * the writing: a preparing resolve differs only in what it adds, and it is repeated until it
+ * adds nothing, so the JSON holds what it added.
+ *
+ * @see https://github.com/hashicorp/terraform-cdk/blob/main/packages/cdktf/lib/terraform-stack.ts (prepareStack)
+ * @see https://github.com/hashicorp/terraform-cdk/blob/main/packages/cdktf/lib/tfExpression.ts (Reference.resolve)
+ */
+function preparedToTerraform(stack: TerraformStack, toTerraform: () => unknown): unknown {
+  stack.ensureBackendExists();
+  const tokens: { resolve: typeof cdktfTokens.resolve } = cdktfTokens;
+  const resolve = tokens.resolve;
+  tokens.resolve = (scope, obj) => resolve(scope, obj, true);
+  try {
+    for (;;) {
+      const before = stack.node.findAll().length;
+      const json = toTerraform();
+      if (stack.node.findAll().length === before) return json;
+    }
+  } finally {
+    tokens.resolve = resolve;
+  }
 }
 
 /** A stack's resolve (`toTerraform()`) and files, kept from a reader inside a synth for the writer. */
 interface Resolve {
   readonly json: Record<string, unknown>;
   readonly files: ReadonlyMap<string, string>;
+  /** The documents of the files whose producer gave them, by the file's text. */
+  readonly documents: ReadonlyMap<string, () => readonly unknown[]>;
   /** Constructs in the stack when it was resolved: a construct added since makes the resolve stale. */
   readonly constructs: number;
+  /** Whether the resolve prepared the stack for `app.synth()` too (see preparedToTerraform). */
+  readonly prepared: boolean;
   /** {@link json} with the files inlined, made by the first {@link resolvedStack}. */
   inlined?: Record<string, unknown>;
 }
@@ -191,11 +262,20 @@ const RESOLVED = new WeakMap<TerraformStack, Resolve>();
 function resolveOnce(stack: TerraformStack, keep = true): Resolve {
   // The class's own method: the stack's may be the one withOneResolve puts in its place.
   const prototype = Object.getPrototypeOf(stack) as TerraformStack;
-  const memo: Resolve = {
-    json: prototype.toTerraform.call(stack) as Record<string, unknown>,
-    files: stackFiles(stack),
-    constructs: stack.node.findAll().length,
-  };
+  const prepared = keep && PREPARING.has(stack);
+  const toTerraform = () => prototype.toTerraform.call(stack) as Record<string, unknown>;
+  const json = (prepared ? preparedToTerraform(stack, toTerraform) : toTerraform()) as Record<string, unknown>;
+  const files = new Map<string, string>();
+  const documents = new Map<string, () => readonly unknown[]>();
+  for (const f of stackFilesOf(stack)) {
+    const { text, documents: docs } = f.render();
+    files.set(f.path, text);
+    if (docs !== undefined) {
+      let made: readonly unknown[] | undefined;
+      documents.set(text, () => (made ??= docs()));
+    }
+  }
+  const memo: Resolve = { json, files, documents, constructs: stack.node.findAll().length, prepared };
   if (keep) RESOLVED.set(stack, memo);
   return memo;
 }

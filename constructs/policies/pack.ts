@@ -1,6 +1,6 @@
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { resolvedStack } from '../charts/stack-file';
+import { resolvedDocuments, resolvedStack } from '../charts/stack-file';
 import { MirroredArtifacts } from './rules/mirrored-artifacts';
 import { NoLatestImages } from './rules/no-latest-images';
 import { NoPlaintextSecrets } from './rules/no-plaintext-secrets';
@@ -104,6 +104,8 @@ export class PolicyPack implements IAspect {
     // The stack's resolved JSON is exactly what will be written: overrides applied, tokens
     // turned into Terraform references, and the files it reads (Helm values) inlined.
     const json = resolvedStack(stack) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    // The Helm values as the data they were written from, not parsed back from their YAML.
+    const documents = resolvedDocuments(stack);
     const resources: ResourceView[] = stack.node
       .findAll()
       .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
@@ -112,6 +114,7 @@ export class PolicyPack implements IAspect {
         path: r.node.path,
         construct: r,
         config: json.resource?.[r.terraformResourceType]?.[stack.getLogicalId(r)] ?? {},
+        documents,
       }));
     const context: RuleContext = { resources, imageRegistry: this.props.imageRegistry, chartRepository: this.props.chartRepository };
     const findings: Finding[] = [];

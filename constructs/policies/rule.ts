@@ -10,6 +10,12 @@ export interface ResourceView {
   readonly construct: IConstruct;
   /** The synthesized configuration, escape-hatch overrides included. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * The data of a document the stack generated (a Helm values file), by its text, when the
+   * synth knows it: what parsing the text gives, without parsing it again. Shared: do not
+   * change it. @default - every document is parsed
+   */
+  readonly documents?: (text: string) => readonly unknown[] | undefined;
 }
 
 /** Everything a rule may look at: the resource under check and its whole stack. */

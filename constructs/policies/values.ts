@@ -44,7 +44,7 @@ export function helmValues(resource: ResourceView): readonly unknown[] {
   if (resource.type !== 'helm_release') return [];
   return perResource(HELM_VALUES, resource, () => {
     const docs = (resource.config.values as string[] | undefined) ?? [];
-    return docs.flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as unknown));
+    return docs.flatMap((text) => resource.documents?.(text) ?? parseAllDocuments(text).map((d) => d.toJS() as unknown));
   });
 }
 

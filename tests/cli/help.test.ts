@@ -11,7 +11,6 @@ import { run as aif, SUBCOMMANDS } from '../../cli/aif';
 import type { Io } from '../../cli/args';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TS_NODE = require.resolve('ts-node/dist/bin.js');
 
 /** Runs `aif` in this process with captured output, in `cwd`. */
 async function inProcess(argv: string[], cwd: string) {
@@ -101,16 +100,21 @@ describe('aif <command> --help', () => {
 });
 
 describe('the entry points, as processes', () => {
-  test('aif --help, aif validate --help, and a module run on its own (ts-node cli/validate.ts --help), in an empty folder', () => {
+  // The compiled CLI, as the package's bin and the npm scripts run it (tsc -b, incremental).
+  beforeAll(() => {
+    const compile = childProcess.spawnSync('npm', ['run', '--silent', 'compile'], { cwd: ROOT, encoding: 'utf8' });
+    if (compile.status !== 0) throw new Error(`npm run compile failed:\n${compile.stdout}${compile.stderr}`);
+  }, 300_000);
+
+  test('aif --help, aif validate --help, and a module run on its own (node dist/cli/validate.js --frmat), in an empty folder', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-help-spawn-'));
     try {
-      const spawn = (...args: string[]) =>
-        childProcess.spawnSync(process.execPath, [TS_NODE, '--transpile-only', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-      const top = spawn(path.join(ROOT, 'cli', 'aif.ts'), '--help');
+      const spawn = (...args: string[]) => childProcess.spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+      const top = spawn(path.join(ROOT, 'dist', 'cli', 'aif.js'), '--help');
       expect([top.status, top.stdout.split('\n')[0], top.stderr]).toEqual([0, 'usage: aif <command> [<site>...] [options]', '']);
-      const sub = spawn(path.join(ROOT, 'cli', 'aif.ts'), 'validate', '--help');
+      const sub = spawn(path.join(ROOT, 'dist', 'cli', 'aif.js'), 'validate', '--help');
       expect([sub.status, sub.stdout.split('\n')[0], sub.stderr]).toEqual([0, 'usage: aif validate [<site>...] [options]', '']);
-      const direct = spawn(path.join(ROOT, 'cli', 'validate.ts'), '--frmat');
+      const direct = spawn(path.join(ROOT, 'dist', 'cli', 'validate.js'), '--frmat');
       expect([direct.status, direct.stderr.split('\n')[0]]).toEqual([2, 'unknown option --frmat; did you mean --format?']);
       expect(fs.readdirSync(cwd)).toEqual([]);
     } finally {
