@@ -36,6 +36,7 @@ import { Kube, objectName } from './kube';
 import { startKueue, type KueueRunner } from './kueue-runner';
 import { stackObjects, type HelmReleaseSpec } from './manifests';
 import { clusterNodes, cpuNodes, poolDescriptors, type PoolNodes } from './nodes';
+import { checkMultiKueueDispatch } from './multikueue';
 import { namespaceOrderingGaps } from './ordering';
 
 type Json = Record<string, unknown>;
@@ -118,6 +119,22 @@ export interface SiteRehearsal {
 
 /** Whether a check result fails the run: a failure, or a pass of a known defect. */
 export const failsRun = (r: CheckResult): boolean => (r.knownDefect ? r.passed : !r.passed);
+
+/**
+ * A cluster left running after its checks, for a check across clusters (MultiKueue dispatch);
+ * the caller stops it.
+ */
+interface LiveCluster {
+  readonly cluster: string;
+  readonly site: SiteModel;
+  readonly cp: ControlPlane;
+  readonly kube: Kube;
+  readonly pools: readonly PoolNodes[];
+  readonly objects: readonly Json[];
+  /** Namespace of the cluster's Kueue; undefined without Kueue. */
+  readonly kueueNamespace?: string;
+  stop(): Promise<void>;
+}
 
 /** Synthesized JSON of a site's or a cell's two stacks, with their names (the prefix of their addresses). */
 interface StackPair {
@@ -249,7 +266,13 @@ async function established(kube: Kube, names: readonly string[]): Promise<void> 
  * Rehearses one cluster: `site` is the site, or for a cell the cell's model (CellModel.site),
  * whose one cluster is the cell; `stacks` are the stacks that deploy it.
  */
-async function rehearseCluster(options: RehearsalOptions, site: SiteModel, cluster: string, stacks: StackPair): Promise<ClusterRehearsal> {
+async function rehearseCluster(
+  options: RehearsalOptions,
+  site: SiteModel,
+  cluster: string,
+  stacks: StackPair,
+  hold = false,
+): Promise<{ rehearsal: ClusterRehearsal; live?: LiveCluster }> {
   const t0 = Date.now();
   const say = (line: string) => options.log?.(`[${site.spec.id}/${cluster} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
   const platform = stackObjects(stacks.platform, stacks.platformName);
@@ -278,6 +301,11 @@ async function rehearseCluster(options: RehearsalOptions, site: SiteModel, clust
   say('starting the control plane');
   const cp = await startControlPlane({ root: options.root, workDir, log: say });
   let kueue: KueueRunner | undefined;
+  let held = false;
+  const stop = async () => {
+    await kueue?.stop();
+    await cp.stop();
+  };
   try {
     const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
     const crds = crdsOf(releases, options.crdsDir);
@@ -303,6 +331,7 @@ async function rehearseCluster(options: RehearsalOptions, site: SiteModel, clust
     const applied = [...crdApplied, ...applyAll(kube, platformObjects)];
 
     const rendered: string[] = [];
+    let kueueNamespace: string | undefined;
     const skipped: SkippedRelease[] = [];
     for (const release of releases) {
       if (release.chart === 'kueue') {
@@ -321,6 +350,7 @@ async function rehearseCluster(options: RehearsalOptions, site: SiteModel, clust
           ),
         );
         rendered.push(release.name);
+        kueueNamespace = release.namespace;
         kueue = await startKueue(cp, { managerConfig: kueueManagerConfig(release), namespace: release.namespace, releaseName: release.name, log: say });
       } else {
         skipped.push({
@@ -375,7 +405,7 @@ async function rehearseCluster(options: RehearsalOptions, site: SiteModel, clust
       say('checking Kueue admission');
       checks.push(...(await checkKueue(ctx, 'default')));
     }
-    return {
+    const rehearsal: ClusterRehearsal = {
       cluster,
       nodes: pools.map((p) => ({ pool: p.pool, simulated: p.nodes.length, total: p.total })),
       cpuNodes: cpu.length,
@@ -387,11 +417,11 @@ async function rehearseCluster(options: RehearsalOptions, site: SiteModel, clust
       seconds: (Date.now() - t0) / 1000,
       ...(options.keep ? { kubeconfig: cp.kubeconfig } : {}),
     };
+    if (!hold) return { rehearsal };
+    held = true;
+    return { rehearsal, live: { cluster, site, cp, kube, pools, objects: ctx.objects, kueueNamespace, stop } };
   } finally {
-    if (!options.keep) {
-      await kueue?.stop();
-      await cp.stop();
-    }
+    if (!options.keep && !held) await stop();
   }
 }
 
@@ -404,17 +434,68 @@ export function cellsToRehearse(site: SiteModel, cells: number | 'all' = 1): str
 /**
  * Rehearses every cluster of a site, one after the other, then the cells chosen by
  * {@link RehearsalOptions.cells}, each on a control plane of its own with its own stacks.
+ * A manager of cells is rehearsed last of the site's clusters and left running while its
+ * first rehearsed cell is; with both up, {@link checkMultiKueueDispatch} wires them as an
+ * operator would and checks the dispatch (reported with the manager's checks). Both stop then.
  */
 export async function rehearseSite(options: RehearsalOptions): Promise<SiteRehearsal> {
   rehearsalBinaries(options.root); // fail early, naming what to install
   const { site } = options;
   const stacks = synthesize(site);
-  const clusters: ClusterRehearsal[] = [];
-  for (const cluster of site.clusters) clusters.push(await rehearseCluster(options, site, cluster.name, stacks.site));
   const rehearsed = cellsToRehearse(site, options.cells);
-  for (const cell of site.cells.filter((c) => rehearsed.includes(c.name))) {
-    clusters.push(await rehearseCluster(options, cell.site, cell.name, stacks.cells[cell.name]));
+  const byCluster = new Map<string, ClusterRehearsal>();
+  const cellsDone = new Set<string>();
+  const managers = site.clusters.filter((c) => c.cells.length > 0);
+  for (const cluster of site.clusters.filter((c) => c.cells.length === 0)) {
+    byCluster.set(cluster.name, (await rehearseCluster(options, site, cluster.name, stacks.site)).rehearsal);
   }
+  for (const cluster of managers) {
+    const first = site.cells.find((c) => c.cluster === cluster.name && rehearsed.includes(c.name));
+    const manager = await rehearseCluster(options, site, cluster.name, stacks.site, first !== undefined);
+    let checks = manager.rehearsal.checks;
+    let worker: Awaited<ReturnType<typeof rehearseCluster>> | undefined;
+    try {
+      if (first) {
+        worker = await rehearseCluster(options, first.site, first.name, stacks.cells[first.name], true);
+        byCluster.set(first.name, worker.rehearsal);
+        cellsDone.add(first.name);
+        const m = manager.live;
+        const w = worker.live;
+        if (m?.kueueNamespace && w?.kueueNamespace) {
+          const t0 = Date.now();
+          const say = (line: string) => options.log?.(`[${site.spec.id}/${m.cluster}+${w.cluster} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
+          say('checking MultiKueue dispatch from the manager to the cell, both running');
+          const caPem = fs.readFileSync(w.cp.caFile, 'utf8');
+          const token = (namespace: string, account: string): string => {
+            const r = w.cp.kubectl(['create', 'token', account, '-n', namespace, '--duration=1h']);
+            if (r.status !== 0) throw new Error(`kubectl create token ${account} in ${w.cluster}: ${r.stderr.trim()}`);
+            return r.stdout.trim();
+          };
+          const dispatch = await checkMultiKueueDispatch(
+            { cluster: m.cluster, kube: m.kube, site: m.site, kueueNamespace: m.kueueNamespace, objects: m.objects },
+            { cluster: w.cluster, kube: w.kube, site: w.site, kueueNamespace: w.kueueNamespace, server: w.cp.server, caPem, token, pools: w.pools },
+            { localQueue: 'default', timeoutSeconds: options.timeoutSeconds, log: say },
+          );
+          checks = [...checks, ...dispatch];
+          say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        }
+      }
+    } finally {
+      if (!options.keep) {
+        await worker?.live?.stop();
+        await manager.live?.stop();
+      }
+    }
+    byCluster.set(cluster.name, { ...manager.rehearsal, checks });
+  }
+  for (const cell of site.cells.filter((c) => rehearsed.includes(c.name) && !cellsDone.has(c.name))) {
+    byCluster.set(cell.name, (await rehearseCluster(options, cell.site, cell.name, stacks.cells[cell.name])).rehearsal);
+  }
+  // Reported in site-file order: the site's clusters, then the cells.
+  const clusters = [...site.clusters.map((c) => c.name), ...site.cells.map((c) => c.name)].flatMap((name) => {
+    const r = byCluster.get(name);
+    return r ? [r] : [];
+  });
   return {
     site: site.spec.id,
     clusters,

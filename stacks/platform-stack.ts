@@ -109,6 +109,8 @@ export class PlatformStack extends SiteStack {
         kueue[cluster.name] = new KueueController(this, this.clusterScopedId('Kueue', cluster.name), {
           target,
           fairSharing: spec.scheduler.kueue.fairSharing,
+          // A cluster with cells is their MultiKueue manager: it may only integrate kinds every cell serves.
+          multiKueueManager: cluster.cells.length > 0,
           mirror,
           dependsOn: [monitoring.chart.release],
         });

@@ -11,6 +11,12 @@ export interface KueueControllerProps {
   readonly target: ClusterTarget;
   /** Preempt by fair share. @default true */
   readonly fairSharing?: boolean;
+  /**
+   * The cluster is a MultiKueue manager of cells: Kueue integrates only the kinds the cells
+   * serve (`MULTIKUEUE_MANAGER_FRAMEWORKS` of kueue-queues.ts).
+   * @default false
+   */
+  readonly multiKueueManager?: boolean;
   /** Create a ServiceMonitor (needs the Prometheus Operator CRDs). @default true */
   readonly serviceMonitor?: boolean;
   /** @default - upstream registries */
@@ -41,7 +47,11 @@ export class KueueController extends Construct {
       dependsOn: props.dependsOn,
       values: {
         // The chart takes the whole Configuration as one string; a YAML library writes it.
-        managerConfig: { controllerManagerConfigYaml: stringify(kueueConfiguration({ fairSharing: props.fairSharing ?? true })) },
+        managerConfig: {
+          controllerManagerConfigYaml: stringify(
+            kueueConfiguration({ fairSharing: props.fairSharing ?? true, multiKueueManager: props.multiKueueManager ?? false }),
+          ),
+        },
         // enablePrometheus creates the ServiceMonitor (and its RBAC) for the monitoring stack.
         enablePrometheus: monitors,
         ...(monitors ? { metrics: { prometheusNamespace: MONITORING_NAMESPACE } } : {}),

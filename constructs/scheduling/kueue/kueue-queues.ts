@@ -335,6 +335,17 @@ export class KueueQueues extends Construct {
 }
 
 /**
+ * Kueue integrations of a MultiKueue manager: those whose kinds every worker serves without a
+ * CRD. Kueue's MultiKueue watches, in each worker, the kind of every enabled integration that
+ * has a MultiKueue adapter, and reports the worker inactive (`ClientConnectionFailed: no
+ * matches for kind`) while one of them is missing there; the project installs none of the
+ * JobSet, Kubeflow MPI, Ray, Trainer or LeaderWorkerSet CRDs, so enabling those on a manager
+ * keeps every cell inactive (the rehearsal's `multikueue-cluster-active` check showed it).
+ * @see https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/pkg/controller/admissionchecks/multikueue/multikueuecluster.go
+ */
+export const MULTIKUEUE_MANAGER_FRAMEWORKS = ['batch/job', 'pod', 'deployment', 'statefulset'] as const;
+
+/**
  * The Kueue Configuration the chart runs with (`managerConfig.controllerManagerConfigYaml`),
  * as an object for a YAML library to serialize. Keeps the chart's defaults and:
  * - manages Jobs and pods only in tenant and data-lab namespaces
@@ -342,10 +353,11 @@ export class KueueQueues extends Construct {
  * - leaves device resources that no quota schedules ({@link UNQUOTED_RESOURCE_PREFIXES}) out
  *   of admission, so a job asking for RDMA is admitted on its GPUs;
  * - waits for all pods of a job to be ready before admitting more;
- * - switches on fair sharing when asked.
+ * - switches on fair sharing when asked;
+ * - on a MultiKueue manager, integrates only {@link MULTIKUEUE_MANAGER_FRAMEWORKS}.
  * @see https://kueue.sigs.k8s.io/docs/reference/kueue-config.v1beta2/
  */
-export function kueueConfiguration(options: { fairSharing: boolean }): Json {
+export function kueueConfiguration(options: { fairSharing: boolean; multiKueueManager?: boolean }): Json {
   return {
     apiVersion: 'config.kueue.x-k8s.io/v1beta2',
     kind: 'Configuration',
@@ -355,18 +367,20 @@ export function kueueConfiguration(options: { fairSharing: boolean }): Json {
     leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
     managedJobsNamespaceSelector: { matchExpressions: MANAGED_NAMESPACE_SELECTOR.matchExpressions.map((e) => ({ ...e })) },
     integrations: {
-      frameworks: [
-        'batch/job',
-        'kubeflow.org/mpijob',
-        'ray.io/rayjob',
-        'ray.io/raycluster',
-        'jobset.x-k8s.io/jobset',
-        'trainer.kubeflow.org/trainjob',
-        'pod',
-        'deployment',
-        'statefulset',
-        'leaderworkerset.x-k8s.io/leaderworkerset',
-      ],
+      frameworks: options.multiKueueManager
+        ? [...MULTIKUEUE_MANAGER_FRAMEWORKS]
+        : [
+            'batch/job',
+            'kubeflow.org/mpijob',
+            'ray.io/rayjob',
+            'ray.io/raycluster',
+            'jobset.x-k8s.io/jobset',
+            'trainer.kubeflow.org/trainjob',
+            'pod',
+            'deployment',
+            'statefulset',
+            'leaderworkerset.x-k8s.io/leaderworkerset',
+          ],
     },
     // Distributed training needs every worker at once; admitting partial gangs deadlocks GPUs.
     waitForPodsReady: { timeout: '10m', blockAdmission: true },

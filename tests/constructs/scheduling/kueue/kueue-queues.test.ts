@@ -8,6 +8,7 @@ import {
   kueueConfiguration,
   KueueQueues,
   MANAGED_NAMESPACE_SELECTOR,
+  MULTIKUEUE_MANAGER_FRAMEWORKS,
   UNQUOTED_RESOURCE_PREFIXES,
   type KueueQueuesProps,
 } from '../../../../constructs/scheduling/kueue/kueue-queues';
@@ -515,11 +516,23 @@ describe('kueueConfiguration', () => {
     expect(off.fairSharing).toBeUndefined();
     expect({ ...on, fairSharing: undefined }).toEqual({ ...off, fairSharing: undefined });
   });
+
+  test('a MultiKueue manager integrates only kinds every cell serves without a CRD; nothing else changes', () => {
+    type Frameworks = { integrations: { frameworks: string[] } };
+    const manager = kueueConfiguration({ fairSharing: true, multiKueueManager: true }) as Frameworks & Record<string, unknown>;
+    const plain = kueueConfiguration({ fairSharing: true }) as Frameworks & Record<string, unknown>;
+    expect(manager.integrations.frameworks).toEqual(['batch/job', 'pod', 'deployment', 'statefulset']);
+    expect(manager.integrations.frameworks).toEqual([...MULTIKUEUE_MANAGER_FRAMEWORKS]);
+    // A worker cluster keeps every integration: tenants may run JobSets there once its CRDs exist.
+    expect(plain.integrations.frameworks).toEqual(expect.arrayContaining(['jobset.x-k8s.io/jobset', 'leaderworkerset.x-k8s.io/leaderworkerset']));
+    expect(plain.integrations.frameworks.length).toBe(10);
+    expect({ ...manager, integrations: undefined }).toEqual({ ...plain, integrations: undefined });
+  });
 });
 
 describe('KueueController', () => {
   /** A stack with one controller, synthesized, and the Helm values and Kueue Configuration it deploys. */
-  function controller(props: { fairSharing?: boolean; serviceMonitor?: boolean } = {}) {
+  function controller(props: { fairSharing?: boolean; serviceMonitor?: boolean; multiKueueManager?: boolean } = {}) {
     const { stack, target } = testStack();
     new KueueController(stack, 'Kueue', { target, ...props });
     const json = synthJson(stack);
@@ -551,6 +564,12 @@ describe('KueueController', () => {
       expect(deployed.values.enablePrometheus).toBe(false);
       expect(deployed.values.metrics).toBeUndefined();
     });
+  });
+
+  test('multiKueueManager: the Configuration of a MultiKueue manager', () => {
+    const deployed = controller({ multiKueueManager: true });
+    expect(deployed.configuration).toEqual(kueueConfiguration({ fairSharing: true, multiKueueManager: true }));
+    expect(controller().configuration).toEqual(kueueConfiguration({ fairSharing: true, multiKueueManager: false }));
   });
 });
 
