@@ -25,7 +25,9 @@ import {
   type Io,
   type ParsedArgs,
 } from './args';
+import { parse } from 'yaml';
 import { EXIT_INVALID } from '../site-model/problems';
+import { stackName } from '../stacks/site-stack';
 
 /** The stacks of a site, in deploy order. */
 export const LAYERS = ['platform', 'workloads'] as const;
@@ -58,7 +60,8 @@ export const DIFF_COMMAND: CommandSpec = {
   description: `Shows Terraform's plan for the site's stacks against the live clusters and the state
 backend: cdktf diff <site>-platform, then cdktf diff <site>-workloads (the workloads plan reads
 the CRDs the platform stack installs, so on an empty cluster it can only plan once the platform
-stack is deployed). Changes nothing.`,
+stack is deployed). A site with cells diffs each cell's stacks after the site's own
+(<site>-<cell>-platform, <site>-<cell>-workloads). Changes nothing.`,
   sites: { min: 1, max: 1, example: 'de-jaif' },
   options: [layerOption('both, platform first'), SITES_DIR_OPTION],
   passThrough: true,
@@ -73,7 +76,9 @@ export const DEPLOY_COMMAND: CommandSpec = {
   synopsis: ['<site> [options] [-- <cdktf deploy options, e.g. --auto-approve>]'],
   description: `Deploys the site: cdktf deploy <site>-platform <site>-workloads, which applies the
 platform stack (operators and their CRDs) first, then plans and applies the workloads stack.
-cdktf asks before it applies anything unless --auto-approve is passed after --.`,
+A site with cells deploys every cell's stacks in the same run; they depend on nothing outside
+their cell, so cdktf applies cells in parallel (-- --parallelism N bounds it). cdktf asks
+before it applies anything unless --auto-approve is passed after --.`,
   sites: { min: 1, max: 1, example: 'de-jaif' },
   options: [layerOption('both, platform first'), SITES_DIR_OPTION],
   passThrough: true,
@@ -96,10 +101,13 @@ export interface PlannedRun {
  * (cdktf diffs one stack at a time), one `cdktf deploy` of every stack (cdktf orders them by
  * their dependencies). `npx --no --` runs the project's own cdktf, never a downloaded one, and passes every argument after it to cdktf.
  */
-export function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io): PlannedRun[] {
+export function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io, cells: readonly string[] = []): PlannedRun[] {
   const site = parsed.sites[0];
   const layer = stringOption(parsed, 'layer');
-  const stacks = (layer === undefined ? LAYERS : [layer]).map((l) => `${site}-${l}`);
+  const layers = layer === undefined ? LAYERS : [layer as (typeof LAYERS)[number]];
+  // The site's own stacks, then each cell's: independent of each other, so one cdktf deploy
+  // applies them in parallel (cdktf's --parallelism), each platform before its workloads.
+  const stacks = [undefined, ...cells].flatMap((cell) => layers.map((l) => stackName(site, l, cell)));
   const sitesDir = stringOption(parsed, 'sites-dir');
   const env = {
     SITE: site,
@@ -125,7 +133,20 @@ export function planCommand(verb: 'diff' | 'deploy', argv: readonly string[], io
     io.err(`${path.join(io.cwd, 'cdktf.json')}: no such file; run aif ${verb} from the project root, the folder that holds cdktf.json and main.ts\n`);
     return EXIT_INVALID;
   }
-  return planCdktf(verb, parsed, io);
+  return planCdktf(verb, parsed, io, cellsOf(path.join(sitesDirOf(parsed, io), `${parsed.sites[0]}.yaml`)));
+}
+
+/**
+ * The cells the site file declares (`clusters.<c>.cells` keys), read without validating the
+ * file: the app cdktf runs validates it and stops on a problem, before any stack is planned.
+ */
+export function cellsOf(file: string): string[] {
+  try {
+    const doc = parse(fs.readFileSync(file, 'utf8')) as { clusters?: Record<string, { cells?: Record<string, unknown> } | null> } | null;
+    return Object.values(doc?.clusters ?? {}).flatMap((c) => Object.keys(c?.cells ?? {}));
+  } catch {
+    return [];
+  }
 }
 
 /** Runs the planned processes one after another, with the terminal; stops at the first that fails. */

@@ -6,7 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Io } from '../../cli/args';
-import { planCommand } from '../../cli/cdktf';
+import { cellsOf, LAYERS, planCommand } from '../../cli/cdktf';
+import { loadCatalogue } from '../../site-model/loader';
+import { stackName } from '../../stacks/site-stack';
+import { buildSite, SITES_DIR } from '../helpers';
 
 describe('aif diff and aif deploy', () => {
   let dir: string;
@@ -49,6 +52,43 @@ describe('aif diff and aif deploy', () => {
         cwd: dir,
       },
     ]);
+  });
+
+  test('a site with cells: deploy names every cell stack in one run, diff one per stack', () => {
+    fs.writeFileSync(
+      path.join(dir, 'sites', 'xx-cells.yaml'),
+      'id: xx-cells\nclusters:\n  main: { kubeconfigPath: k, context: c, cells: { c1: { kubeconfigPath: k1, context: c1 }, c2: { kubeconfigPath: k2, context: c2 } } }\n',
+    );
+    const deploy = planCommand('deploy', ['xx-cells', '--', '--parallelism', '3'], io());
+    expect(deploy).toMatchObject([
+      {
+        args: [
+          '--no',
+          '--',
+          'cdktf',
+          'deploy',
+          'xx-cells-platform',
+          'xx-cells-workloads',
+          'xx-cells-c1-platform',
+          'xx-cells-c1-workloads',
+          'xx-cells-c2-platform',
+          'xx-cells-c2-workloads',
+          '--parallelism',
+          '3',
+        ],
+      },
+    ]);
+    const diff = planCommand('diff', ['xx-cells', '--layer', 'platform'], io());
+    expect(Array.isArray(diff) && diff.map((r) => r.args.at(-1))).toEqual(['xx-cells-platform', 'xx-cells-c1-platform', 'xx-cells-c2-platform']);
+  });
+
+  test('the stack names are the ones the app synthesizes for the catalogue gigafactory', () => {
+    const cells = cellsOf(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'));
+    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const { stacks } = buildSite(giga);
+    const names = [undefined, ...cells].flatMap((c) => LAYERS.map((l) => stackName('eu-ref-gigafactory', l, c)));
+    expect(names.sort()).toEqual(stacks.all.map((s) => s.node.id).sort());
+    expect(cells).toHaveLength(5);
   });
 
   test('SITES_DIR of the environment chooses the catalogue when --sites-dir is not given', () => {
