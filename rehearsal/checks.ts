@@ -260,7 +260,7 @@ export async function checkSlurmNodeSets(ctx: CheckContext, nodeSets: readonly N
 }
 
 /** A Kueue-managed Job of `pods` pods, each asking for `unitsPerPod` of the pool's resource (and any `extra` resources). */
-function probeJob(
+export function probeJob(
   name: string,
   namespace: string,
   queue: string,

@@ -13,7 +13,7 @@
  */
 import { stringify } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
-import { checkResult, type CheckResult } from './checks';
+import { checkResult, probeJob, type CheckResult } from './checks';
 import type { Kube } from './kube';
 import type { PoolNodes } from './nodes';
 
@@ -145,35 +145,10 @@ const isTrue = (w: WorkloadView | undefined, type: string) => condition(w, type)
 const conditionsOf = (w: WorkloadView | undefined) =>
   w?.status?.conditions?.map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`).join('; ') ?? 'no Workload';
 
-/** A batch/v1 Job for MultiKueue: queued on the LocalQueue, managed by MultiKueue, suspended until admitted. */
+/** A batch/v1 Job for MultiKueue: the rehearsal's probe Job, managed by MultiKueue (queued on the LocalQueue, suspended until admitted). */
 export function multiKueueJob(name: string, namespace: string, queue: string, resource: string, pods: number, unitsPerPod: number): Json {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace, labels: { 'kueue.x-k8s.io/queue-name': queue } },
-    spec: {
-      managedBy: MULTIKUEUE_MANAGED_BY,
-      suspend: true,
-      parallelism: pods,
-      completions: pods,
-      backoffLimit: 0,
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          restartPolicy: 'Never',
-          securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            {
-              name: 'train',
-              image: 'registry.k8s.io/pause:3.10',
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi', [resource]: String(unitsPerPod) } },
-            },
-          ],
-        },
-      },
-    },
-  };
+  const job = probeJob(name, namespace, queue, resource, pods, unitsPerPod);
+  return { ...job, spec: { managedBy: MULTIKUEUE_MANAGED_BY, ...(job.spec as Json) } };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
