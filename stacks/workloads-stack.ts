@@ -5,7 +5,7 @@ import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
 import { KueueQueues } from '../constructs/scheduling/kueue/kueue-queues';
 import { MultiKueueManager } from '../constructs/scheduling/kueue/multikueue';
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
-import { CPU_ONLY_ROOM, Tenant } from '../constructs/tenancy/tenant';
+import { quotaCompute, Tenant } from '../constructs/tenancy/tenant';
 import type { SiteModel } from '../site-model/resolve';
 import { clusterScopedId } from './ids';
 import type { PlatformStack } from './platform-stack';
@@ -119,16 +119,12 @@ export class WorkloadsStack extends SiteStack {
           const quotas = site.tenants[t.tenantName].gpuQuotas
             .filter((q) => pools.some((p) => p.name === q.pool) && q.kubernetes.max > 0)
             .map((q) => ({ pool: q.pool, guaranteed: q.kubernetes.guaranteed, max: q.kubernetes.max }));
-          // The CPU-only room of a namespace (quotaCompute) with what the GPUs bring.
-          const withGpus = quotas.map((q) => ({ q, pool: pools.find((p) => p.name === q.pool)! }));
           return {
             name: t.tenantName,
             namespace: t.namespaceName,
             quotas,
-            cpuOnly: {
-              cpu: Math.ceil(withGpus.reduce((sum, { q, pool }) => sum + q.max * pool.cpusPerUnit, 0)) + CPU_ONLY_ROOM.cpu,
-              memoryGiB: Math.ceil(withGpus.reduce((sum, { q, pool }) => sum + q.max * pool.memoryGiBPerUnit, 0)) + CPU_ONLY_ROOM.memoryGiB,
-            },
+            // The CPU-only room of the namespace, with what the GPUs bring, as its ResourceQuota has it.
+            cpuOnly: quotaCompute(quotas.map((q) => ({ pool: pools.find((p) => p.name === q.pool)!, units: q.max }))),
           };
         }),
         cohort: kueue!.cohort ?? spec.id,

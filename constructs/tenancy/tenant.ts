@@ -51,7 +51,10 @@ export interface PoolShare {
  *
  * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#compute-resource-quota
  */
-export function quotaCompute(shares: readonly PoolShare[]): { readonly cpu: number; readonly memoryGiB: number } {
+export function quotaCompute(shares: readonly { readonly pool: Pick<GpuNodePool, 'cpusPerUnit' | 'memoryGiBPerUnit'>; readonly units: number }[]): {
+  readonly cpu: number;
+  readonly memoryGiB: number;
+} {
   const cpu = shares.reduce((sum, s) => sum + s.units * s.pool.cpusPerUnit, 0);
   const memoryGiB = shares.reduce((sum, s) => sum + s.units * s.pool.memoryGiBPerUnit, 0);
   return { cpu: Math.ceil(cpu) + CPU_ONLY_ROOM.cpu, memoryGiB: Math.ceil(memoryGiB) + CPU_ONLY_ROOM.memoryGiB };
