@@ -25,12 +25,10 @@ import {
   type Io,
   type ParsedArgs,
 } from './args';
-import { parse } from 'yaml';
-import { EXIT_INVALID } from '../site-model/problems';
-import { stackName } from '../stacks/site-stack';
-
-/** The stacks of a site, in deploy order. */
-export const LAYERS = ['platform', 'workloads'] as const;
+import { loadCatalogue } from '../site-model/loader';
+import { EXIT_INVALID, formatProblem, SiteValidationError } from '../site-model/problems';
+import type { SiteModel } from '../site-model/resolve';
+import { LAYERS, siteStackNames, type Layer } from '../stacks/site-stack';
 
 /** What both commands need before they can reach anything. */
 const NEEDS = `needs:
@@ -101,16 +99,14 @@ export interface PlannedRun {
  * (cdktf diffs one stack at a time), one `cdktf deploy` of every stack (cdktf orders them by
  * their dependencies). `npx --no --` runs the project's own cdktf, never a downloaded one, and passes every argument after it to cdktf.
  */
-export function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io, cells: readonly string[] = []): PlannedRun[] {
-  const site = parsed.sites[0];
-  const layer = stringOption(parsed, 'layer');
-  const layers = layer === undefined ? LAYERS : [layer as (typeof LAYERS)[number]];
+export function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io, site: Pick<SiteModel, 'spec' | 'cells'>): PlannedRun[] {
+  const layer = stringOption(parsed, 'layer') as Layer | undefined;
   // The site's own stacks, then each cell's: independent of each other, so one cdktf deploy
   // applies them in parallel (cdktf's --parallelism), each platform before its workloads.
-  const stacks = [undefined, ...cells].flatMap((cell) => layers.map((l) => stackName(site, l, cell)));
+  const stacks = siteStackNames(site, layer === undefined ? LAYERS : [layer]);
   const sitesDir = stringOption(parsed, 'sites-dir');
   const env = {
-    SITE: site,
+    SITE: site.spec.id,
     CHECKPOINT_DISABLE: '1',
     ...(sitesDir !== undefined ? { SITES_DIR: path.resolve(io.cwd, sitesDir) } : {}),
   };
@@ -133,20 +129,16 @@ export function planCommand(verb: 'diff' | 'deploy', argv: readonly string[], io
     io.err(`${path.join(io.cwd, 'cdktf.json')}: no such file; run aif ${verb} from the project root, the folder that holds cdktf.json and main.ts\n`);
     return EXIT_INVALID;
   }
-  return planCdktf(verb, parsed, io, cellsOf(path.join(sitesDirOf(parsed, io), `${parsed.sites[0]}.yaml`)));
-}
-
-/**
- * The cells the site file declares (`clusters.<c>.cells` keys), read without validating the
- * file: the app cdktf runs validates it and stops on a problem, before any stack is planned.
- */
-export function cellsOf(file: string): string[] {
+  // The site's stacks come from its model, cells included; an invalid site stops here, at its lines.
+  let site: SiteModel;
   try {
-    const doc = parse(fs.readFileSync(file, 'utf8')) as { clusters?: Record<string, { cells?: Record<string, unknown> } | null> } | null;
-    return Object.values(doc?.clusters ?? {}).flatMap((c) => Object.keys(c?.cells ?? {}));
-  } catch {
-    return [];
+    [site] = loadCatalogue(sitesDirOf(parsed, io), parsed.sites[0]);
+  } catch (e) {
+    if (!(e instanceof SiteValidationError)) throw e;
+    io.err(`${e.problems.map(formatProblem).join('\n')}\n`);
+    return EXIT_INVALID;
   }
+  return planCdktf(verb, parsed, io, site);
 }
 
 /** Runs the planned processes one after another, with the terminal; stops at the first that fails. */

@@ -32,7 +32,8 @@ import {
 import { AI_FACTORY_RULES, blockingFindings, formatFindings, type Finding } from '../constructs/policies/pack';
 import { EXIT_INTERNAL_ERROR, EXIT_INVALID, formatProblem, hasInternalError, renderValue, SiteValidationError, type SiteProblem } from '../site-model/problems';
 import type { SiteModel } from '../site-model/resolve';
-import { stackName, type Layer } from '../stacks/site-stack';
+import { siteStackNames, stackName, type Layer } from '../stacks/site-stack';
+import { catalogueFiles } from '../site-model/loader';
 import { PolicyViolationError, synthCatalogue, type SynthOptions } from '../stacks/synth';
 
 /** Outcome of a validation run. */
@@ -174,11 +175,9 @@ export function sarifLog(report: ValidationReport, cwd: string = process.cwd()):
     message: { text: `${p.path || '(file)'}: ${p.problem}, got ${p.got}; ${p.fix}` },
     locations: [at(p.file, p.line)],
   });
-  const siteFile = (stack: string) => {
-    const id = stack.replace(/-(platform|workloads)$/, '');
-    const yml = path.join(report.sitesDir, `${id}.yml`);
-    return fs.existsSync(yml) ? yml : path.join(report.sitesDir, `${id}.yaml`);
-  };
+  // A stack is <site>-<layer> or <site>-<cell>-<layer>: its site is the longest site id it starts with.
+  const files = catalogueFiles(report.sitesDir).sort((a, b) => b.length - a.length);
+  const siteFile = (stack: string) => files.find((f) => stack.startsWith(`${path.basename(f).replace(/\.ya?ml$/, '')}-`)) ?? report.sitesDir;
   const finding = (f: Finding): SarifResult => ({
     ruleId: f.ruleId,
     ruleIndex: index(f.ruleId),
@@ -243,7 +242,7 @@ export function validateCatalogue(
       const mine = result.findings.filter((f) => f.stack.startsWith(`${id}-`));
       const suppressed = mine.filter((f) => f.suppressedBecause !== undefined).length;
       const siteWarnings = warnings.filter((w) => w.file === s.source.file).length;
-      return `ok  ${id}: stacks ${id}-platform, ${id}-workloads; ${mine.length - suppressed + siteWarnings} warning(s), ${suppressed} suppressed`;
+      return `ok  ${id}: stacks ${siteStackNames(s).join(', ')}; ${mine.length - suppressed + siteWarnings} warning(s), ${suppressed} suppressed`;
     });
     const notes = [
       ...(warnings.length > 0 ? [`\n${warnings.map((w) => `warning: ${formatProblem(w)}`).join('\n')}`] : []),

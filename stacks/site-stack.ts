@@ -19,6 +19,11 @@ export function stackName(siteId: string, layer: Layer, cell?: string): string {
   return cell === undefined ? `${siteId}-${layer}` : `${siteId}-${cell}-${layer}`;
 }
 
+/** Every stack of a site in deploy order: its own, then each cell's; a platform before its workloads. */
+export function siteStackNames(site: Pick<SiteModel, 'spec' | 'cells'>, layers: readonly Layer[] = LAYERS): string[] {
+  return [undefined, ...site.cells.map((c) => c.name)].flatMap((cell) => layers.map((layer) => stackName(site.spec.id, layer, cell)));
+}
+
 /** The Terraform versions every stack accepts: `moved` blocks are new in Terraform 1.5. */
 export const MINIMUM_TERRAFORM = '>= 1.5.0';
 

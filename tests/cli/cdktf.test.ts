@@ -6,10 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Io } from '../../cli/args';
-import { cellsOf, LAYERS, planCommand } from '../../cli/cdktf';
+import { planCommand } from '../../cli/cdktf';
 import { loadCatalogue } from '../../site-model/loader';
-import { stackName } from '../../stacks/site-stack';
-import { buildSite, SITES_DIR } from '../helpers';
+import { buildSite, fixtureText, SITES_DIR } from '../helpers';
 
 describe('aif diff and aif deploy', () => {
   let dir: string;
@@ -22,8 +21,10 @@ describe('aif diff and aif deploy', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-cdktf-'));
     fs.mkdirSync(path.join(dir, 'sites'));
     fs.mkdirSync(path.join(dir, 'other'));
-    fs.writeFileSync(path.join(dir, 'sites', 'de-jaif.yaml'), 'id: de-jaif\n');
-    fs.writeFileSync(path.join(dir, 'other', 'xx-minimal.yaml'), 'id: xx-minimal\n');
+    fs.writeFileSync(path.join(dir, 'sites', 'de-jaif.yaml'), fixtureText({ id: 'de-jaif' }));
+    fs.writeFileSync(path.join(dir, 'other', 'xx-minimal.yaml'), fixtureText());
+    // The reference gigafactory, with five cells, as a .yml file.
+    fs.copyFileSync(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'), path.join(dir, 'sites', 'eu-ref-gigafactory.yml'));
     fs.writeFileSync(path.join(dir, 'cdktf.json'), '{}\n');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -54,41 +55,22 @@ describe('aif diff and aif deploy', () => {
     ]);
   });
 
-  test('a site with cells: deploy names every cell stack in one run, diff one per stack', () => {
-    fs.writeFileSync(
-      path.join(dir, 'sites', 'xx-cells.yaml'),
-      'id: xx-cells\nclusters:\n  main: { kubeconfigPath: k, context: c, cells: { c1: { kubeconfigPath: k1, context: c1 }, c2: { kubeconfigPath: k2, context: c2 } } }\n',
-    );
-    const deploy = planCommand('deploy', ['xx-cells', '--', '--parallelism', '3'], io());
-    expect(deploy).toMatchObject([
-      {
-        args: [
-          '--no',
-          '--',
-          'cdktf',
-          'deploy',
-          'xx-cells-platform',
-          'xx-cells-workloads',
-          'xx-cells-c1-platform',
-          'xx-cells-c1-workloads',
-          'xx-cells-c2-platform',
-          'xx-cells-c2-workloads',
-          '--parallelism',
-          '3',
-        ],
-      },
+  test('a site with cells (a .yml file): deploy names every stack the app synthesizes, in deploy order; diff one per stack', () => {
+    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
+    const synthesized = buildSite(giga).stacks.all.map((s) => s.node.id);
+    expect(synthesized).toHaveLength(12);
+    expect(planCommand('deploy', ['eu-ref-gigafactory', '--', '--parallelism', '3'], io())).toMatchObject([
+      { args: ['--no', '--', 'cdktf', 'deploy', ...synthesized, '--parallelism', '3'] },
     ]);
-    const diff = planCommand('diff', ['xx-cells', '--layer', 'platform'], io());
-    expect(Array.isArray(diff) && diff.map((r) => r.args.at(-1))).toEqual(['xx-cells-platform', 'xx-cells-c1-platform', 'xx-cells-c2-platform']);
+    const diff = planCommand('diff', ['eu-ref-gigafactory', '--layer', 'platform'], io());
+    expect(Array.isArray(diff) && diff.map((r) => r.args.at(-1))).toEqual(synthesized.filter((s) => s.endsWith('-platform')));
   });
 
-  test('the stack names are the ones the app synthesizes for the catalogue gigafactory', () => {
-    const cells = cellsOf(path.join(SITES_DIR, 'eu-ref-gigafactory.yaml'));
-    const [giga] = loadCatalogue(SITES_DIR, 'eu-ref-gigafactory');
-    const { stacks } = buildSite(giga);
-    const names = [undefined, ...cells].flatMap((c) => LAYERS.map((l) => stackName('eu-ref-gigafactory', l, c)));
-    expect(names.sort()).toEqual(stacks.all.map((s) => s.node.id).sort());
-    expect(cells).toHaveLength(5);
+  test('an invalid site plans nothing: exit 1 with its problems at their lines', () => {
+    fs.writeFileSync(path.join(dir, 'sites', 'xx-broken.yaml'), fixtureText({ id: 'xx-broken', gpuPools: { h100: { nodes: 0 } } }));
+    expect(planCommand('deploy', ['xx-broken'], io())).toBe(1);
+    expect(stderr).toMatch(/^\S*xx-broken\.yaml:\d+ gpuPools\.h100\.nodes: /m);
+    fs.rmSync(path.join(dir, 'sites', 'xx-broken.yaml'));
   });
 
   test('SITES_DIR of the environment chooses the catalogue when --sites-dir is not given', () => {
