@@ -299,11 +299,13 @@ interface WorkloadView {
   status?: { admission?: unknown; conditions?: { type: string; status: string; message?: string }[] };
 }
 
-function workloadOf(kube: Kube, namespace: string, job: string): WorkloadView | undefined {
+/** The Workload Kueue made for a Job, found by its owner reference. */
+export function workloadOf(kube: Kube, namespace: string, job: string): WorkloadView | undefined {
   return kube.list<WorkloadView>('workloads.kueue.x-k8s.io', { namespace }).find((w) => w.metadata.ownerReferences?.some((o) => o.name === job));
 }
 
-const admitted = (w: WorkloadView | undefined) => w?.status?.conditions?.some((c) => c.type === 'Admitted' && c.status === 'True') === true;
+/** Whether Kueue admitted a Workload. */
+export const admitted = (w: WorkloadView | undefined) => w?.status?.conditions?.some((c) => c.type === 'Admitted' && c.status === 'True') === true;
 
 /**
  * Whether Kueue has said a workload can never be admitted as things stand: more than the

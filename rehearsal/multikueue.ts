@@ -13,20 +13,21 @@
  */
 import { stringify } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
-import { checkResult, probeJob, type CheckResult } from './checks';
+import { KUBECONFIG_SECRET_KEY, MULTIKUEUE_CONTROLLER } from '../constructs/scheduling/kueue/multikueue';
+import { admitted, checkResult, probeJob, workloadOf, type CheckResult } from './checks';
 import type { Kube } from './kube';
 import type { PoolNodes } from './nodes';
 
 type Json = Record<string, unknown>;
 
-/** `spec.managedBy` of a batch/v1 Job that MultiKueue dispatches from the manager. */
-export const MULTIKUEUE_MANAGED_BY = 'kueue.x-k8s.io/multikueue';
+/** `spec.managedBy` of a batch/v1 Job that MultiKueue dispatches from the manager: its controller's name. */
+export const MULTIKUEUE_MANAGED_BY = MULTIKUEUE_CONTROLLER;
 
 /** Name of the ServiceAccount (in the cell's Kueue namespace) and ClusterRole the manager uses in a cell. */
 export const MULTIKUEUE_WORKER_ACCOUNT = 'multikueue-manager';
 
-/** Key of the kubeconfig in the worker's Secret (Kueue reads this key). */
-export const KUBECONFIG_KEY = 'kubeconfig';
+/** Key of the kubeconfig in the worker's Secret, the one the stack's MultiKueueClusters name. */
+export const KUBECONFIG_KEY = KUBECONFIG_SECRET_KEY;
 
 /**
  * What MultiKueue does in a worker for batch Jobs: it creates, reads, watches and deletes
@@ -141,7 +142,6 @@ interface PodView {
 }
 
 const condition = (w: WorkloadView | undefined, type: string) => w?.status?.conditions?.find((c) => c.type === type);
-const isTrue = (w: WorkloadView | undefined, type: string) => condition(w, type)?.status === 'True';
 const conditionsOf = (w: WorkloadView | undefined) =>
   w?.status?.conditions?.map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`).join('; ') ?? 'no Workload';
 
@@ -229,15 +229,14 @@ export async function checkMultiKueueDispatch(
       results.push(result(id, false, `the job was rejected on the manager: ${made.error}`));
       return results;
     }
-    const managerWorkload = () =>
-      manager.kube.list<WorkloadView>('workloads.kueue.x-k8s.io', { namespace }).find((w) => w.metadata.ownerReferences?.some((o) => o.name === name));
+    const managerWorkload = () => workloadOf(manager.kube, namespace, name) as WorkloadView | undefined;
     const workerWorkload = (wl: string) => worker.kube.get<WorkloadView>('workloads.kueue.x-k8s.io', wl, namespace);
     const steps: string[] = [];
     let passed = false;
     try {
       const local = await manager.kube.waitFor(
         `the manager to admit ${namespace}/${name}`,
-        () => (isTrue(managerWorkload(), 'Admitted') ? managerWorkload() : undefined),
+        () => (admitted(managerWorkload()) ? managerWorkload() : undefined),
         timeout,
       );
       const check = local?.status?.admissionChecks?.find((c) => c.state === 'Ready');
@@ -245,7 +244,7 @@ export async function checkMultiKueueDispatch(
       const wlName = local.metadata.name;
       const remote = await worker.kube.waitFor(
         `the cell to admit Workload ${namespace}/${wlName}`,
-        () => (isTrue(workerWorkload(wlName), 'Admitted') ? workerWorkload(wlName) : undefined),
+        () => (admitted(workerWorkload(wlName)) ? workerWorkload(wlName) : undefined),
         timeout,
       );
       const cq = (remote as { status?: { admission?: { clusterQueue?: string } } }).status?.admission?.clusterQueue;
@@ -290,8 +289,7 @@ export async function checkMultiKueueDispatch(
       results.push(result(overId, false, `the job was rejected on the manager: ${overMade.error}`));
       return results;
     }
-    const overWorkload = () =>
-      manager.kube.list<WorkloadView>('workloads.kueue.x-k8s.io', { namespace }).find((w) => w.metadata.ownerReferences?.some((o) => o.name === over));
+    const overWorkload = () => workloadOf(manager.kube, namespace, over) as WorkloadView | undefined;
     const held = await manager.kube
       .waitFor(`Kueue to decide on ${namespace}/${over}`, () => (condition(overWorkload(), 'QuotaReserved') ? overWorkload() : undefined), timeout)
       .catch(() => overWorkload());
@@ -305,10 +303,10 @@ export async function checkMultiKueueDispatch(
     results.push(
       result(
         overId,
-        held !== undefined && !isTrue(now, 'Admitted') && sent === undefined && workerJob === undefined && byQuota,
+        held !== undefined && !admitted(now) && sent === undefined && workerJob === undefined && byQuota,
         held === undefined
           ? 'Kueue created no Workload for the job on the manager'
-          : `a job for ${overPods * overPerPod} units (the tenant's maximum is ${max} over all cells): ${isTrue(now, 'Admitted') ? 'admitted on the manager' : `held on the manager: ${reason?.message ?? conditionsOf(now)}`}; ${sent || workerJob ? `sent to ${worker.cluster}` : `nothing sent to ${worker.cluster}`}`,
+          : `a job for ${overPods * overPerPod} units (the tenant's maximum is ${max} over all cells): ${admitted(now) ? 'admitted on the manager' : `held on the manager: ${reason?.message ?? conditionsOf(now)}`}; ${sent || workerJob ? `sent to ${worker.cluster}` : `nothing sent to ${worker.cluster}`}`,
       ),
     );
     manager.kube.delete('job', over, namespace);

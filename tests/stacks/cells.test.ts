@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { KUBECONFIG_SECRET_KEY } from '../../constructs/scheduling/kueue/multikueue';
 import { checkSiteText } from '../../site-model/loader';
 import { scaledSiteSpec } from '../../site-model/scale';
 import { addSiteStacks } from '../../stacks/site';
@@ -51,7 +50,6 @@ describe('a site with cells', () => {
     expect(clusters.map((m) => [m.metadata.name, m.spec.clusterSource.kubeConfig])).toEqual(
       site.cells.map((c) => [c.name, { locationType: 'Secret', location: c.name === 'training-c02' ? 'kubeconfig-c02' : `multikueue-${c.name}` }]),
     );
-    expect(KUBECONFIG_SECRET_KEY).toBe('kubeconfig');
     for (const json of [manager, synthJson(stacks.platform)]) {
       expect(resources(json, 'kubernetes_secret_v1')).toEqual([]);
       expect(resources(json, 'kubernetes_secret')).toEqual([]);
