@@ -81,6 +81,28 @@ describe('a site with cells', () => {
     });
     expect(inCells.reduce((s, [g]) => s + g, 0)).toBe(quota.kubernetes.guaranteed);
     expect(inCells.reduce((s, [, m]) => s + m, 0)).toBe(quota.kubernetes.max);
+    // The manager admits at most what its queue holds: a job the cells can run at the tenant's
+    // maximum must fit it in CPU and memory too.
+    const amount = (q: string) =>
+      q.endsWith('m')
+        ? Number(q.slice(0, -1)) / 1000
+        : q.endsWith('Gi')
+          ? Number(q.slice(0, -2)) * 1024
+          : q.endsWith('Mi')
+            ? Number(q.slice(0, -2))
+            : Number(q);
+    const maxOf = (resources: unknown, name: string) => {
+      const list = resources as Json[];
+      const r = list.find((x: Json) => x.name === name)!;
+      return amount(String(r.nominalQuota)) + amount(String(r.borrowingLimit ?? '0'));
+    };
+    for (const name of ['cpu', 'memory']) {
+      const cellsMax = Object.values(stacks.cells).reduce((sum, c) => {
+        const cq = manifests(synthJson(c.workloads), 'ClusterQueue').find((x) => x.metadata.name === 'tenant-reference-frontier-lab')!;
+        return sum + maxOf(cq.spec.resourceGroups[0].flavors.find((f: Json) => f.name === 'training').resources, name);
+      }, 0);
+      expect(maxOf(flavor.resources, name)).toBeGreaterThanOrEqual(cellsMax);
+    }
     // Every cell has the LocalQueue the manager's jobs are copied to, in the same namespace.
     const local = manifests(manager, 'LocalQueue')
       .filter(

@@ -74,8 +74,9 @@ export interface MultiKueueManagerProps {
 
 type Json = Record<string, unknown>;
 
-const cpuQuantity = (cpus: number): string => (Number.isInteger(cpus) ? String(cpus) : `${Math.ceil(cpus * 1000)}m`);
-const memoryQuantity = (gib: number): string => (Number.isInteger(gib) ? `${gib}Gi` : `${Math.ceil(gib * 1024)}Mi`);
+/** Quantities of whole CPUs and GiB: every amount is rounded before it gets here. */
+const cpuQuantity = (cpus: number): string => String(cpus);
+const memoryQuantity = (gib: number): string => `${gib}Gi`;
 
 /**
  * Kueue MultiKueue on a manager cluster: one queue across cells. A tenant submits to the
@@ -161,10 +162,11 @@ export class MultiKueueManager extends Construct {
           name === 'cpu' ? cpuQuantity(a.cpu) : name === 'memory' ? memoryQuantity(a.memoryGiB) : String(name === pool?.resourceName ? a.units : 0);
         return { name, nominalQuota: pick({ units, cpu, memoryGiB }), ...(borrow ? { borrowingLimit: pick(borrow) } : {}) };
       });
-    const amounts = (pool: MultiKueuePool, units: number) => ({
+    // Guarantees round down (never promise more than the pool has), borrowing limits up, as KueueQueues does.
+    const amounts = (pool: MultiKueuePool, units: number, round: (n: number) => number = Math.floor) => ({
       units,
-      cpu: Math.floor(units * pool.cpusPerUnit),
-      memoryGiB: Math.floor(units * pool.memoryGiBPerUnit),
+      cpu: round(units * pool.cpusPerUnit),
+      memoryGiB: round(units * pool.memoryGiBPerUnit),
     });
 
     const cohortName = dnsLabel(props.cohort);
@@ -211,7 +213,7 @@ export class MultiKueueManager extends Construct {
                     const pool = props.pools.find((p) => p.name === q.pool);
                     if (!pool) return [];
                     const g = amounts(pool, q.guaranteed);
-                    return [{ name: pool.name, resources: resources(pool, g.units, g.cpu, g.memoryGiB, amounts(pool, q.max - q.guaranteed)) }];
+                    return [{ name: pool.name, resources: resources(pool, g.units, g.cpu, g.memoryGiB, amounts(pool, q.max - q.guaranteed, Math.ceil)) }];
                   }),
                 ],
               },
