@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import type { KubernetesObject } from '../charts/common-values';
 import { LABEL_PREFIX } from '../core/labels';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../labs/pod-security';
 
 /** Name prefix of the quota Job; the rest of the name is the hash of what it does. */
 export const BUCKET_QUOTA_JOB = 'aif-bucket-quotas';
@@ -153,12 +154,7 @@ export function minioQuotaJob(props: MinioQuotaJobProps): KubernetesObject {
       spec: {
         restartPolicy: 'OnFailure',
         automountServiceAccountToken: false,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: MINIO_QUOTA_JOB_UID,
-          runAsGroup: MINIO_QUOTA_JOB_UID,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: { ...RESTRICTED_POD, runAsUser: MINIO_QUOTA_JOB_UID, runAsGroup: MINIO_QUOTA_JOB_UID },
         ...(props.pullSecretName ? { imagePullSecrets: [{ name: props.pullSecretName }] } : {}),
         containers: [
           {
@@ -173,13 +169,7 @@ export function minioQuotaJob(props: MinioQuotaJobProps): KubernetesObject {
             ],
             // mc peaks at about 32 MiB resident (measured with mc of March 2025); twice that is requested.
             resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-            securityContext: {
-              runAsNonRoot: true,
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'] },
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
             volumeMounts: [
               { name: 'root-credentials', mountPath: MINIO_ROOT_CONFIG_PATH.slice(0, MINIO_ROOT_CONFIG_PATH.lastIndexOf('/')), readOnly: true },
               { name: 'tmp', mountPath: '/tmp' },
