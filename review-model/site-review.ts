@@ -8,6 +8,7 @@
  * figures from `figures.ts` with the accelerator data of `constructs/gpu/accelerators.ts`, the
  * EU rules of `eu-rules.ts` and the defaults of `assumptions.ts`.
  */
+import { parseImage } from '../constructs/charts/mirror';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -515,12 +516,6 @@ function storageSection(site: SiteModel): StorageSection {
   return { tiers, quotas, allowed: site.spec.oversubscription.storage };
 }
 
-/** The registry host of an image repository (Docker Hub when the first part is not a host). */
-export function registryOf(repository: string): string {
-  const first = repository.split('/')[0];
-  return repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
-}
-
 function imageText(ref: { repository: string; tag?: string; digest?: string }): string {
   return `${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
 }
@@ -549,7 +544,10 @@ function softwareSection(site: SiteModel, built: BuiltSite, releases: readonly R
   ];
   const allImages = [...new Set([...rows.flatMap((r) => r.images), ...otherImages])];
   const counts = new Map<string, number>();
-  for (const image of allImages) counts.set(registryOf(image), (counts.get(registryOf(image)) ?? 0) + 1);
+  for (const image of allImages) {
+    const host = parseImage(image).host;
+    counts.set(host, (counts.get(host) ?? 0) + 1);
+  }
   const mirror = site.mirror;
   const outside = mirror
     ? [
