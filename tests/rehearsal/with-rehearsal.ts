@@ -1,10 +1,6 @@
 /** Gating of tests that need the rehearsal binaries (`bash .ci/install-rehearsal.sh`). */
 import { REHEARSAL_INSTALL_COMMAND, rehearsalBinaries } from '../../rehearsal/control-plane';
-
-function runningInCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
+import { runningInCi } from '../ci';
 
 function missingBinaries(): string | undefined {
   try {

@@ -14,6 +14,8 @@ import { ChildProcess, execFile, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { runningInCi } from '../ci';
+export { runningInCi };
 
 /** Files rendered from a site. slurm.conf is appended to the harness base. */
 export interface SlurmConfFiles {
@@ -217,12 +219,6 @@ export function slurmVersion(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True when the CI environment variable is set (CI must not skip Slurm tests). */
-export function runningInCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
 /**

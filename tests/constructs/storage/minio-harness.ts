@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
+import { runningInCi } from '../../ci';
 
 /** Install root of the binaries. */
 export const MINIO_ROOT = process.env.AIF_MINIO_ROOT ?? '/opt/aif-minio';
@@ -29,11 +30,6 @@ export function minioBinaries(): { readonly minio: string; readonly mc: string }
   });
   if (missing.length > 0) throw new Error(`MinIO binaries missing: ${missing.join(', ')}; run ${MINIO_INSTALL_COMMAND}`);
   return found;
-}
-
-function runningInCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
 /** `describe` that skips without the binaries, and fails instead when CI is set. */

@@ -12,6 +12,7 @@ import { ldapSssdConf } from '../../../../constructs/scheduling/slurm/site-acces
 import { loadCatalogue } from '../../../../site-model/loader';
 import type { SiteModel } from '../../../../site-model/resolve';
 import { problemsOf, releaseValues, siteModel, SITES_DIR, synthSite } from '../../../helpers';
+import { runningInCi } from '../../../ci';
 
 const ACCOUNTING = { host: 'db.example.internal', user: 'slurm', passwordSecret: { name: 'slurmdbd-db', key: 'password' } };
 /** The fixture with its h100 pool in a Slurm partition, Slurm's, with accounting. */
@@ -36,7 +37,6 @@ function sssctlCheck(conf: string): { status: number | null; output: string } {
 }
 
 const hasSssctl = spawnSync('sssctl', ['--help'], { encoding: 'utf8' }).error === undefined;
-const inCi = !!process.env.CI && process.env.CI !== '0' && process.env.CI.toLowerCase() !== 'false';
 
 describe('the directory of login and slurmd pods', () => {
   test('an LDAP directory: the chart gets the sssd.conf, slurmd pods run SSSD (ssh), sshd reads keys from the directory', () => {
@@ -78,7 +78,7 @@ describe('the directory of login and slurmd pods', () => {
     ]);
   });
 
-  (hasSssctl ? describe : inCi ? describe : describe.skip)(
+  (hasSssctl || runningInCi() ? describe : describe.skip)(
     'SSSD accepts the sssd.conf of every catalogue site (sssctl config-check; bash .ci/install-sssd.sh)',
     () => {
       test('sssctl is installed', () => expect(hasSssctl).toBe(true));
