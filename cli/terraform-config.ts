@@ -4,7 +4,6 @@
  * `cdktf diff` and `deploy`) installs the pinned kubernetes and helm providers from the
  * site's mirror and never contacts a registry.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   EXIT_CODES_TAIL,
@@ -25,6 +24,7 @@ import {
 import { checkSiteFile } from '../site-model/loader';
 import { EXIT_INVALID, formatProblem } from '../site-model/problems';
 import { pinnedProviders, terraformCliConfig, type ProviderMirror } from '../stacks/provider-mirror';
+import { writeFileAtomic } from '../rehearsal/control-plane-support';
 
 /** The command line of `aif terraform-config`. */
 export const TERRAFORM_CONFIG_COMMAND: CommandSpec = {
@@ -86,9 +86,7 @@ function terraformConfigWith(argv: readonly string[], io: Io): number {
     return 0;
   }
   const file = path.resolve(io.cwd, out);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, text);
   io.err(`wrote ${path.relative(io.cwd, file)}; use it with: export TF_CLI_CONFIG_FILE=${file}\n`);
   return 0;
 }

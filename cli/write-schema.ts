@@ -9,6 +9,7 @@ import * as path from 'path';
 import { siteJsonSchema } from '../site-model/schema';
 import { FIELD_REFERENCE_PATH, FieldReferenceError, renderFieldReference } from '../site-model/field-reference';
 import { PACKAGE_ROOT } from '../site-model/package-root';
+import { writeFileAtomic } from '../rehearsal/control-plane-support';
 
 /** The JSON Schema file editors read. */
 export const SCHEMA_FILE = path.join(PACKAGE_ROOT, 'sites', 'site.schema.json');
@@ -30,13 +31,7 @@ and docs/site-file.md (the field reference), both from site-model/schema.ts.
 /** Writes `text` to `file` through a temporary file, so an interrupted run never leaves half a file. */
 function writeAtomically(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeFileAtomic(file, text);
 }
 
 /** Where the command prints: standard output and error unless a caller (the `aif` dispatcher, a test) captures them. */

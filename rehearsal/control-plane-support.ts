@@ -392,6 +392,11 @@ export class RunCa {
 /** Writes `content` to `file` through a temporary file and a rename, so readers never see half of it. */
 export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o644): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, content, { mode });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, content, { mode });
+    fs.renameSync(tmp, file);
+  } finally {
+    // Gone after the rename; after a failed write, nothing half-written stays behind.
+    fs.rmSync(tmp, { force: true });
+  }
 }
