@@ -45,7 +45,7 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
 };
 
 /** What `aif --help` prints. */
-export function aifUsage(): string {
+function aifUsage(): string {
   const width = Math.max(...Object.keys(SUBCOMMANDS).map((n) => n.length)) + 3;
   return `usage: aif <command> [<site>...] [options]
        aif <command> --help

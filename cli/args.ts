@@ -273,7 +273,7 @@ export function reportMissingSites(io: Io, sitesDir: string, ids: readonly strin
 }
 
 /** Prints an internal error (the stack only with AIF_DEBUG=1) and returns its exit code. */
-export function internalError(io: Io, e: unknown): number {
+function internalError(io: Io, e: unknown): number {
   const message = e instanceof Error ? e.message : String(e);
   io.err(`internal error: ${renderValue(message.split('\n')[0])}\n${BUG}\n`);
   if (io.env.AIF_DEBUG && e instanceof Error && e.stack) io.err(`${e.stack}\n`);

@@ -99,7 +99,7 @@ export interface PlannedRun {
  * (cdktf diffs one stack at a time), one `cdktf deploy` of every stack (cdktf orders them by
  * their dependencies). `npx --no --` runs the project's own cdktf, never a downloaded one, and passes every argument after it to cdktf.
  */
-export function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io, site: Pick<SiteModel, 'spec' | 'cells'>): PlannedRun[] {
+function planCdktf(verb: 'diff' | 'deploy', parsed: ParsedArgs, io: Io, site: Pick<SiteModel, 'spec' | 'cells'>): PlannedRun[] {
   const layer = stringOption(parsed, 'layer') as Layer | undefined;
   // The site's own stacks, then each cell's: independent of each other, so one cdktf deploy
   // applies them in parallel (cdktf's --parallelism), each platform before its workloads.

@@ -27,7 +27,6 @@ import {
   sitesDirOf,
   type CommandSpec,
   type Io,
-  usage,
 } from './args';
 import { AI_FACTORY_RULES, blockingFindings, formatFindings, type Finding } from '../constructs/policies/pack';
 import { EXIT_INTERNAL_ERROR, EXIT_INVALID, formatProblem, hasInternalError, renderValue, SiteValidationError, type SiteProblem } from '../site-model/problems';
@@ -326,9 +325,6 @@ File names are relative to the working directory.`,
   exitCodes: `0 valid, 1 problems in site files or policy violations (or a site that does not exist),
 ${EXIT_CODES_TAIL}`,
 };
-
-/** What `aif validate --help` prints. */
-export const VALIDATE_USAGE = usage(VALIDATE_COMMAND);
 
 /**
  * Runs the command with the given streams and environment: validates the sites named in

@@ -118,7 +118,7 @@ export function withoutTokenTraces<T>(fn: () => T, env: NodeJS.ProcessEnv = proc
  * {@link withoutTokenTraces}), for a whole process (the test runner's setup); returns what
  * restores `Error.captureStackTrace`.
  */
-export function disableTokenTraces(): () => void {
+function disableTokenTraces(): () => void {
   const capture = Object.getOwnPropertyDescriptor(Error, 'captureStackTrace');
   const original = Error.captureStackTrace.bind(Error);
   Error.captureStackTrace = (target: object, constructorOpt?: Parameters<typeof Error.captureStackTrace>[1]): void => {

@@ -102,7 +102,7 @@ export class StackFile extends Construct {
 }
 
 /** The Terraform expression that reads `relativePath` from the stack folder. */
-export function fileReference(relativePath: string): string {
+function fileReference(relativePath: string): string {
   return `\${file("\${path.module}/${relativePath}")}`;
 }
 

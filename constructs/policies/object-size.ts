@@ -23,7 +23,7 @@ import * as zlib from 'zlib';
 export const OBJECT_LIMIT_BYTES = 1024 * 1024;
 
 /** The share of {@link OBJECT_LIMIT_BYTES} an object may use: half, see the file's comment. */
-export const SAFE_SHARE = 0.5;
+const SAFE_SHARE = 0.5;
 
 /** Largest size the guard lets through, in bytes. */
 export const SAFE_OBJECT_BYTES = Math.floor(OBJECT_LIMIT_BYTES * SAFE_SHARE);

@@ -23,7 +23,7 @@ export const MINIO_ROOT_CONFIG_PATH = '/etc/aif/minio-root/config.env';
  *
  * @see https://github.com/minio/operator/blob/v7.1.1/helm/tenant/values.yaml
  */
-export const MINIO_QUOTA_JOB_UID = 1000;
+const MINIO_QUOTA_JOB_UID = 1000;
 
 /**
  * A bucket and the most it may hold.
