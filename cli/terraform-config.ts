@@ -25,6 +25,7 @@ import { checkSiteFile } from '../site-model/loader';
 import { EXIT_INVALID, formatProblem } from '../site-model/problems';
 import { pinnedProviders, terraformCliConfig, type ProviderMirror } from '../stacks/provider-mirror';
 import { writeFileAtomic } from '../rehearsal/control-plane-support';
+import { RegistryMirrorSchema } from '../site-model/schema';
 
 /** The command line of `aif terraform-config`. */
 export const TERRAFORM_CONFIG_COMMAND: CommandSpec = {
@@ -54,7 +55,8 @@ function terraformConfigWith(argv: readonly string[], io: Io): number {
   const url = stringOption(parsed, 'mirror-url');
   const dir = stringOption(parsed, 'mirror-path');
   if (url !== undefined && dir !== undefined) return printExit(io, usageError(TERRAFORM_CONFIG_COMMAND, 'give --mirror-url or --mirror-path, not both'));
-  if (url !== undefined && !/^https:\/\/\S+\/$/.test(url)) {
+  // The same rule as the site file's registryMirror.providerMirror.
+  if (url !== undefined && !RegistryMirrorSchema.shape.providerMirror.safeParse(url).success) {
     return printExit(io, usageError(TERRAFORM_CONFIG_COMMAND, `--mirror-url needs an https URL ending in /, got ${url}`));
   }
   const [site] = parsed.sites;

@@ -152,6 +152,8 @@ describe('aif terraform-config', () => {
 
   it.each([
     [['--mirror-url', 'http://x.example.eu/'], /--mirror-url needs an https URL ending in \//],
+    [['--mirror-url', 'https://[/'], /--mirror-url needs an https URL ending in \//],
+    [['--mirror-url', 'https://x.example.eu/terraform'], /--mirror-url needs an https URL ending in \//],
     [['--mirror-url', 'https://x.example.eu/', '--mirror-path', 'm'], /not both/],
     [[], /name a site with registryMirror\.providerMirror/],
   ])('%j is a usage error', async (argv, message) => {
