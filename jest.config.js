@@ -8,6 +8,9 @@ module.exports = {
   },
   // No cdktf token stack traces unless AIF_DEBUG=1: a third of the CPU of tests that synthesize.
   setupFiles: ['<rootDir>/tests/no-token-traces.ts'],
+  // A folder the workers share for the run: the catalogue is synthesized once (tests/catalogue-synth.ts).
+  globalSetup: '<rootDir>/tests/global-setup.js',
+  globalTeardown: '<rootDir>/tests/global-teardown.js',
   testTimeout: 120000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/tests/summary-reporter.js'],

@@ -14,7 +14,8 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { builtInKindScope, type JsonObject, type KubernetesObject, StackConversionError, type StackObjects, stackObjects } from '../../rehearsal/manifests';
 import { KIND_MAPPINGS } from '../../rehearsal/manifests/kinds';
 import { loadCatalogue } from '../../site-model/loader';
-import { builtOnce, resources, SITES_DIR, synthJson, synthSite, testStack, thrownBy, type SynthJson } from '../helpers';
+import { catalogueSynth } from '../catalogue-synth';
+import { builtOnce, resources, SITES_DIR, synthJson, testStack, thrownBy, type SynthJson } from '../helpers';
 
 /** The one object of `kind` named `name` (in `namespace`, if given). */
 function objectNamed(result: StackObjects, kind: string, name: string, namespace?: string): KubernetesObject {
@@ -835,8 +836,8 @@ const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9
 describe('the whole catalogue converts', () => {
   const converted = builtOnce(() =>
     loadCatalogue(SITES_DIR).map((site) => {
-      const { platform, workloads } = synthSite(site);
       const id = site.spec.id;
+      const { platform, workloads } = catalogueSynth(id);
       return {
         id,
         stacks: [

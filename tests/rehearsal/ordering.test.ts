@@ -3,7 +3,8 @@ import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { GpuNodePool } from '../../constructs/gpu/gpu-node-pool';
 import { loadCatalogue } from '../../site-model/loader';
 import { namespaceOrderingGaps } from '../../rehearsal/ordering';
-import { SITES_DIR, synthSite, testStack } from '../helpers';
+import { catalogueSynth } from '../catalogue-synth';
+import { SITES_DIR, testStack } from '../helpers';
 
 /** A stack with the system namespace and one pool whose descriptor names it as given. */
 function poolStack(descriptorNamespace: (ns: NamespaceV1) => string): unknown {
@@ -36,7 +37,7 @@ describe('namespace ordering gaps', () => {
 
   test('no stack of the catalogue has a gap', () => {
     for (const site of loadCatalogue(SITES_DIR)) {
-      const { platform, workloads } = synthSite(site);
+      const { platform, workloads } = catalogueSynth(site.spec.id);
       for (const [layer, json] of [
         ['platform', platform],
         ['workloads', workloads],

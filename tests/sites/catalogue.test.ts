@@ -7,7 +7,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { CHARTS, type ChartId } from '../../constructs/charts/registry';
 import { unknownChartKeys } from '../constructs/charts/chart-keys';
-import { AI_FACTORIES, CATALOGUE, REFERENCE_GIGAFACTORY, resources, SITES_DIR, synthSite } from '../helpers';
+import { catalogueSynth } from '../catalogue-synth';
+import { AI_FACTORIES, buildSite, CATALOGUE, REFERENCE_GIGAFACTORY, resources, SITES_DIR } from '../helpers';
 
 /** Chart id of a synthesized helm_release, from its chart name and version. */
 function chartIdOf(release: Record<string, unknown>): ChartId {
@@ -78,7 +79,8 @@ describe('the default catalogue', () => {
   });
 
   describe.each(sites.map((s) => [s.id, s] as const))('%s', (id, site) => {
-    const { platform, workloads, stacks } = synthSite(site);
+    const { platform, workloads } = catalogueSynth(id);
+    const { stacks } = buildSite(site);
 
     test('has its stacks, workloads after platform', () => {
       expect([stacks.platform.node.id, stacks.workloads.node.id]).toEqual([`${id}-platform`, `${id}-workloads`]);

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { formatProblem } from '../../site-model/problems';
 import type { SiteModel } from '../../site-model/resolve';
+import { catalogueSynth } from '../catalogue-synth';
 import { SITES_DIR, synthSite, type SynthJson } from '../helpers';
 
 type Layer = 'platform' | 'workloads';
@@ -140,7 +141,7 @@ describe('upgrading a site deployed with ai-factory-cdk 0.1', () => {
   });
 
   describe.each(sites.map((s) => [s.spec.id, s] as const))('%s', (id, site) => {
-    const built = synthSite(site);
+    const built = catalogueSynth(id);
 
     test.each(['platform', 'workloads'] as const)('every 0.1 %s address is kept or moved to a resource that exists', (layer: Layer) => {
       const now = addresses(built[layer]);

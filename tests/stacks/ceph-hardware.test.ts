@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { cephClusterSpec, defaultMetadataServers, defaultMonitors, requiredRawTiB } from '../../constructs/storage/ceph-hardware';
 import { checkSiteText, loadCatalogue } from '../../site-model/loader';
 import { formatProblem } from '../../site-model/problems';
+import { catalogueSynth } from '../catalogue-synth';
 import { fixtureText, problemsOf, resources, SITES_DIR, siteSpec, synthSite, type SynthJson } from '../helpers';
 
 type Json = Record<string, unknown>;
@@ -128,7 +129,7 @@ describe('the catalogue', () => {
   const sites = loadCatalogue(SITES_DIR).filter((s) => Object.values(s.tiers).some((t) => t.spec.backend.type === 'rook-ceph'));
 
   test.each(sites.map((s) => [s.spec.id, s] as const))('%s: every CephCluster names its nodes and devices', (_, site) => {
-    const values = cephValues(synthSite(site).workloads);
+    const values = cephValues(catalogueSynth(site.spec.id).workloads);
     const storage = (values.cephClusterSpec as { storage?: Json } | undefined)?.storage;
     expect(storage).toMatchObject({ useAllDevices: false });
     expect(storage?.deviceFilter !== undefined || storage?.devices !== undefined || storage?.nodes !== undefined).toBe(true);

@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import { loadCatalogue } from '../../../site-model/loader';
 import type { SiteModel } from '../../../site-model/resolve';
+import { catalogueSynth } from '../../catalogue-synth';
 import { resources, siteModel, SITES_DIR, synthSite, type SynthJson } from '../../helpers';
 
 type Json = Record<string, unknown>;
@@ -72,16 +73,21 @@ const FIXTURE_SENSITIVE = {
   dataLabs: { clinic: { tenants: ['acme'], pools: ['h100'], sector: 'healthcare', objectTier: 'object' } },
 };
 
-const cases: [string, () => SiteModel][] = [
-  ['the fixture with a healthcare lab', () => siteModel(FIXTURE_SENSITIVE)],
+const cases: [string, () => { site: SiteModel; workloads: SynthJson }][] = [
+  [
+    'the fixture with a healthcare lab',
+    () => {
+      const site = siteModel(FIXTURE_SENSITIVE);
+      return { site, workloads: synthSite(site).workloads };
+    },
+  ],
   ...loadCatalogue(SITES_DIR)
     .filter((s) => Object.values(s.labs).some((l) => l.spec.sensitive ?? l.spec.sector === 'healthcare'))
-    .map((s): [string, () => SiteModel] => [s.spec.id, () => s]),
+    .map((s): [string, () => { site: SiteModel; workloads: SynthJson }] => [s.spec.id, () => ({ site: s, workloads: catalogueSynth(s.spec.id).workloads })]),
 ];
 
 describe.each(cases)('sensitive labs of %s', (_, load) => {
-  const site = load();
-  const { workloads } = synthSite(site);
+  const { site, workloads } = load();
   const labs = sensitiveLabs(site, workloads);
 
   test('the site has a sensitive lab to check', () => expect(labs.length).toBeGreaterThan(0));

@@ -5,7 +5,8 @@
  */
 import { type AccessLevel, accessRules, grantNamespaceAccess, type RoleRule } from '../../../constructs/tenancy/namespace-roles';
 import { loadCatalogue } from '../../../site-model/loader';
-import { builtOnce, resources, SITES_DIR, synthJson, synthSite, testStack, type SynthJson } from '../../helpers';
+import { catalogueSynth } from '../../catalogue-synth';
+import { builtOnce, resources, SITES_DIR, synthJson, testStack, type SynthJson } from '../../helpers';
 
 /** The kinds that hold a namespace's isolation, by API group. */
 const GUARDED: readonly { readonly group: string; readonly resource: string }[] = [
@@ -150,7 +151,7 @@ describe('grantNamespaceAccess', () => {
 describe('every Role and RoleBinding the catalogue writes for tenants and labs', () => {
   const written = builtOnce(() =>
     loadCatalogue(SITES_DIR).flatMap((site) => {
-      const { platform, workloads } = synthSite(site);
+      const { platform, workloads } = catalogueSynth(site.spec.id);
       return [platform, workloads].map((json) => ({
         site: site.spec.id,
         roles: resources(json, 'kubernetes_role_v1') as RoleJson[],

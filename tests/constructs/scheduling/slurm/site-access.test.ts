@@ -11,6 +11,7 @@ import type { SlurmValues } from '../../../../constructs/charts/slurm/values';
 import { ldapSssdConf } from '../../../../constructs/scheduling/slurm/site-access';
 import { loadCatalogue } from '../../../../site-model/loader';
 import type { SiteModel } from '../../../../site-model/resolve';
+import { catalogueSynth } from '../../../catalogue-synth';
 import { problemsOf, releaseValues, siteModel, SITES_DIR, synthSite } from '../../../helpers';
 import { runningInCi } from '../../../ci';
 
@@ -88,7 +89,7 @@ describe('the directory of login and slurmd pods', () => {
           .filter((s) => s.slurm.length > 0 && s.spec.identity.directory && 'ldap' in s.spec.identity.directory)
           .map((s) => [s.spec.id, s] as const),
       )('%s', (_, site) => {
-        const conf = slurmValues(site).sssd?.conf ?? '';
+        const conf = releaseValues(catalogueSynth(site.spec.id).workloads, 'slurm').sssd?.conf ?? '';
         const r = sssctlCheck(conf);
         expect([r.status, r.output]).toEqual([0, expect.stringContaining('Issues identified by validators: 0') as unknown]);
       });
