@@ -1,15 +1,25 @@
 /**
  * The package as a site repository gets it: `npm pack` of this project (its prepack script
- * compiles dist/), `npm install` of the tarball into an empty folder, `npx aif init` of a new
- * site there, `npm install` in the new repository, and then the commands of the repository's
- * CI workflow, run as GitHub Actions runs them (bash -eo pipefail), on a pull request that
- * changes the site. One pack and one install of each folder per run.
+ * compiles dist/), `aif init` of a new site from the unpacked tarball, `npm install` in the new
+ * repository (which installs the tarball as its dependency), and then the commands of the
+ * repository's CI workflow, run as GitHub Actions runs them (bash -eo pipefail), on a pull
+ * request that changes the site. One pack and one install per run.
+ *
+ * `aif init` runs the tarball's own files (its compiled CLI and its templates) with this
+ * project's node_modules on NODE_PATH for its dependencies, at the exact versions its
+ * package.json pins: an `npm install` of the tarball into a folder of its own only for that
+ * would cost as much CPU again. That the installed package and its `aif` command work, with
+ * the dependencies npm installs for it, is shown in the site repository.
  *
  * Installs prefer the npm cache (`--prefer-offline`): after `npm ci` of this project the
  * cache holds every tarball, and npm reads only the package documents it lacks from the
  * registry. The site repository is installed without its development tools (`--omit=dev`:
  * the cdktf CLI alone is over 600 MB); ts-node and typescript, which its main.ts needs, are
  * linked from this project's node_modules at the versions its package.json pins for them.
+ *
+ * `npx --no aif`, as users type it, runs in the workflow's steps and for `aif help`; the other
+ * commands run the installed `node_modules/.bin/aif` itself (through its `#!` line, as npx
+ * does), since npx loads npm first: over a CPU-second a call.
  */
 import { spawnSync, type SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -49,7 +59,6 @@ interface Step {
 describe('the packed package, installed into a site repository', () => {
   let tmp: string;
   let tarball: string;
-  let tool: string;
   let site: string;
   const timings: string[] = [];
   /** A clean environment: no catalogue or site of this project leaks into the commands. */
@@ -59,16 +68,20 @@ describe('the packed package, installed into a site repository', () => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aif-package-')));
     const packed = timed('npm pack (prepack compiles dist/)', timings, () => sh('npm', ['pack', '--silent', '--pack-destination', tmp], ROOT, env));
     tarball = path.join(tmp, packed.stdout.trim().split('\n').at(-1) ?? '');
-    tool = path.join(tmp, 'tool');
-    fs.mkdirSync(tool);
-    fs.writeFileSync(path.join(tool, 'package.json'), '{ "private": true }\n');
-    timed('npm install of the tarball', timings, () => sh('npm', ['install', ...NPM_FLAGS, tarball], tool, env));
-    sh('npx', ['--no', 'aif', 'init', 'xx-new', '--package-spec', tarball, '--out', '../site'], tool, env);
+    const unpacked = path.join(tmp, 'unpacked');
+    fs.mkdirSync(unpacked);
+    sh('tar', ['-xzf', tarball, '-C', unpacked], tmp, env);
+    // Only this command sees NODE_PATH: what runs in the site repository finds its own node_modules or nothing.
+    const init = path.join(unpacked, 'package', 'dist', 'cli', 'aif.js');
+    sh(process.execPath, [init, 'init', 'xx-new', '--package-spec', tarball, '--out', 'site'], tmp, { ...env, NODE_PATH: path.join(ROOT, 'node_modules') });
     site = path.join(tmp, 'site');
     timed('npm install in the site repository (--omit=dev)', timings, () => sh('npm', ['install', ...NPM_FLAGS, '--omit=dev'], site, env));
     for (const dev of ['ts-node', 'typescript']) fs.symlinkSync(path.join(ROOT, 'node_modules', dev), path.join(site, 'node_modules', dev), 'dir');
     fs.symlinkSync(path.join('..', 'ts-node', 'dist', 'bin.js'), path.join(site, 'node_modules', '.bin', 'ts-node'));
   }, 300_000);
+
+  /** The installed `aif` of the site repository, run as npx runs it (through its `#!` line), without npx. */
+  const aif = (...args: string[]) => sh(path.join(site, 'node_modules', '.bin', 'aif'), args, site, env);
 
   afterAll(() => {
     process.stderr.write(`package test timings: ${timings.join('; ')}\n`);
@@ -97,15 +110,17 @@ describe('the packed package, installed into a site repository', () => {
     expect(stale).toEqual([]);
   });
 
-  test('the installed aif: --help, --version and the init it ran', () => {
-    // npx reads --help and --version itself unless they follow --; `aif help` needs no --.
-    const help = sh('npx', ['--no', '--', 'aif', '--help'], tool, env);
+  test('the installed aif: help, --version and the package.json init wrote', () => {
+    // npm linked the command to the package it installed from the tarball.
+    expect(fs.realpathSync(path.join(site, 'node_modules', '.bin', 'aif'))).toBe(path.join(site, 'node_modules', OWN.name, 'dist', 'cli', 'aif.js'));
+    const help = aif('--help');
     expect(help.stdout).toMatch(/^usage: aif <command>/);
     expect(help.stdout).toMatch(/^ {2}init +write a ready site repository for a new site$/m);
-    expect(sh('npx', ['--no', 'aif', 'help'], tool, env).stdout).toBe(help.stdout);
-    expect(sh('npx', ['--no', '--', 'aif', 'init', '--help'], tool, env).stdout).toMatch(/^usage: aif init <site-id> \[options\]/);
-    expect(sh('npx', ['--no', 'aif', 'help', 'validate'], site, env).stdout).toMatch(/^usage: aif validate /);
-    expect(sh('npx', ['--no', '--', 'aif', '--version'], site, env).stdout).toBe(`${OWN.version}\n`);
+    // As the README shows it: npx reads --help and --version itself unless they follow --; `aif help` needs no --.
+    expect(sh('npx', ['--no', 'aif', 'help'], site, env).stdout).toBe(help.stdout);
+    expect(aif('init', '--help').stdout).toMatch(/^usage: aif init <site-id> \[options\]/);
+    expect(aif('help', 'validate').stdout).toMatch(/^usage: aif validate /);
+    expect(aif('--version').stdout).toBe(`${OWN.version}\n`);
     const pkg = JSON.parse(fs.readFileSync(path.join(site, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
       devDependencies: Record<string, string>;
@@ -114,15 +129,9 @@ describe('the packed package, installed into a site repository', () => {
     expect(pkg.devDependencies).toEqual(Object.fromEntries(SITE_DEV_DEPENDENCIES.map((d) => [d, OWN.devDependencies[d]])));
   });
 
-  test('aif validate and aif synth in the new repository: its site file is valid and synthesizes', () => {
-    const validate = sh('npx', ['--no', 'aif', 'validate'], site, env);
-    expect(validate.stdout).toMatch(/^ok {2}xx-new: stacks xx-new-platform, xx-new-workloads; 0 warning\(s\), 0 suppressed$/m);
-    const out = path.join(tmp, 'synth-out');
-    sh('npx', ['--no', 'aif', 'synth', '--out', out], site, env);
-    for (const stack of ['xx-new-platform', 'xx-new-workloads']) {
-      const json = JSON.parse(fs.readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, unknown> };
-      expect(Object.keys(json.resource ?? {}).length).toBeGreaterThan(0);
-    }
+  test('aif validate in the new repository: its site file is valid as written', () => {
+    // That it synthesizes too: the workflow's synth step below.
+    expect(aif('validate').stdout).toMatch(/^ok {2}xx-new: stacks xx-new-platform, xx-new-workloads; 0 warning\(s\), 0 suppressed$/m);
   });
 
   test("the public API with its types: a TypeScript app of the site's own builds its stacks", () => {
@@ -221,6 +230,10 @@ app.synth();
     }
     expect(ran.length).toBe(4);
     expect(fs.readdirSync(path.join(site, 'cdktf.out', 'stacks')).sort()).toEqual(['xx-new-platform', 'xx-new-workloads']);
+    for (const stack of ['xx-new-platform', 'xx-new-workloads']) {
+      const json = JSON.parse(fs.readFileSync(path.join(site, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, unknown> };
+      expect({ stack, resources: Object.keys(json.resource ?? {}).length > 0 }).toEqual({ stack, resources: true });
+    }
     expect(fs.readdirSync(path.join(site, 'review')).sort()).toEqual(['xx-new.changes.json', 'xx-new.changes.md', 'xx-new.json', 'xx-new.md']);
     const changes = fs.readFileSync(path.join(site, 'review', 'xx-new.changes.md'), 'utf8');
     expect(changes).toMatch(/^## xx-new: changes since `origin\/main`/);
@@ -239,7 +252,11 @@ app.synth();
     const line = text.split('\n').findIndex((l) => l.startsWith('country:')) + 1;
     fs.writeFileSync(bad, text);
     try {
-      const r = spawnSync('npx', ['--no', 'aif', 'validate', '--format', 'github'], { cwd: site, env: { ...process.env, ...env }, encoding: 'utf8' });
+      const r = spawnSync(path.join(site, 'node_modules', '.bin', 'aif'), ['validate', '--format', 'github'], {
+        cwd: site,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(1);
       expect(r.stdout).toContain(
         `::error file=sites/xx-bad.yaml,line=${line},title=country::sites/xx-bad.yaml:${line} country: must be an ISO 3166-1 alpha-2 code`,
