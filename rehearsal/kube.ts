@@ -19,13 +19,28 @@ export function objectName(obj: Json): string {
   return [typeof obj.kind === 'string' ? obj.kind : '?', meta.namespace, meta.name].filter((x): x is string => x !== undefined).join('/');
 }
 
+/** kubectl's server-side apply from stdin, as the project's field manager. */
+const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager=ai-factory-cdk', '-f', '-'] as const;
+
 /** A client for one rehearsal cluster. */
 export class Kube {
   constructor(private readonly kubectl: Kubectl) {}
 
   /** Server-side apply of one object, as the project's field manager. */
   apply(obj: Json): WriteResult {
-    return this.write(['apply', '--server-side', '--force-conflicts', '--field-manager=ai-factory-cdk', '-f', '-'], obj);
+    return this.write(APPLY, obj);
+  }
+
+  /**
+   * Server-side apply of `objs`, in order, with one result each. One kubectl process applies
+   * them all as a List; only when that fails are they applied one at a time again, for each
+   * object's own answer (applying an object twice with the same field manager changes
+   * nothing).
+   */
+  applyAll(objs: readonly Json[]): WriteResult[] {
+    if (objs.length === 0) return [];
+    const all = this.write(APPLY, { apiVersion: 'v1', kind: 'List', items: objs });
+    return all.ok ? objs.map(() => all) : objs.map((o) => this.apply(o));
   }
 
   /** Creates one object (for probes, which must be new). */

@@ -62,8 +62,10 @@ describeWithRehearsal('tenant and lab RBAC on the API server', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-rbac-'));
     cp = await startControlPlane({ workDir: dir });
     const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
-    const failed = objects()
-      .map((o) => ({ o, result: kube.apply(o as unknown as Record<string, unknown>) }))
+    const all = objects();
+    const failed = kube
+      .applyAll(all as unknown as Record<string, unknown>[])
+      .map((result, i) => ({ o: all[i], result }))
       .filter((r) => !r.result.ok);
     expect(failed).toEqual([]);
   });

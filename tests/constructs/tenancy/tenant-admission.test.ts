@@ -65,8 +65,10 @@ describeWithRehearsal('tenant LimitRange defaults, admitted by a real API server
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-tenant-'));
     cp = await startControlPlane({ workDir: dir });
     const kube = new Kube((args, stdin) => cp.kubectl(args, stdin));
-    const failed = tenantObjects()
-      .map((o) => ({ kind: o.kind, result: kube.apply(o) }))
+    const all = tenantObjects();
+    const failed = kube
+      .applyAll(all)
+      .map((result, i) => ({ kind: all[i].kind, result }))
       .filter((r) => !r.result.ok);
     expect(failed).toEqual([]);
     // The ServiceAccount admission plugin needs the namespace's default ServiceAccount.
