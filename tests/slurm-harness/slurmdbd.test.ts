@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { withSlurmctld } from './slurmctld';
-import { describeWithSlurmdbd, parseSacctmgrTable, parseTresList, slurmdbdLogProblems, withSlurmdbd } from './slurmdbd';
+import { describeWithSlurmdbd, parseSacctmgrTable, parseTresList, slurmdbdLogProblems, startMariadb, withSlurmdbd } from './slurmdbd';
 
 describe('slurmdbd harness parsing (no Slurm needed)', () => {
   it('parses sacctmgr -P tables by their header', () => {
@@ -27,15 +27,18 @@ describe('slurmdbd harness parsing (no Slurm needed)', () => {
 });
 
 describeWithSlurmdbd('withSlurmdbd (real slurmdbd and MariaDB)', () => {
-  it('starts slurmdbd on its own database, answers sacctmgr, and cleans up', async () => {
-    let hostDir = '';
-    await withSlurmdbd(
-      (dbd) => {
-        hostDir = dbd.hostDir;
+  it('starts slurmdbd on a database of its own, answers sacctmgr, and leaves nothing behind on a shared MariaDB', async () => {
+    const mariadb = await startMariadb();
+    const options = { database: 'acct_test', user: 'slurmdbd', storageHost: 'slurmdbd-db.xx-example.example.eu', mariadb };
+    const hostDirs: string[] = [];
+    try {
+      await withSlurmdbd(async (dbd) => {
+        hostDirs.push(dbd.hostDir);
         expect(dbd.version).toMatch(/^\d+\.\d+\.\d+$/);
         expect(dbd.slurmdbdConf).toMatch(/^StorageHost=slurmdbd-db\.xx-example\.example\.eu$/m);
         expect(dbd.slurmdbdConf).toMatch(/^StorageLoc=acct_test$/m);
         expect(dbd.slurmdbdConf).toMatch(/^StorageUser=slurmdbd$/m);
+        expect(dbd.slurmdbdConf).toMatch(new RegExp(`^StoragePort=${mariadb.port}$`, 'm'));
         // A fresh database has the built-in QOS and TRES, and no cluster.
         expect(dbd.show('qos', ['format=name']).map((q) => q.Name)).toEqual(['normal']);
         expect(dbd.show('tres').map((t) => `${t.Type}${t.Name ? `/${t.Name}` : ''}`)).toContain('cpu');
@@ -44,10 +47,24 @@ describeWithSlurmdbd('withSlurmdbd (real slurmdbd and MariaDB)', () => {
           /^short\|01:00:00$/m,
         );
         expect(() => dbd.sacctmgr(['-i', 'modify', 'qos', 'where', 'name=ghost', 'set', 'Priority=1'])).toThrow(/Nothing modified/);
-      },
-      { database: 'acct_test', user: 'slurmdbd', storageHost: 'slurmdbd-db.xx-example.example.eu' },
-    );
-    expect(fs.existsSync(hostDir)).toBe(false);
+        // Runs on one server one after another only: the database names may be the same.
+        await expect(withSlurmdbd(() => undefined, options)).rejects.toThrow(/must not overlap/);
+      }, options);
+      // The run dropped its database and user: the next run on the server, with the same names,
+      // starts from nothing.
+      const left = mariadb.sql(
+        "SELECT (SELECT COUNT(*) FROM mysql.user WHERE User = 'slurmdbd') + (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'acct_test') AS leftover",
+      );
+      expect(left.stdout.trim()).toBe('leftover\n0');
+      await withSlurmdbd((dbd) => {
+        hostDirs.push(dbd.hostDir);
+        expect(dbd.show('qos', ['format=name']).map((q) => q.Name)).toEqual(['normal']);
+      }, options);
+    } finally {
+      await mariadb.stop();
+    }
+    expect([mariadb.hostDir, ...hostDirs].filter((d) => fs.existsSync(d))).toEqual([]);
+    expect(hostDirs).toHaveLength(2);
   });
 
   it('a slurmctld with accounting registers its cluster and its TRES', async () => {

@@ -3,10 +3,11 @@
  * accounting (QOS, the sacctmgr accounts file, slurm.conf's accounting lines).
  *
  * `.ci/install-slurm.sh` puts Debian trixie's slurmdbd (Slurm 24.11) and MariaDB into the same
- * chroot as slurmctld. `withSlurmdbd()` creates a MariaDB data dir in a temp dir of the chroot,
- * starts mariadbd on a free loopback port, creates the database and its user, starts munged
- * and `slurmdbd -D` with a slurmdbd.conf pointing at that database, waits until sacctmgr gets
- * answers, runs the callback, and always stops the three daemons and removes the temp dir.
+ * chroot as slurmctld. `startMariadb()` starts mariadbd from a copy of a fresh data dir, in a temp
+ * dir of the chroot, on a free loopback port. `withSlurmdbd()` creates the database and its user
+ * on such a server (a shared one, or one of its own), starts munged and `slurmdbd -D` with a
+ * slurmdbd.conf pointing at that database, waits until sacctmgr gets answers, runs the callback,
+ * and always stops its daemons, drops the database and user, and removes its temp dirs.
  * A slurmctld of `withSlurmctld` joins it with the `accounting` option.
  *
  * Needs root (chroot, unshare). See README.md in this folder.
@@ -47,6 +48,13 @@ export interface SlurmdbdOptions {
   clusterName?: string;
   /** Bound on the wait for MariaDB and slurmdbd to answer. Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * A server of {@link startMariadb} for the database, instead of a MariaDB of the run's own. The
+   * run creates its database and user there and drops them as it ends, so runs one after another
+   * see nothing of each other; runs on one server must not overlap (their databases may have
+   * the same name), and the harness rejects a run that would. Default: a server of its own.
+   */
+  mariadb?: Mariadb;
   /** error:/fatal: lines of slurmdbd's log to tolerate beyond the harness's benign ones. */
   allowLog?: RegExp[];
 }
@@ -62,13 +70,13 @@ export interface SacctmgrResult {
 export interface Slurmdbd extends SlurmdbdEndpoint {
   /** Slurm version of slurmdbd, e.g. "24.11.5". */
   readonly version: string;
-  /** Host-side path of this run's temp dir (configs, logs, the database). */
+  /** Host-side path of this run's temp dir (configs, logs; the database is in the MariaDB's). */
   readonly hostDir: string;
   /** The same dir as seen inside the chroot. */
   readonly dir: string;
   /** MariaDB's loopback port. */
   readonly dbPort: number;
-  /** Time from starting mariadbd to slurmdbd answering sacctmgr. */
+  /** Time from starting munged and slurmdbd to slurmdbd answering sacctmgr. */
   readonly startupMs: number;
   /** The slurmdbd.conf slurmdbd runs with (the database password is the harness's). */
   readonly slurmdbdConf: string;
@@ -167,9 +175,11 @@ export function parseTresList(text: string): Record<string, string> {
 class PortInUseError extends Error {}
 
 /**
- * The MariaDB server settings of a run in `dir` (inside the chroot): a small server for tests
+ * The MariaDB server settings of a server in `dir` (inside the chroot): a small server for tests
  * that writes no binary log and does not wait for the disk, since the database lives as long as
- * the run.
+ * the test. Without TLS: MariaDB 11.8 otherwise makes itself a new self-signed certificate at
+ * every start, most of the CPU a start takes (0.2 to 0.6 s of 0.3 to 0.7 s); how slurmdbd's
+ * connection to its database is encrypted is the site database's business, not under test.
  */
 function mariadbConf(dir: string, port: number): string {
   return [
@@ -183,6 +193,7 @@ function mariadbConf(dir: string, port: number): string {
     'user=root',
     'skip-name-resolve',
     'skip-log-bin',
+    'skip-ssl',
     'innodb_buffer_pool_size=32M',
     'innodb_log_file_size=8M',
     'innodb_flush_log_at_trx_commit=0',
@@ -193,7 +204,7 @@ function mariadbConf(dir: string, port: number): string {
 
 /**
  * Host path of a fresh MariaDB data dir (system tables only, root authenticated by its Unix
- * socket) that each run copies, in a few milliseconds, instead of running `mariadb-install-db`
+ * socket) that each server copies, in a few milliseconds, instead of running `mariadb-install-db`
  * (about 2 s). It is made once, on first use, in the chroot's `/var/cache/aif-mariadb/`, under a
  * name that changes with MariaDB's binary and the server settings; concurrent first uses each
  * make one and keep whichever is renamed into place first. It holds no test data; rebuilding
@@ -230,25 +241,6 @@ function mariadbTemplate(env: NodeJS.ProcessEnv): string {
   return path.join(template, 'db');
 }
 
-/**
- * Starts MariaDB, munged and slurmdbd in the chroot, runs `fn`, then stops them and removes the
- * temp dir. Rejects, with the daemons' logs, when one of them does not start in time or
- * slurmdbd logs errors that are not benign.
- */
-export async function withSlurmdbd<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions = {}): Promise<T> {
-  if (!slurmdbdAvailable()) {
-    throw new Error(`slurmdbd harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runOnce(fn, options);
-    } catch (e) {
-      if (attempt < 3 && e instanceof PortInUseError) continue;
-      throw e;
-    }
-  }
-}
-
 /** A daemon in the chroot with a private /proc, its output appended to `outPath`. */
 function startDaemon(cmd: readonly string[], env: NodeJS.ProcessEnv, outPath: string): ChildProcess {
   const fd = fs.openSync(outPath, 'a');
@@ -276,10 +268,183 @@ function runInChroot(
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions): Promise<T> {
-  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+/** What the mariadb client printed about a failed statement: its ERROR line, else all of it. */
+function sqlError(r: SacctmgrResult): string {
+  const out = (r.stderr + r.stdout).trim();
+  return /^ERROR .*$/m.exec(out)?.[0] ?? out;
+}
+
+/** Removes a run's temp dir, unless AIF_SLURM_KEEP=1 keeps it. */
+function removeDir(hostDir: string, keep: boolean): void {
+  if (keep) return;
+  fs.rmSync(hostDir, { recursive: true, force: true });
+  liveDirs.delete(hostDir);
+}
+
+// ---------------------------------------------------------------------------
+// MariaDB
+
+/** A MariaDB server of the harness, for slurmdbd runs (see {@link startMariadb}). */
+export interface Mariadb {
+  /** Its loopback port. */
+  readonly port: number;
+  /** Host-side path of its temp dir (data dir, socket, logs). */
+  readonly hostDir: string;
+  /** The same dir as seen inside the chroot. */
+  readonly dir: string;
+  /** Runs `statements` as MariaDB's root, over its Unix socket. */
+  sql(statements: string): SacctmgrResult;
+  /** mariadbd's output and error log so far. */
+  log(): string;
+  /** Stops mariadbd and removes its temp dir; does nothing when it is already stopped. */
+  stop(): Promise<void>;
+}
+
+/** How long {@link startMariadb} waits. */
+export interface MariadbOptions {
+  /** Bound on the wait for mariadbd to accept connections. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts a MariaDB server in a temp dir of the chroot, from a copy of a fresh data dir, on a free
+ * loopback port (new ports when another process took it meanwhile). Each {@link withSlurmdbd}
+ * run on it (the `mariadb` option) creates its database and user and drops them as it ends,
+ * so the runs of a test file can share one server, one after another, and see nothing of each
+ * other: a server of its own costs a run about 0.2 s of CPU (starting, copying and removing a
+ * 55 MB data dir). The caller stops it (`afterAll`); when the test process exits first, the exit
+ * hook kills it and removes its dir.
+ */
+export async function startMariadb(options: MariadbOptions = {}): Promise<Mariadb> {
+  if (!slurmdbdAvailable()) {
+    throw new Error(`MariaDB harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMariadbOnce(options.startTimeoutMs ?? 60_000);
+    } catch (e) {
+      if (attempt < 3 && e instanceof PortInUseError) continue;
+      throw e;
+    }
+  }
+}
+
+async function startMariadbOnce(startTimeoutMs: number): Promise<Mariadb> {
+  const hostDir = fs.mkdtempSync(path.join(SLURM_ROOT, 'tmp', 'aif-mariadb-'));
+  const dir = `/tmp/${path.basename(hostDir)}`;
+  const keep = process.env.AIF_SLURM_KEEP === '1';
+  if (!keep) {
+    installExitHook();
+    liveDirs.add(hostDir);
+  }
+  let mariadbd: ChildProcess | undefined;
+  try {
+    fs.mkdirSync(path.join(hostDir, 'run'), { mode: 0o755 });
+    const [port = 0] = await freePorts(1);
+    const env: NodeJS.ProcessEnv = { ...CHILD_ENV_BASE };
+    fs.writeFileSync(path.join(hostDir, 'my.cnf'), mariadbConf(dir, port));
+    fs.cpSync(mariadbTemplate(env), path.join(hostDir, 'db'), { recursive: true });
+    mariadbd = startDaemon(['/usr/sbin/mariadbd', `--defaults-file=${dir}/my.cnf`], env, path.join(hostDir, 'mariadbd.out'));
+    const errPath = path.join(hostDir, 'mariadb.err');
+    const log = () => readIfExists(path.join(hostDir, 'mariadbd.out')) + readIfExists(errPath);
+    // mariadbd logs this once it listens on its socket and port: watching its log costs no
+    // client process per poll.
+    for (const deadline = Date.now() + startTimeoutMs; !readIfExists(errPath).includes('ready for connections'); await sleep(20)) {
+      if (mariadbd.exitCode !== null || mariadbd.signalCode !== null) {
+        if (log().includes('Address already in use')) throw new PortInUseError('mariadbd: port in use');
+        throw new Error(`mariadbd exited (${mariadbd.exitCode ?? mariadbd.signalCode}):\n${tail(log())}`);
+      }
+      if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${startTimeoutMs} ms:\n${tail(log())}`);
+    }
+    const daemon = mariadbd;
+    let running = true;
+    return {
+      port,
+      hostDir,
+      dir,
+      sql: (statements: string) => runInChroot(['/usr/bin/mariadb', '--skip-ssl', `--socket=${dir}/run/mariadb.sock`, '-uroot', '-e', statements], env),
+      log,
+      stop: async () => {
+        if (!running) return;
+        running = false;
+        await stop(daemon, 10_000);
+        removeDir(hostDir, keep);
+      },
+    };
+  } catch (e) {
+    await stop(mariadbd, 10_000);
+    removeDir(hostDir, keep);
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// slurmdbd
+
+/**
+ * Starts munged and slurmdbd in the chroot, with a database and user of their own on
+ * `options.mariadb` or else on a MariaDB of this run's own, runs `fn`, then stops them, drops
+ * the database and user and removes the temp dir. Rejects, with the daemons' logs, when one of
+ * them does not start in time or slurmdbd logs errors that are not benign.
+ */
+export async function withSlurmdbd<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions = {}): Promise<T> {
+  if (!slurmdbdAvailable()) {
+    throw new Error(`slurmdbd harness not available: run (as root) bash .ci/install-slurm.sh [root=${SLURM_ROOT}]`);
+  }
+  if (options.mariadb !== undefined) return withDatabase(options.mariadb, fn, options);
+  const own = await startMariadb({ startTimeoutMs: options.startTimeoutMs });
+  try {
+    return await withDatabase(own, fn, options);
+  } finally {
+    await own.stop();
+  }
+}
+
+/** Servers with a run in progress: a run's database has the site's name, which another run may have too. */
+const serving = new WeakSet<Mariadb>();
+
+/**
+ * One run on `server`: its database and user, then slurmdbd (again, with new ports, when another
+ * process took one); drops them afterwards, so the next run on the server starts from nothing.
+ */
+async function withDatabase<T>(server: Mariadb, fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions): Promise<T> {
+  if (serving.has(server)) throw new Error(`MariaDB ${server.dir} already serves a slurmdbd run: runs on one server must not overlap`);
+  serving.add(server);
   const database = options.database ?? 'slurm_acct_db';
   const user = options.user ?? 'slurm';
+  const drop = () => server.sql(`DROP DATABASE IF EXISTS \`${database}\`; DROP USER IF EXISTS '${user}'@'%';`);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      // The database and its user, as a site's database administrator creates them for slurmdbd.
+      const password = randomBytes(12).toString('hex');
+      const created = server.sql(
+        `CREATE DATABASE \`${database}\`; CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'; GRANT ALL ON \`${database}\`.* TO '${user}'@'%';`,
+      );
+      let result: T;
+      try {
+        if (created.status !== 0) throw new Error(`creating database ${database} and user ${user} failed: ${sqlError(created)}`);
+        result = await runSlurmdbd(server, password, fn, options);
+      } catch (e) {
+        // Best effort: the run's own error is what to report.
+        try {
+          drop();
+        } catch {
+          // reported by the next run's CREATE DATABASE, if it matters
+        }
+        if (attempt < 3 && e instanceof PortInUseError) continue;
+        throw e;
+      }
+      const dropped = drop();
+      if (dropped.status !== 0) throw new Error(`dropping database ${database} and user ${user} failed: ${sqlError(dropped)}`);
+      return result;
+    }
+  } finally {
+    serving.delete(server);
+  }
+}
+
+async function runSlurmdbd<T>(server: Mariadb, password: string, fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions): Promise<T> {
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const allow = options.allowLog ?? [];
   const hostDir = fs.mkdtempSync(path.join(SLURM_ROOT, 'tmp', 'aif-slurmdbd-'));
   const dir = `/tmp/${path.basename(hostDir)}`;
@@ -288,39 +453,16 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
     installExitHook();
     liveDirs.add(hostDir);
   }
-  let mariadbd: ChildProcess | undefined;
   let munged: ChildProcess | undefined;
   let slurmdbd: ChildProcess | undefined;
   try {
     // munged wants every directory on the socket path to be world-executable.
     fs.chmodSync(hostDir, 0o755);
     fs.mkdirSync(path.join(hostDir, 'run'), { mode: 0o755 });
-    const [dbPort = 0, dbdPort = 0, ctlPort = 0] = await freePorts(3);
+    const [dbdPort = 0, ctlPort = 0] = await freePorts(2);
     const env: NodeJS.ProcessEnv = { ...CHILD_ENV_BASE, SLURM_CONF: `${dir}/slurm.conf` };
     const t0 = Date.now();
     const deadline = t0 + startTimeoutMs;
-
-    // --- MariaDB: a small server of its own, on loopback, from a copy of a fresh data dir ---
-    fs.writeFileSync(path.join(hostDir, 'my.cnf'), mariadbConf(dir, dbPort));
-    fs.cpSync(mariadbTemplate(env), path.join(hostDir, 'db'), { recursive: true });
-    mariadbd = startDaemon(['/usr/sbin/mariadbd', `--defaults-file=${dir}/my.cnf`], env, path.join(hostDir, 'mariadbd.out'));
-    const mariadbLog = () => readIfExists(path.join(hostDir, 'mariadbd.out')) + readIfExists(path.join(hostDir, 'mariadb.err'));
-    const sql = (statements: string) => runInChroot(['/usr/bin/mariadb', `--socket=${dir}/run/mariadb.sock`, '-uroot', '-e', statements], env);
-    for (;;) {
-      if (mariadbd.exitCode !== null || mariadbd.signalCode !== null) {
-        if (mariadbLog().includes('Address already in use')) throw new PortInUseError('mariadbd: port in use');
-        throw new Error(`mariadbd exited (${mariadbd.exitCode ?? mariadbd.signalCode}):\n${tail(mariadbLog())}`);
-      }
-      if (fs.existsSync(path.join(hostDir, 'run', 'mariadb.sock')) && sql('SELECT 1').status === 0) break;
-      if (Date.now() > deadline) throw new Error(`mariadbd did not answer within ${startTimeoutMs} ms:\n${tail(mariadbLog())}`);
-      await sleep(50);
-    }
-    // The database and its user, as a site's database administrator creates them for slurmdbd.
-    const password = randomBytes(12).toString('hex');
-    const created = sql(
-      `CREATE DATABASE \`${database}\`; CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'; GRANT ALL ON \`${database}\`.* TO '${user}'@'%';`,
-    );
-    if (created.status !== 0) throw new Error(`creating database ${database} and user ${user} failed: ${created.stderr.trim()}`);
 
     munged = await startMunged(hostDir, dir, env);
     const socket = `${dir}/munge/munge.socket`;
@@ -337,10 +479,10 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
       `PidFile=${dir}/run/slurmdbd.pid`,
       'StorageType=accounting_storage/mysql',
       `StorageHost=${options.storageHost ?? '127.0.0.1'}`,
-      `StoragePort=${dbPort}`,
-      `StorageUser=${user}`,
+      `StoragePort=${server.port}`,
+      `StorageUser=${options.user ?? 'slurm'}`,
       `StoragePass=${password}`,
-      `StorageLoc=${database}`,
+      `StorageLoc=${options.database ?? 'slurm_acct_db'}`,
       '',
     ].join('\n');
     // slurmdbd refuses a slurmdbd.conf that others can read.
@@ -370,7 +512,7 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
       const log = dbdLog() + readIfExists(dbdOut);
       if (/Address already in use|bind\(\): Address already in use/.test(log)) return new PortInUseError(`${what}: port in use`);
       return new Error(
-        `${what}\n--- slurmdbd problems ---\n${slurmdbdLogProblems(log, allow).join('\n') || '(none)'}\n--- slurmdbd log (tail) ---\n${tail(log)}\n--- mariadb (tail) ---\n${tail(mariadbLog(), 20)}`,
+        `${what}\n--- slurmdbd problems ---\n${slurmdbdLogProblems(log, allow).join('\n') || '(none)'}\n--- slurmdbd log (tail) ---\n${tail(log)}\n--- mariadb (tail) ---\n${tail(server.log(), 20)}`,
       );
     };
     const sacctmgrResult = (args: readonly string[]): SacctmgrResult => runInChroot(['/usr/bin/sacctmgr', ...args], env);
@@ -378,7 +520,7 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
       if (slurmdbd.exitCode !== null || slurmdbd.signalCode !== null) throw failure(`slurmdbd exited (${slurmdbd.exitCode ?? slurmdbd.signalCode})`);
       if (Date.now() > deadline) throw failure(`slurmdbd did not answer sacctmgr within ${startTimeoutMs} ms`);
       if (dbdLog().includes('slurmdbd version') && sacctmgrResult(['-n', '-P', 'show', 'cluster']).status === 0) break;
-      await sleep(100);
+      await sleep(50);
     }
     const startupMs = Date.now() - t0;
     const problems = slurmdbdLogProblems(dbdLog(), allow);
@@ -389,13 +531,13 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
       if (r.status !== 0) throw new Error(`sacctmgr ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr + r.stdout).trim()}`);
       return r.stdout;
     };
-    const version = /(\d+\.\d+\.\d+)/.exec(sacctmgr(['--version']))?.[1] ?? 'unknown';
     const dbd: Slurmdbd = {
       port: dbdPort,
-      version,
+      // From slurmdbd's own start line, which saves a sacctmgr process per run.
+      version: /slurmdbd version (\d+\.\d+\.\d+)/.exec(dbdLog())?.[1] ?? 'unknown',
       hostDir,
       dir,
-      dbPort,
+      dbPort: server.port,
       startupMs,
       slurmdbdConf: slurmdbdConf.replace(`StoragePass=${password}`, 'StoragePass=(harness)'),
       sacctmgr,
@@ -417,10 +559,6 @@ async function runOnce<T>(fn: (dbd: Slurmdbd) => Promise<T> | T, options: Slurmd
   } finally {
     await stop(slurmdbd, 5000);
     await stop(munged, 2000);
-    await stop(mariadbd, 10_000);
-    if (!keep) {
-      fs.rmSync(hostDir, { recursive: true, force: true });
-      liveDirs.delete(hostDir);
-    }
+    removeDir(hostDir, keep);
   }
 }

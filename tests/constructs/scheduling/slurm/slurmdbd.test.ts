@@ -13,7 +13,7 @@ import type { SiteModel, SlurmClusterModel } from '../../../../site-model/resolv
 import type { SiteSpec } from '../../../../site-model/schema';
 import { SITES_DIR } from '../../../helpers';
 import { withSlurmctld } from '../../../slurm-harness/slurmctld';
-import { describeWithSlurmdbd, parseTresList, withSlurmdbd, type Slurmdbd } from '../../../slurm-harness/slurmdbd';
+import { describeWithSlurmdbd, parseTresList, startMariadb, withSlurmdbd, type Mariadb, type Slurmdbd } from '../../../slurm-harness/slurmdbd';
 import { DEPLOYED_LOG_ALLOWANCES, deployedSlurm, harnessFiles, slurmTimeHours } from './slurm-helpers';
 
 const catalogue = loadCatalogue(SITES_DIR).filter((s) => s.spec.scheduler.slurm !== undefined);
@@ -222,10 +222,21 @@ async function deployAccounting(dbd: Slurmdbd, site: SiteModel, cluster: SlurmCl
 }
 
 describeWithSlurmdbd('every catalogue site: accounts and QOS on a real slurmdbd', () => {
+  // One MariaDB for the cases, one after another: each case's slurmdbd gets a new database and
+  // user, of the site's names, that are dropped when the case ends.
+  let mariadb: Mariadb | undefined;
+  beforeAll(async () => {
+    mariadb = await startMariadb();
+  });
+  afterAll(async () => {
+    await mariadb?.stop();
+  });
+
   test.each(cases)('$id: each tenant has its Fairshare and GrpTRES, each QOS its limits; loading again changes nothing', async ({ site, cluster, parent }) => {
     const spec = site.spec;
     const accounting = spec.scheduler.slurm!.accounting!;
     const { qos } = cluster.rendering;
+    if (mariadb === undefined) throw new Error('no MariaDB: starting it in beforeAll failed');
     await withSlurmdbd(
       async (dbd) => {
         await deployAccounting(dbd, site, cluster, (accountsFile) => {
@@ -242,7 +253,7 @@ describeWithSlurmdbd('every catalogue site: accounts and QOS on a real slurmdbd'
           expect(observedQos(dbd)).toEqual(expectedQos(spec));
         });
       },
-      { database: accounting.database, user: accounting.user, storageHost: accounting.host, clusterName: cluster.input.clusterName },
+      { database: accounting.database, user: accounting.user, storageHost: accounting.host, clusterName: cluster.input.clusterName, mariadb },
     );
   });
 });
