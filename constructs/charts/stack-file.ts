@@ -129,9 +129,13 @@ function writeFilesAtSynth(stack: TerraformStack): void {
       // resolve (and those files) instead of resolving the whole stack again.
       const files = withOneResolve(stack, () => inner.synthesize(session)).files;
       const stackDir = path.dirname(path.join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath));
+      // Each folder is made once: most hold one or two files.
+      const made = new Set<string>();
       for (const [relative, text] of files) {
         const file = path.join(stackDir, ...relative.split('/'));
-        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const dir = path.dirname(file);
+        if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
         fs.writeFileSync(file, text);
       }
     },
@@ -148,8 +152,10 @@ export function stackFiles(stack: TerraformStack): ReadonlyMap<string, string> {
 }
 
 /**
- * A copy of synthesized stack configuration with every {@link fileReference} replaced by the
- * file's text: what Terraform evaluates. Every reader of synthesized JSON goes through this.
+ * Synthesized stack configuration with every {@link fileReference} replaced by the file's
+ * text: what Terraform evaluates. Every reader of synthesized JSON goes through this. Maps and
+ * lists without a reference in them are `json`'s own, not copies (inlining a resolve kept for
+ * a synth's readers allocates only the paths down to the references).
  *
  * @param json parsed `cdk.tf.json` (or any part of it)
  * @param read the text of a file of the stack folder, undefined when there is none
@@ -163,9 +169,14 @@ export function inlineStackFiles<T>(json: T, read: (relativePath: string) => str
       if (text === undefined) throw new Error(`${where}: ${String(v)} reads ${file}, which the stack folder does not hold; synthesize the stack again`);
       return text;
     }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const items = v.map(walk);
+      return items.every((x, i) => x === v[i]) ? v : items;
+    }
+    const keys = Object.keys(v);
+    const values = keys.map((k) => walk((v as Record<string, unknown>)[k]));
+    return values.every((x, i) => x === (v as Record<string, unknown>)[keys[i]]) ? v : Object.fromEntries(keys.map((k, i) => [k, values[i]]));
   };
   return walk(json) as T;
 }
@@ -229,18 +240,124 @@ const PREPARING = new WeakSet<TerraformStack>();
  */
 function preparedToTerraform(stack: TerraformStack, toTerraform: () => unknown): unknown {
   stack.ensureBackendExists();
-  const tokens: { resolve: typeof cdktfTokens.resolve } = cdktfTokens;
-  const resolve = tokens.resolve;
-  tokens.resolve = (scope, obj) => resolve(scope, obj, true);
-  try {
+  return withPlainDataShortcut(true, () => {
     for (;;) {
       const before = stack.node.findAll().length;
       const json = toTerraform();
       if (stack.node.findAll().length === before) return json;
     }
+  });
+}
+
+/**
+ * Runs `fn` (a `toTerraform()`) with cdktf's resolve taking a shortcut through plain data: a
+ * string without a token marker, a number that is not an encoded token, and lists and maps of
+ * only those come back as cdktf's resolve returns them (equal data, `undefined` entries
+ * dropped), without the context objects, regular expressions and closures it makes for each of
+ * them; anything else (a token, a string or key that may hold one, an object that is not plain
+ * data) goes to cdktf's resolve, with the same scope and resolver. `toTerraform()` resolves
+ * each element, then the whole configuration again (all of it plain data by then, but for the
+ * stack's overrides): most of a synth's resolve was this walk. A map or list that resolving
+ * leaves unchanged is returned itself, not copied, so the second walk allocates nothing: the
+ * resolved configuration may share objects with what the elements returned, and like every
+ * resolve kept for readers (see {@link resolvedStack}) it is not to be changed.
+ *
+ * With `preparing`, every resolve is a preparing one (see {@link preparedToTerraform}).
+ *
+ * @see https://github.com/hashicorp/terraform-cdk/blob/main/packages/cdktf/lib/tokens/private/resolve.ts
+ * @see https://github.com/hashicorp/terraform-cdk/blob/main/packages/cdktf/lib/tokens/private/encoding.ts
+ */
+function withPlainDataShortcut<T>(preparing: boolean, fn: () => T): T {
+  const tokens: { resolve: typeof cdktfTokens.resolve } = cdktfTokens;
+  const resolve = tokens.resolve;
+  tokens.resolve = (scope, obj, prepare = false) => {
+    const cdktfResolve = (value: unknown): unknown => resolve(scope, value, preparing || prepare);
+    return resolvePlainData(obj, cdktfResolve, 0) as typeof obj;
+  };
+  try {
+    return fn();
   } finally {
     tokens.resolve = resolve;
   }
+}
+
+/** Levels of plain data walked before the rest goes to cdktf's resolve, which refuses data nested deeper than 200 (a cycle). */
+const PLAIN_DATA_DEPTH = 100;
+
+/**
+ * Numbers cdktf encodes a token in have the top 16 bits 0xfdff or 0xfbff (about -1.8e289);
+ * `Token.NUMBER_MAP_TOKEN_VALUE` is a marker cdktf refuses outside a map.
+ */
+const plainNumber = (n: number): boolean => Math.abs(n) < 1e280 && n !== Token.NUMBER_MAP_TOKEN_VALUE;
+
+/** How a list token begins (cdktf's `BEGIN_LIST_TOKEN_MARKER`). */
+const BEGIN_LIST_TOKEN = '#{TfToken[';
+
+/** A string of a concatenated number token, as cdktf's number-token pattern finds them (`[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)`). */
+const NUMBER_TOKEN_TEXT = /[-|\d.+]e[-|\d.eE+]/;
+
+/**
+ * Whether cdktf's resolve may change a string (or map key): a token marker (`${TfToken[`,
+ * `#{TfToken[`, `&{TfToken[`), a number token written into it, or a map-token marker value.
+ */
+function mayHoldToken(s: string): boolean {
+  return s.includes('{TfToken[') || NUMBER_TOKEN_TEXT.test(s) || s === Token.STRING_MAP_TOKEN_VALUE || s === Token.ANY_MAP_TOKEN_VALUE;
+}
+
+/** See {@link withPlainDataShortcut}. */
+function resolvePlainData(value: unknown, cdktfResolve: (value: unknown) => unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return mayHoldToken(value) ? cdktfResolve(value) : value;
+    case 'number':
+      return plainNumber(value) ? value : cdktfResolve(value);
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'object':
+      if (value === null) return null;
+      if (depth >= PLAIN_DATA_DEPTH) return cdktfResolve(value);
+      return Array.isArray(value) ? resolvePlainList(value, cdktfResolve, depth) : resolvePlainMap(value, cdktfResolve, depth);
+    default:
+      return cdktfResolve(value);
+  }
+}
+
+/** A list resolved; the list itself when resolving changes none of its entries. */
+function resolvePlainList(list: readonly unknown[], cdktfResolve: (value: unknown) => unknown, depth: number): unknown {
+  // A list holding a list token (or a number token) is resolved as a whole by cdktf; any other, entry by entry.
+  if (list.some((x) => (typeof x === 'string' && x.includes(BEGIN_LIST_TOKEN)) || (typeof x === 'number' && !plainNumber(x)))) return cdktfResolve(list);
+  let out: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const resolved = resolvePlainData(list[i], cdktfResolve, depth + 1);
+    if (out === undefined && resolved === list[i] && resolved !== undefined) continue;
+    out ??= list.slice(0, i);
+    if (resolved !== undefined) out.push(resolved);
+  }
+  return out ?? list;
+}
+
+/** A map resolved; the map itself when resolving changes none of its entries. */
+function resolvePlainMap(map: object, cdktfResolve: (value: unknown) => unknown, depth: number): unknown {
+  const prototype = Object.getPrototypeOf(map) as unknown;
+  // Tokens (a resolve method), constructs, dates and other class instances are cdktf's to resolve.
+  if ((prototype !== Object.prototype && prototype !== null) || 'resolve' in map || '_children' in map) return cdktfResolve(map);
+  const keys = Object.keys(map);
+  // cdktf assigns each key to a new object, where `__proto__` sets the prototype instead.
+  if (keys.some((key) => key === '__proto__' || mayHoldToken(key))) return cdktfResolve(map);
+  const entries = map as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const value = entries[keys[i]];
+    const resolved = resolvePlainData(value, cdktfResolve, depth + 1);
+    if (out === undefined && resolved === value && resolved !== undefined) continue;
+    if (out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = entries[keys[j]];
+    }
+    if (resolved !== undefined) out[keys[i]] = resolved;
+  }
+  return out ?? map;
 }
 
 /** A stack's resolve (`toTerraform()`) and files, kept from a reader inside a synth for the writer. */
@@ -264,7 +381,7 @@ function resolveOnce(stack: TerraformStack, keep = true): Resolve {
   const prototype = Object.getPrototypeOf(stack) as TerraformStack;
   const prepared = keep && PREPARING.has(stack);
   const toTerraform = () => prototype.toTerraform.call(stack) as Record<string, unknown>;
-  const json = (prepared ? preparedToTerraform(stack, toTerraform) : toTerraform()) as Record<string, unknown>;
+  const json = (prepared ? preparedToTerraform(stack, toTerraform) : withPlainDataShortcut(false, toTerraform)) as Record<string, unknown>;
   const files = new Map<string, string>();
   const documents = new Map<string, () => readonly unknown[]>();
   for (const f of stackFilesOf(stack)) {
