@@ -121,3 +121,61 @@ export function toJsonObject(v: object): JsonObject {
   if (!isJsonObject(json)) throw new Error('Helm values must be a map at the top level');
   return json;
 }
+
+/**
+ * What `JSON.parse(JSON.stringify(v))` gives, without writing and reading the text: a copy of
+ * plain data with `undefined`, functions and symbols left out of maps and written `null` in
+ * lists, numbers that are not finite as `null` and `-0` as `0`. Anything else (a class
+ * instance, a `toJSON` method, a `__proto__` key, a bigint, data nested deeper than 1000 levels
+ * or holding itself) takes the JSON round trip, with its result or its error.
+ *
+ * @see https://tc39.es/ecma262/#sec-json.stringify
+ */
+export function jsonCopy(v: unknown): unknown {
+  try {
+    return copyPlain(v, 0);
+  } catch (e) {
+    if (!(e instanceof NotPlainData)) throw e;
+    return JSON.parse(JSON.stringify(v)) as unknown;
+  }
+}
+
+/** Thrown inside {@link jsonCopy} for what only the JSON round trip handles. */
+class NotPlainData extends Error {}
+
+/** Levels {@link jsonCopy} copies before it leaves the value to the JSON round trip. */
+const MAX_COPY_DEPTH = 1000;
+
+/** Whether JSON leaves a value out of a map (and writes `null` for it in a list). */
+const omittedByJson = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+function copyPlain(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return !Number.isFinite(v) ? null : v === 0 ? 0 : v;
+    case 'object': {
+      if (v === null) return null;
+      if (depth >= MAX_COPY_DEPTH) throw new NotPlainData();
+      if (Array.isArray(v)) {
+        const out: unknown[] = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = omittedByJson(v[i]) ? null : copyPlain(v[i], depth + 1);
+        return out;
+      }
+      const prototype = Object.getPrototypeOf(v) as unknown;
+      if ((prototype !== Object.prototype && prototype !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') throw new NotPlainData();
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        const value = (v as Record<string, unknown>)[key];
+        if (omittedByJson(value)) continue;
+        if (key === '__proto__') throw new NotPlainData();
+        out[key] = copyPlain(value, depth + 1);
+      }
+      return out;
+    }
+    default:
+      throw new NotPlainData();
+  }
+}

@@ -2,8 +2,9 @@ import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../core/names';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
-import { deepMerge, toJsonObject, type JsonObject } from './json';
+import { Scalar, stringify, type ScalarTag, type ToStringOptions } from 'yaml';
+import type { StringifyContext } from 'yaml/dist/util';
+import { deepMerge, jsonCopy, toJsonObject, type JsonObject, type JsonValue } from './json';
 import { mirrorOverrides, mirrorProblems, type RegistryMirror } from './mirror';
 import { CHARTS, type ChartId, type ChartRef } from './registry';
 import { StackFile } from './stack-file';
@@ -61,12 +62,168 @@ export interface PinnedChartProps<C extends ChartId> {
  * strings (rendered Slurm files, scripts) as literal `|` blocks and no folding of long lines,
  * so that a changed value is a changed line in a diff.
  *
+ * The text is `yaml`'s `stringify(values, VALUES_YAML_OPTIONS)` to the byte; see
+ * {@link blockYaml} for how it is written without building a YAML document first.
+ *
  * @see https://helm.sh/docs/chart_template_guide/values_files/
  * @see https://yaml.org/spec/1.2.2/#812-literal-style
  */
 export function valuesYaml(values: JsonObject): string {
-  return stringify(values, { version: '1.1', blockQuote: 'literal', lineWidth: 0 });
+  const written = blockYaml(values);
+  return written ?? stringify(values, VALUES_YAML_OPTIONS);
 }
+
+/** How {@link valuesYaml} writes: YAML 1.1, literal blocks for multi-line strings, no folding. */
+const VALUES_YAML_OPTIONS: ToStringOptions & { readonly version: '1.1' } = { version: '1.1', blockQuote: 'literal', lineWidth: 0 };
+
+/**
+ * `stringify(value, VALUES_YAML_OPTIONS)` for plain JSON data, written directly: a synth writes
+ * some 400 values documents, and `yaml` builds a document of nodes for each, with its pairs,
+ * anchors and tags, before it writes a line (a tenth of a synth's CPU). Here the block layout
+ * (`key: value`, `- item`, two spaces a level, `{}` and `[]` for empty collections) is written
+ * as `yaml` writes it, and every string goes through `yaml`'s own `stringifyString`, with the
+ * context its `stringify` would give it, so that quoting, literal blocks and YAML 1.1's special
+ * words follow `yaml` exactly; a single-line string is written the same at any depth, so each
+ * is worked out once. Undefined (`yaml` takes it) for anything else: a value that is not plain
+ * JSON data (a class instance, `undefined` in a list, a number that is not finite), an object
+ * met twice (`yaml` writes an anchor and an alias), a key longer than 1024 characters (`yaml`
+ * writes an explicit `? key`).
+ *
+ * @see https://eemeli.org/yaml/#creating-documents
+ * @see https://yaml.org/spec/1.2.2/#chapter-8-block-style-productions
+ */
+function blockYaml(values: JsonValue): string | undefined {
+  try {
+    return `${blockNode(values, '', new Set())}\n`;
+  } catch (e) {
+    if (e instanceof NotPlainJson) return undefined;
+    throw e;
+  }
+}
+
+/** Thrown inside {@link blockYaml} to hand the document to `yaml`. */
+class NotPlainJson extends Error {}
+
+/** `yaml`'s indentation step for map entries; list items are indented by two spaces in any case. */
+const INDENT_STEP = '  ';
+
+function blockNode(value: JsonValue | undefined, indent: string, seen: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return yamlString(value, indent, false);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotPlainJson();
+      return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (seen.has(value)) throw new NotPlainJson();
+      seen.add(value);
+      if (Array.isArray(value)) return blockList(value, indent, seen);
+      if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotPlainJson();
+      return blockMap(value as JsonObject, indent, seen);
+    default:
+      throw new NotPlainJson();
+  }
+}
+
+function blockMap(map: JsonObject, indent: string, seen: Set<object>): string {
+  const inner = indent + INDENT_STEP;
+  let text = '';
+  for (const key of Object.keys(map)) {
+    const value = map[key];
+    if (value === undefined) continue;
+    const written = yamlString(key, inner, true);
+    if (written.length > 1024) throw new NotPlainJson();
+    const body = blockNode(value, inner, seen);
+    const nested = typeof value === 'object' && value !== null && !isEmptyCollection(value);
+    const entry = `${written}:${nested ? `\n${inner}` : ' '}${body}`;
+    text += text === '' ? entry : `\n${indent}${entry}`;
+  }
+  return text === '' ? '{}' : text;
+}
+
+function blockList(list: readonly JsonValue[], indent: string, seen: Set<object>): string {
+  if (list.length === 0) return '[]';
+  const inner = `${indent}  `;
+  let text = '';
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list) || list[i] === undefined) throw new NotPlainJson();
+    const entry = `- ${blockNode(list[i], inner, seen)}`;
+    text += i === 0 ? entry : `\n${indent}${entry}`;
+  }
+  return text;
+}
+
+function isEmptyCollection(value: object): boolean {
+  return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+}
+
+/**
+ * A string as `yaml` writes it at `indent` (a key when `key`): `stringifyString` with the
+ * context `yaml` gives it there. A string of one line is written the same at any depth but the
+ * first (where `yaml` treats a line starting `---`, `...` or `%` specially), so it is looked
+ * up first.
+ *
+ * @see https://yaml.org/type/merge.html
+ */
+function yamlString(value: string, indent: string, key: boolean): string {
+  // YAML 1.1's merge key: `yaml` writes the string `<<` with its merge tag, as it is.
+  if (value === '<<') return value;
+  const cacheable = !value.includes('\n');
+  const cache = key ? (indent === INDENT_STEP ? WRITTEN_TOP_KEYS : WRITTEN_KEYS) : indent === '' ? undefined : WRITTEN_VALUES;
+  const cached = cacheable ? cache?.get(value) : undefined;
+  if (cached !== undefined) return cached;
+  const context: StringifyContext = Object.create(stringContext()) as StringifyContext;
+  context.indent = indent;
+  context.implicitKey = key;
+  context.forceBlockIndent = false;
+  const written = stringifyString(new Scalar(value), context);
+  if (cacheable && cache !== undefined) {
+    if (cache.size >= MAX_WRITTEN_STRINGS) cache.clear();
+    cache.set(value, written);
+  }
+  return written;
+}
+
+/** Strings written by {@link yamlString}, by text: values, keys of the top-level map, deeper keys. */
+const WRITTEN_VALUES = new Map<string, string>();
+const WRITTEN_TOP_KEYS = new Map<string, string>();
+const WRITTEN_KEYS = new Map<string, string>();
+/** Entries a cache keeps before it starts again: far more than the distinct strings of a catalogue. */
+const MAX_WRITTEN_STRINGS = 100_000;
+
+let STRING_CONTEXT: StringifyContext | undefined;
+
+/**
+ * The context `yaml`'s `stringify` gives a string with {@link VALUES_YAML_OPTIONS} (its options
+ * with `yaml`'s defaults, its YAML 1.1 schema), as a custom tag receives it: taken from one
+ * stringify, with a tag for a marker value, and used as the prototype of each string's context.
+ *
+ * @see https://eemeli.org/yaml/#writing-custom-tags
+ */
+function stringContext(): StringifyContext {
+  if (STRING_CONTEXT === undefined) {
+    const marker = Symbol('context');
+    const capture: ScalarTag = {
+      tag: '!ai-factory-cdk-context',
+      identify: (v) => v === marker,
+      resolve: (s) => s,
+      stringify: (_item, context) => {
+        STRING_CONTEXT = { ...context, actualString: true, inFlow: null };
+        return '';
+      },
+    };
+    stringify({ marker }, { ...VALUES_YAML_OPTIONS, customTags: [capture] });
+  }
+  if (STRING_CONTEXT === undefined) throw new Error('valuesYaml: yaml did not stringify the marker value with its custom tag');
+  return STRING_CONTEXT;
+}
+
+/** `yaml`'s `stringifyString` (its public `yaml/util` export; its types are read from the file `yaml/dist/util`). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { stringifyString } = require('yaml/util') as typeof import('yaml/dist/util');
 
 /**
  * A `helm_release` of a chart pinned in the chart registry: the version is never chosen at
@@ -125,7 +282,7 @@ export class PinnedChart<C extends ChartId = ChartId> extends Construct {
         const rendered = this.renderedValues;
         // The policy pack reads the values as data: a copy (JSON drops undefined keys, as the
         // YAML does), so no rule sees or changes the construct's own objects.
-        return { text: valuesYaml(rendered), documents: () => [JSON.parse(JSON.stringify(rendered)) as unknown] };
+        return { text: valuesYaml(rendered), documents: () => [jsonCopy(rendered)] };
       },
     });
 
