@@ -11,16 +11,24 @@ export interface Leaf {
   readonly value: unknown;
 }
 
-/** Every leaf of a nested object or array. */
+/**
+ * Every leaf of a nested object or array: a value that is neither (an empty object or array
+ * has none). A leaf's key is the last dotted segment of its path. Collected into one list as
+ * the walk goes: the policy pack walks every value of every resource, Helm values included.
+ */
 export function leaves(value: unknown, path = ''): Leaf[] {
+  const found: Leaf[] = [];
+  collectLeaves(value, path, found);
+  return found;
+}
+
+function collectLeaves(value: unknown, path: string, into: Leaf[]): void {
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
-      const p = path ? `${path}.${k}` : k;
-      const children = leaves(v, p);
-      return children.length > 0 ? children : v !== null && typeof v === 'object' ? [] : [{ path: p, key: k, value: v }];
-    });
+    const entries = value as Record<string, unknown>;
+    for (const key of Object.keys(entries)) collectLeaves(entries[key], path ? `${path}.${key}` : key, into);
+    return;
   }
-  return [{ path, key: path.split('.').pop() ?? '', value }];
+  into.push({ path, key: path.slice(path.lastIndexOf('.') + 1), value });
 }
 
 /**

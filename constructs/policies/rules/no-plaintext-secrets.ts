@@ -11,6 +11,24 @@ const REFERENCE_MAP = /(^|\.)secretKeys\./;
 /** A Terraform reference (variable, data source or resource attribute), resolved at apply time. */
 const TERRAFORM_REFERENCE = /^\$\{(var|data|local)\.[^}]+\}$/;
 
+/**
+ * Whether a key names a credential rather than a reference to one, by key: the pack checks
+ * every string of every resource, and the same few hundred keys recur throughout.
+ */
+function isCredentialKey(key: string): boolean {
+  let credential = CREDENTIAL_KEYS.get(key);
+  if (credential === undefined) {
+    credential = SENSITIVE_KEY.test(key) && !REFERENCE_KEY.test(key);
+    if (CREDENTIAL_KEYS.size >= MAX_KEYS) CREDENTIAL_KEYS.clear();
+    CREDENTIAL_KEYS.set(key, credential);
+  }
+  return credential;
+}
+
+const CREDENTIAL_KEYS = new Map<string, boolean>();
+/** Keys {@link isCredentialKey} remembers before it starts again: far more than a catalogue uses. */
+const MAX_KEYS = 10_000;
+
 /** AIF-SEC-1: no credential appears in plaintext in the synthesized configuration. */
 export const NoPlaintextSecrets: PolicyRule = {
   id: 'AIF-SEC-1',
@@ -20,10 +38,11 @@ export const NoPlaintextSecrets: PolicyRule = {
     'Synthesized JSON is committed, reviewed and stored in CI logs and Terraform state. A password there leaks to everyone who can read any of them. Reference an existing Secret by name, or pass a sensitive Terraform variable.',
   check: (resource) => {
     const details: string[] = [];
+    const secret = resource.type.startsWith('kubernetes_secret');
     for (const leaf of allLeaves(resource)) {
       if (typeof leaf.value !== 'string' || leaf.value === '') continue;
-      const isSecretPayload = resource.type.startsWith('kubernetes_secret') && /^(data|binary_data|string_data)\./.test(leaf.path);
-      const isCredential = SENSITIVE_KEY.test(leaf.key) && !REFERENCE_KEY.test(leaf.key) && !REFERENCE_MAP.test(leaf.path);
+      const isSecretPayload = secret && /^(data|binary_data|string_data)\./.test(leaf.path);
+      const isCredential = isCredentialKey(leaf.key) && !REFERENCE_MAP.test(leaf.path);
       if ((isSecretPayload || isCredential) && !TERRAFORM_REFERENCE.test(leaf.value)) {
         details.push(`${leaf.path} holds a literal value`);
       }
