@@ -101,17 +101,17 @@ export function readSiteText(text: string, file: string): SiteText {
 
   // Flow collections ([ and {) nest without indentation, so a short line can nest thousands
   // deep: the lexer counts them and stops at the limit, before any parser recursion.
-  const flow = flowDepthOverflow(text, limits.maxDepth);
-  if (flow !== undefined) {
+  const lexed = lexWithinFlowDepth(text, limits.maxDepth);
+  if (!Array.isArray(lexed)) {
     return {
       source: SiteSource.inMemory(file),
       readable: false,
-      problems: [at(flow, [], `nests lists and maps more than ${limits.maxDepth} levels deep`, `more than ${limits.maxDepth} levels`, NEST_FIX)],
+      problems: [at(lexed.line, [], `nests lists and maps more than ${limits.maxDepth} levels deep`, `more than ${limits.maxDepth} levels`, NEST_FIX)],
     };
   }
 
   const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const tokens = parseLexemes(lexed, lines);
   const deep = depthOverflow(tokens, limits.maxDepth);
   if (deep !== undefined) {
     return {
@@ -561,22 +561,43 @@ function lineCount(text: string): number {
 /** Markers the lexer emits that are not characters of the file. */
 const ZERO_WIDTH = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
 
-/** Line where flow collections first nest deeper than `max`, or undefined. Stops there. */
-function flowDepthOverflow(text: string, max: number): number | undefined {
+/**
+ * The lexemes of `text` (what the parser reads), or the line where flow collections first nest
+ * deeper than `max`: the lexing stops there.
+ */
+function lexWithinFlowDepth(text: string, max: number): string[] | { readonly line: number } {
+  const lexemes: string[] = [];
   let depth = 0;
   let line = 1;
   for (const lexeme of new Lexer().lex(text)) {
+    lexemes.push(lexeme);
     if (ZERO_WIDTH.has(lexeme)) continue;
     const type = CST.tokenType(lexeme);
     if (type === 'flow-seq-start' || type === 'flow-map-start') {
-      if (++depth > max) return line;
+      if (++depth > max) return { line };
     } else if (type === 'flow-seq-end' || type === 'flow-map-end') {
       depth = Math.max(0, depth - 1);
     } else if (lexeme.includes('\n')) {
       line += lineCount(lexeme) - 1;
     }
   }
-  return undefined;
+  return lexemes;
+}
+
+/**
+ * The syntax tree of a text's lexemes: what `new Parser(lines.addNewLine).parse(text)` gives,
+ * from the lexemes already read (see {@link lexWithinFlowDepth}) instead of lexing the text a
+ * second time. Like `parse`, it first marks the start of the first line.
+ *
+ * @see https://eemeli.org/yaml/#parser
+ */
+function parseLexemes(lexemes: readonly string[], lines: LineCounter): CST.Token[] {
+  lines.addNewLine(0);
+  const parser = new Parser(lines.addNewLine);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of lexemes) for (const token of parser.next(lexeme)) tokens.push(token);
+  for (const token of parser.end()) tokens.push(token);
+  return tokens;
 }
 
 /**
