@@ -66,8 +66,32 @@ function replaceOutput(outdir: string, written: ReadonlySet<string>, keepOrphans
   const stacksDir = path.join(outdir, 'stacks');
   if (!fs.existsSync(stacksDir)) return;
   for (const name of fs.readdirSync(stacksDir)) {
-    if (written.has(name) || !keepOrphans) fs.rmSync(path.join(stacksDir, name), { recursive: true, force: true });
+    if (written.has(name) || !keepOrphans) removeTree(path.join(stacksDir, name));
   }
+}
+
+/**
+ * Removes a file, or a folder with everything in it; nothing when there is none. What
+ * `fs.rmSync(target, { recursive: true, force: true })` does (a link is removed, not
+ * followed), with one call per entry below `target`: Node's version examines each entry
+ * (`lstat`) and first tries to remove each folder before emptying it, and a synth replaces
+ * some 850 of them.
+ */
+function removeTree(target: string): void {
+  const stat = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (stat === undefined) return;
+  if (stat.isDirectory()) removeFolder(target);
+  else fs.unlinkSync(target);
+}
+
+/** Removes a folder (not a link to one) and everything in it. */
+function removeFolder(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const inner = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeFolder(inner);
+    else fs.unlinkSync(inner);
+  }
+  fs.rmdirSync(dir);
 }
 
 /** Whether stack traces were asked for (`AIF_DEBUG=1`): cdktf records where each token and annotation was made. */
@@ -267,7 +291,7 @@ function synthCatalogueTraced(options: SynthOptions): SynthResult {
       // Stack folders one by one, so that the kept ones stay.
       const inner = entry === 'stacks' ? fs.readdirSync(path.join(partial, entry)).map((s) => path.join(entry, s)) : [entry];
       for (const e of inner) {
-        fs.rmSync(path.join(options.outdir, e), { recursive: true, force: true });
+        removeTree(path.join(options.outdir, e));
         fs.renameSync(path.join(partial, e), path.join(options.outdir, e));
       }
     }
