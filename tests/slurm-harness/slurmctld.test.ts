@@ -1,8 +1,14 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import {
   checkCallerSlurmConf,
   describeWithSlurm,
   expandBrackets,
+  fakeDevTar,
   gresDeviceFiles,
+  logLineWatcher,
   logProblems,
   lookupFailures,
   parseKeyValueLine,
@@ -74,6 +80,26 @@ describe('slurm harness parsing (no Slurm needed)', () => {
     expect(lookupFailures('')).toEqual([]);
   });
 
+  it('watches a log for a line, looking at whole lines only and at what follows a mark', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-logwatch-'));
+    try {
+      const log = path.join(dir, 'slurmctld.log');
+      const running = logLineWatcher(log, /Running as primary controller/);
+      expect(running()).toBe(false); // no file yet
+      fs.writeFileSync(log, 'slurmctld: slurmctld version 24.11.5 started\nslurmctld: Running as pri');
+      expect(running()).toBe(false); // the line is not whole yet
+      fs.appendFileSync(log, 'mary controller\n');
+      expect(running()).toBe(true);
+      const mark = fs.statSync(log).size;
+      const again = logLineWatcher(log, /Running as primary controller/, mark);
+      expect(again()).toBe(false); // the line before the mark does not count
+      fs.appendFileSync(log, 'slurmctld: Reconfigure\nslurmctld: Running as primary controller\n');
+      expect(again()).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('classifies slurmctld log lines', () => {
     const log = [
       'slurmctld: error: Could not open job state file /tmp/x/state/job_state: No such file or directory',
@@ -116,6 +142,40 @@ describeWithSlurm('real slurmctld (Debian Slurm in the harness chroot)', () => {
       expect(nodes['cpu-1']?.CPUTot).toBe('32');
       expect(ctl.logProblems()).toEqual([]);
     });
+  });
+
+  it('makes the fake /dev for slurmd: tar extracts the devices of the list as character devices', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-fakedev-'));
+    try {
+      const archive = path.join(dir, 'dev.tar');
+      fs.writeFileSync(archive, fakeDevTar(['/dev/nvidia0', '/dev/dri/renderD128', '/dev/null', 'not-a-dev', '', '/dev/nvidia0', '/dev/nvidia1']));
+      const r = spawnSync('tar', ['-xf', archive, '-C', dir], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // Linux dev_t of small numbers: major in bits 8-19, minor in bits 0-7.
+      const device = (name: string) => {
+        const st = fs.lstatSync(path.join(dir, name));
+        return st.isCharacterDevice() ? `c ${(st.rdev >> 8) & 0xfff},${st.rdev & 0xff} ${(st.mode & 0o777).toString(8)}` : 'not a character device';
+      };
+      expect(['null', 'zero', 'full', 'random', 'urandom'].map(device)).toEqual(['c 1,3 666', 'c 1,5 666', 'c 1,7 666', 'c 1,8 666', 'c 1,9 666']);
+      expect(['nvidia0', 'dri/renderD128', 'nvidia1'].map(device)).toEqual(['c 195,0 666', 'c 195,1 666', 'c 195,2 666']);
+      expect(fs.readlinkSync(path.join(dir, 'fd'))).toBe('/proc/self/fd');
+      expect(fs.readdirSync(dir).sort()).toEqual(['dev.tar', 'dri', 'fd', 'full', 'null', 'nvidia0', 'nvidia1', 'random', 'urandom', 'zero']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts at SlurmctldDebug=error too, where slurmctld logs neither its version nor that it runs', async () => {
+    await withSlurmctld(
+      twoPartitions,
+      (ctl) => {
+        expect(ctl.log()).not.toMatch(/Running as primary controller|slurmctld version/);
+        expect(ctl.version).toBe(slurmVersion());
+        expect(ctl.partitions().gpu?.TotalNodes).toBe('4');
+      },
+      { debug: 'error' },
+    );
   });
 
   it('shows that slurmctld silently drops Gres= when GresTypes is missing', async () => {

@@ -4,9 +4,11 @@
  * `.ci/install-slurm.sh` puts Debian trixie's Slurm 24.11 + munge into a
  * chroot (default /opt/aif-slurm-trixie).  `withSlurmctld()` writes the
  * caller's files next to a small base slurm.conf inside that chroot, starts
- * munged and `slurmctld -D` on free loopback ports, waits for `scontrol ping`,
- * rejects on configuration errors found in slurmctld's own log, runs the
- * callback, and always stops both daemons and removes the temp dir.
+ * munged and `slurmctld -D` on free loopback ports, waits for slurmctld's
+ * "Running as primary controller" log line and then for `scontrol show config`
+ * (which pings) to answer UP from this controller, rejects on configuration
+ * errors found in slurmctld's own log, runs the callback, and always stops
+ * both daemons and removes the temp dir.
  *
  * Needs root (chroot, unshare).  See README.md in this folder.
  */
@@ -26,7 +28,7 @@ export interface SlurmConfFiles {
 }
 
 export interface SlurmctldOptions {
-  /** Bound on the wait for `scontrol ping` to answer UP. Default 60 s. */
+  /** Bound on the wait for slurmctld to log that it runs and for its ping to answer UP. Default 60 s. */
   startTimeoutMs?: number;
   /** ClusterName in the base config. Default "aiftest". */
   clusterName?: string;
@@ -539,37 +541,134 @@ export async function startMunged(hostDir: string, dir: string, env: NodeJS.Proc
   return munged;
 }
 
-/** Shell snippet run by `unshare --mount`: private /proc (+ /sys, fake /dev). */
+/**
+ * A check for a line matching `pattern` in a daemon's log `file`, from byte `fromByte` on. Each
+ * call reads only what was appended since the last one, up to its last complete line (a line
+ * being written is looked at once it is whole), so polling a long log costs no more than a short
+ * one. True once such a line was seen.
+ */
+export function logLineWatcher(file: string, pattern: RegExp, fromByte = 0): () => boolean {
+  let offset = fromByte;
+  let seen = false;
+  return () => {
+    if (seen) return true;
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size <= offset) return false;
+      const buf = Buffer.alloc(size - offset);
+      const n = fs.readSync(fd, buf, 0, buf.length, offset);
+      const end = buf.subarray(0, n).lastIndexOf(0x0a) + 1;
+      if (end === 0) return false;
+      offset += end;
+      seen = pattern.test(buf.toString('utf8', 0, end));
+      return seen;
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+}
+
+/** Character devices every fake /dev has, as on Linux: name, major, minor. */
+const BASE_DEVICES: readonly [string, number, number][] = [
+  ['null', 1, 3],
+  ['zero', 1, 5],
+  ['full', 1, 7],
+  ['random', 1, 8],
+  ['urandom', 1, 9],
+];
+
+/** One 512-byte ustar header, owned by root: a character device (3), symlink (2) or directory (5). */
+function tarHeader(name: string, type: '2' | '3' | '5', mode: number, extra: { link?: string; major?: number; minor?: number } = {}): Buffer {
+  if (Buffer.byteLength(name) > 99 || Buffer.byteLength(extra.link ?? '') > 99) throw new Error(`device path too long for the fake /dev: ${name}`);
+  const h = Buffer.alloc(512);
+  const octal = (n: number, at: number, width: number) => h.write(n.toString(8).padStart(width - 1, '0'), at, width - 1, 'ascii');
+  h.write(name, 0, 100, 'utf8');
+  octal(mode, 100, 8);
+  octal(0, 108, 8); // uid
+  octal(0, 116, 8); // gid
+  octal(0, 124, 12); // size
+  octal(0, 136, 12); // mtime
+  h.write(type, 156, 1, 'ascii');
+  h.write(extra.link ?? '', 157, 100, 'utf8');
+  h.write('ustar\0', 257, 6, 'ascii');
+  h.write('00', 263, 2, 'ascii');
+  h.write('root', 265, 32, 'ascii');
+  h.write('root', 297, 32, 'ascii');
+  octal(extra.major ?? 0, 329, 8);
+  octal(extra.minor ?? 0, 337, 8);
+  // The checksum is the byte sum of the header with its own field read as spaces.
+  h.fill(' ', 148, 156);
+  const sum = h.reduce((a, b) => a + b, 0);
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+  return h;
+}
+
+/**
+ * The fake /dev for slurmd as a tar archive (paths relative to /dev): null, zero, full, random,
+ * urandom, `fd` -> /proc/self/fd, and a character device of major 195 (NVIDIA's), minors from 0,
+ * for each `/dev/...` path of `devices` (others are ignored), with the directories they need. GNU
+ * tar, run as root, makes the device nodes when it extracts, all in one process: a `mknod` per
+ * device cost a process each (about 1 ms of CPU), and slurmd starts for every node that registers.
+ */
+export function fakeDevTar(devices: readonly string[]): Buffer {
+  const blocks: Buffer[] = [];
+  const made = new Set<string>();
+  for (const [name, major, minor] of BASE_DEVICES) {
+    blocks.push(tarHeader(name, '3', 0o666, { major, minor }));
+    made.add(name);
+  }
+  blocks.push(tarHeader('fd', '2', 0o777, { link: '/proc/self/fd' }));
+  made.add('fd');
+  let minor = 0;
+  for (const dev of devices) {
+    if (!dev.startsWith('/dev/')) continue;
+    const rel = dev.slice('/dev/'.length);
+    if (rel === '' || made.has(rel)) continue;
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (made.has(dir)) continue;
+      blocks.push(tarHeader(`${dir}/`, '5', 0o755));
+      made.add(dir);
+    }
+    blocks.push(tarHeader(rel, '3', 0o666, { major: 195, minor: minor++ }));
+    made.add(rel);
+  }
+  // Two zero blocks end the archive.
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
+
+/** Shell snippet run by `unshare --mount`: private /proc (+ /sys, and a /dev from a tar archive). */
 const SANDBOX_SH = `set -e
-root="$1"; devlist="$2"; shift 2
+root="$1"; devtar="$2"; shift 2
 mount -t proc proc "$root/proc"
-if [ -n "$devlist" ]; then
+if [ -n "$devtar" ]; then
   mount --rbind /sys "$root/sys"
   mount -t tmpfs -o mode=0755 aifdev "$root/dev"
-  mknod -m 0666 "$root/dev/null" c 1 3
-  mknod -m 0666 "$root/dev/zero" c 1 5
-  mknod -m 0666 "$root/dev/full" c 1 7
-  mknod -m 0666 "$root/dev/random" c 1 8
-  mknod -m 0666 "$root/dev/urandom" c 1 9
-  ln -s /proc/self/fd "$root/dev/fd"
-  minor=0
-  while IFS= read -r dev; do
-    case "$dev" in /dev/*) ;; *) continue ;; esac
-    [ -e "$root$dev" ] && continue
-    mkdir -p "$(dirname "$root$dev")"
-    mknod -m 0666 "$root$dev" c 195 "$minor"
-    minor=$((minor + 1))
-  done < "$devlist"
+  tar -xf "$devtar" -C "$root/dev"
 fi
 exec chroot "$root" "$@"
 `;
 
 /**
  * `unshare` arguments that run `cmd` in the chroot with a private /proc and, when a device
- * list is given, a private /dev holding those devices (fake GPUs for slurmd).
+ * list is given, a private /dev holding those devices (fake GPUs for slurmd). The list file
+ * holds one path a line; the archive of that /dev (see {@link fakeDevTar}) is written next to it
+ * as `<list>.tar`.
  */
 export function sandboxArgs(devlistHostPath: string, cmd: string[]): string[] {
-  return ['--mount', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SH, 'aif-sandbox', SLURM_ROOT, devlistHostPath, ...cmd];
+  let devtar = '';
+  if (devlistHostPath !== '') {
+    devtar = `${devlistHostPath}.tar`;
+    fs.writeFileSync(devtar, fakeDevTar(fs.readFileSync(devlistHostPath, 'utf8').split('\n')));
+  }
+  return ['--mount', '--propagation', 'private', '--', 'sh', '-c', SANDBOX_SH, 'aif-sandbox', SLURM_ROOT, devtar, ...cmd];
 }
 
 // ---------------------------------------------------------------------------
@@ -692,23 +791,34 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
       return new Error(`${what}\n--- slurmctld problems ---\n${problems.join('\n') || '(none)'}\n--- slurmctld log (tail) ---\n${tail(log)}`);
     };
 
-    const deadline = t0 + startTimeoutMs;
-    let up = false;
-    while (!up) {
-      if (ctld.exitCode !== null || ctld.signalCode !== null) {
-        throw failure(`slurmctld exited (code ${ctld.exitCode ?? ctld.signalCode}) before answering ping`);
-      }
-      if (Date.now() > deadline) throw failure(`slurmctld did not answer 'scontrol ping' within ${startTimeoutMs} ms`);
+    const ping = async (): Promise<boolean> => {
       const r = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'ping'], env, 10_000);
-      up = r.code === 0 && /\bis UP\b/.test(r.stdout);
-      if (!up) await sleep(50);
-    }
+      return r.code === 0 && /\bis UP\b/.test(r.stdout);
+    };
+    // `scontrol show config` ends with the answer to a ping ("Slurmctld(primary) at ... is UP"),
+    // so one process both proves that slurmctld answers and says which controller did.
+    let config = '';
+    const configAndPing = async (): Promise<boolean> => {
+      const r = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'show', 'config'], env, 30_000);
+      config = r.stdout;
+      return r.code === 0 && /\bis UP\b/.test(r.stdout);
+    };
+    await awaitController({
+      daemon: ctld,
+      // At SlurmctldDebug=error the line is not logged: then pings tell (`show config` to a
+      // controller that does not listen yet takes a second to give up, a ping does not).
+      ready: options.debug === 'error' ? ping : logLineWatcher(stderrPath, RUNNING_LINE),
+      readyPollMs: options.debug === 'error' ? 50 : 20,
+      answers: configAndPing,
+      deadline: t0 + startTimeoutMs,
+      exited: (how) => failure(`slurmctld exited (${how}) before answering ping`),
+      late: () => failure(`slurmctld did not take control and answer ping within ${startTimeoutMs} ms`),
+    });
     const startupMs = Date.now() - t0;
 
     // Make sure the controller that answered is ours (and not another one
     // that grabbed the same port): its StateSaveLocation is our temp dir.
-    const cfg = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'show', 'config'], env, 30_000);
-    if (!new RegExp(`^StateSaveLocation\\s*=\\s*${dir}/state\\s*$`, 'm').test(cfg.stdout)) {
+    if (!new RegExp(`^StateSaveLocation\\s*=\\s*${dir}/state\\s*$`, 'm').test(config)) {
       if (ctld.exitCode !== null || readLog().includes('Address already in use')) throw new PortInUseError('port taken');
       throw failure(`the controller on port ${ctlPort} is not the one this harness started`);
     }
@@ -730,9 +840,13 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
       return r.stdout;
     };
 
-    const versionMatch = /(\d+\.\d+\.\d+)/.exec(run(['--version']));
+    let version: string | undefined;
     const ctl: Scontrol = {
-      version: versionMatch?.[1] ?? 'unknown',
+      // From slurmctld's first log line; `scontrol --version` only when the log level hides it.
+      get version(): string {
+        version ??= /slurmctld version (\d+\.\d+\.\d+) started/.exec(readLog())?.[1] ?? /(\d+\.\d+\.\d+)/.exec(run(['--version']))?.[1] ?? 'unknown';
+        return version;
+      },
       hostDir,
       dir,
       port: ctlPort,
@@ -750,18 +864,18 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
       logOffset: () => readLog().length,
       logProblems: (since = 0) => logProblems(readLog().slice(since), allow, failOnWarnings),
       reconfigure: async (timeoutMs = 60_000) => {
-        const since = readLog().length;
+        const since = fs.statSync(stderrPath).size;
         run(['reconfigure']);
-        const until = Date.now() + timeoutMs;
-        for (;;) {
-          if (daemon.exitCode !== null || daemon.signalCode !== null) throw failure('slurmctld exited during reconfigure');
-          if (readLog().slice(since).includes('Running as primary controller')) {
-            const r = await execFileAsync('chroot', [SLURM_ROOT, '/usr/bin/scontrol', 'ping'], env, 10_000);
-            if (r.code === 0 && /\bis UP\b/.test(r.stdout)) return;
-          }
-          if (Date.now() > until) throw failure(`slurmctld did not take control again within ${timeoutMs} ms of scontrol reconfigure`);
-          await sleep(50);
-        }
+        // The old process answers pings until it re-executes: only the new one's line tells.
+        await awaitController({
+          daemon,
+          ready: logLineWatcher(stderrPath, RUNNING_LINE, since),
+          readyPollMs: 20,
+          answers: ping,
+          deadline: Date.now() + timeoutMs,
+          exited: () => failure('slurmctld exited during reconfigure'),
+          late: () => failure(`slurmctld did not take control again within ${timeoutMs} ms of scontrol reconfigure`),
+        });
       },
       slurmdGres: (nodeName: string, dynamicConf?: string) => slurmdGres(nodeName, dynamicConf, hostDir, dir, env, allow),
     };
@@ -773,6 +887,41 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
       fs.rmSync(hostDir, { recursive: true, force: true });
       liveDirs.delete(hostDir);
     }
+  }
+}
+
+/** The line slurmctld logs (at info level) once it has read its files and takes requests. */
+const RUNNING_LINE = /Running as primary controller/;
+
+/**
+ * Waits until slurmctld serves: first until `ready` (as a rule its log line, which costs a file
+ * read), polled every `readyPollMs`, and only then for `answers` (a `scontrol` request that must
+ * get an UP), retried every 50 ms. Each request is a process, which costs the test worker 5 to
+ * 10 ms of CPU; pings from the spawn on took about two per start, and the controller's own
+ * line tells without any. Throws `exited(...)` when the daemon exits, `late()` after `deadline`.
+ */
+async function awaitController(o: {
+  daemon: ChildProcess;
+  ready: () => boolean | Promise<boolean>;
+  readyPollMs: number;
+  answers: () => Promise<boolean>;
+  deadline: number;
+  exited: (how: string) => Error;
+  late: () => Error;
+}): Promise<void> {
+  const check = (): void => {
+    const { exitCode, signalCode } = o.daemon;
+    if (exitCode !== null || signalCode !== null) throw o.exited(`code ${exitCode ?? signalCode}`);
+    if (Date.now() > o.deadline) throw o.late();
+  };
+  while (!(await o.ready())) {
+    check();
+    await sleep(o.readyPollMs);
+  }
+  for (;;) {
+    check();
+    if (await o.answers()) return;
+    await sleep(50);
   }
 }
 
