@@ -58,6 +58,8 @@ const GIGAFACTORY = 'eu-ref-gigafactory';
 const SCALES = [1_000, 10_000, 100_000, 1_000_000];
 const QUICK_SCALES = [1_000, 10_000];
 const DEFAULT_RUNS = 5;
+/** Issue 18's target for the whole of `npm test`, in wall seconds on 2 quiet cores. */
+const TESTS_TARGET_S = 90;
 
 /** The command line of `aif bench`. */
 export const BENCH_COMMAND: CommandSpec = {
@@ -82,6 +84,10 @@ print as met or NOT MET; the exit code does not depend on them. Writes only to a
       value: 'FILE',
       needs: 'a compiled aif.js',
       help: 'measure this compiled CLI (an aif.js) instead, e.g. an older build to compare with',
+    },
+    {
+      name: 'tests',
+      help: `also run this clone's npm test once (minutes) and print it against its ${TESTS_TARGET_S} s target`,
     },
     SITES_DIR_OPTION,
   ],
@@ -109,7 +115,12 @@ export function run(argv: readonly string[], io: Io = processIo()): number | Pro
     try {
       const cli = stringOption(parsed, 'cli');
       const aif = cli === undefined ? aifRunner() : { argv: [process.execPath, path.resolve(io.cwd, cli)], what: `the CLI given (node ${cli})` };
-      bench({ sitesDir, runs, scales: quick ? QUICK_SCALES : SCALES, work, aif }, (line) => io.out(`${line}\n`));
+      const tests = parsed.options.tests === true;
+      if (tests && !fs.existsSync(path.join(ROOT, 'jest.config.js'))) {
+        io.err(`aif bench: --tests runs the test suite of a clone of ai-factory-cdk; ${ROOT} has none (an installed package ships no tests)\n`);
+        return EXIT_USAGE;
+      }
+      bench({ sitesDir, runs, scales: quick ? QUICK_SCALES : SCALES, work, aif, tests }, (line) => io.out(`${line}\n`));
     } catch (e) {
       if (e instanceof SiteValidationError) {
         io.err(`${e.problems.map(formatProblem).join('\n')}\n`);
@@ -220,6 +231,8 @@ interface BenchOptions {
   /** Temporary folder for outputs. */
   readonly work: string;
   readonly aif: AifRunner;
+  /** Whether to run `npm test` once too (`--tests`). */
+  readonly tests: boolean;
 }
 
 const acceleratorsOf = (pools: Readonly<Record<string, { nodes: number; acceleratorsPerNode: number }>>) =>
@@ -349,6 +362,13 @@ function bench(options: BenchOptions, log: (line: string) => void): void {
     ),
   );
 
+  let testRun: ProcessRun | undefined;
+  if (options.tests) {
+    log(`\n# npm test, once (in ${ROOT}; CI=${process.env.CI ?? ''})`);
+    testRun = measureProcess(['npm', 'test'], ROOT);
+    log(`  ${seconds(testRun.wallS)} s wall, ${seconds(testRun.cpuS)} s CPU, peak RSS of one process ${mib(testRun.peakRssKiB)}`);
+  }
+
   const at = (n: number) => scaling.find((s) => s.target === n);
   const hundredK = at(100_000);
   const million = at(1_000_000);
@@ -391,6 +411,11 @@ function bench(options: BenchOptions, log: (line: string) => void): void {
       what: `no object over half of its 1 MiB limit (issue 17): catalogue and every scale`,
       measured: `largest ${kib(Math.max(catalogueLargest, largestAtScale))}`,
       met: Math.max(catalogueLargest, largestAtScale) <= SAFE_OBJECT_BYTES,
+    },
+    {
+      what: `npm test under ${TESTS_TARGET_S} s wall on 2 quiet cores (issue 18)`,
+      measured: testRun ? `${seconds(testRun.wallS)} s on ${os.cpus().length} CPUs` : 'not run (--tests)',
+      met: testRun ? testRun.wallS <= TESTS_TARGET_S : undefined,
     },
   ];
   log('\n# Targets (printed, never a test failure)');
