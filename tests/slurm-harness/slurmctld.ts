@@ -415,10 +415,10 @@ export function logProblems(log: string, allow: readonly RegExp[] = [], includeA
 // (or jest tears down a worker) before `finally` ran, kill and remove them.
 const live = new Set<ChildProcess>();
 /** Temp dirs of runs in progress, removed if the test process exits first. */
-export const liveDirs = new Set<string>();
+const liveDirs = new Set<string>();
 let exitHookInstalled = false;
 /** Removes the temp dirs of {@link liveDirs} and kills tracked daemons if the test process exits first. */
-export function installExitHook(): void {
+function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
@@ -426,6 +426,36 @@ export function installExitHook(): void {
     for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 }
+/** A run's temp dir in the chroot's /tmp: its host path, its path inside the chroot, and how to remove it. */
+export interface HarnessDir {
+  readonly hostDir: string;
+  readonly dir: string;
+  /** Removes it, unless AIF_SLURM_KEEP=1 keeps it for reading its logs. */
+  remove(): void;
+}
+
+/**
+ * Makes a run's temp dir under the chroot's /tmp (`<prefix>XXXXXX`), removed when the test
+ * process exits first; AIF_SLURM_KEEP=1 keeps it.
+ */
+export function harnessDir(prefix: string): HarnessDir {
+  const hostDir = fs.mkdtempSync(path.join(SLURM_ROOT, 'tmp', prefix));
+  const keep = process.env.AIF_SLURM_KEEP === '1';
+  if (!keep) {
+    installExitHook();
+    liveDirs.add(hostDir);
+  }
+  return {
+    hostDir,
+    dir: `/tmp/${path.basename(hostDir)}`,
+    remove: () => {
+      if (keep) return;
+      fs.rmSync(hostDir, { recursive: true, force: true });
+      liveDirs.delete(hostDir);
+    },
+  };
+}
+
 /** Kills `child` if the test process exits first. */
 export function track(child: ChildProcess): void {
   installExitHook();
@@ -742,16 +772,10 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const allow = options.allowLog ?? [];
   const failOnWarnings = options.failOnWarnings ?? false;
-  const tmpRoot = path.join(SLURM_ROOT, 'tmp');
-  const hostDir = fs.mkdtempSync(path.join(tmpRoot, 'aif-slurm-'));
-  const dir = `/tmp/${path.basename(hostDir)}`;
+  const run = harnessDir('aif-slurm-');
+  const { hostDir, dir } = run;
   let munged: ChildProcess | undefined;
   let ctld: ChildProcess | undefined;
-  const keep = process.env.AIF_SLURM_KEEP === '1';
-  if (!keep) {
-    installExitHook();
-    liveDirs.add(hostDir);
-  }
   try {
     // munged wants every directory on the socket path to be world-executable.
     fs.chmodSync(hostDir, 0o755);
@@ -883,10 +907,7 @@ async function runOnce<T>(files: SlurmConfFiles, fn: (ctl: Scontrol) => Promise<
   } finally {
     await stop(ctld, 2000);
     await stop(munged, 2000);
-    if (!keep) {
-      fs.rmSync(hostDir, { recursive: true, force: true });
-      liveDirs.delete(hostDir);
-    }
+    run.remove();
   }
 }
 

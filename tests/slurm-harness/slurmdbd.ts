@@ -19,8 +19,7 @@ import * as path from 'path';
 import {
   CHILD_ENV_BASE,
   freePorts,
-  installExitHook,
-  liveDirs,
+  harnessDir,
   readIfExists,
   runningInCi,
   sleep,
@@ -274,13 +273,6 @@ function sqlError(r: SacctmgrResult): string {
   return /^ERROR .*$/m.exec(out)?.[0] ?? out;
 }
 
-/** Removes a run's temp dir, unless AIF_SLURM_KEEP=1 keeps it. */
-function removeDir(hostDir: string, keep: boolean): void {
-  if (keep) return;
-  fs.rmSync(hostDir, { recursive: true, force: true });
-  liveDirs.delete(hostDir);
-}
-
 // ---------------------------------------------------------------------------
 // MariaDB
 
@@ -330,13 +322,8 @@ export async function startMariadb(options: MariadbOptions = {}): Promise<Mariad
 }
 
 async function startMariadbOnce(startTimeoutMs: number): Promise<Mariadb> {
-  const hostDir = fs.mkdtempSync(path.join(SLURM_ROOT, 'tmp', 'aif-mariadb-'));
-  const dir = `/tmp/${path.basename(hostDir)}`;
-  const keep = process.env.AIF_SLURM_KEEP === '1';
-  if (!keep) {
-    installExitHook();
-    liveDirs.add(hostDir);
-  }
+  const run = harnessDir('aif-mariadb-');
+  const { hostDir, dir } = run;
   let mariadbd: ChildProcess | undefined;
   try {
     fs.mkdirSync(path.join(hostDir, 'run'), { mode: 0o755 });
@@ -368,12 +355,12 @@ async function startMariadbOnce(startTimeoutMs: number): Promise<Mariadb> {
         if (!running) return;
         running = false;
         await stop(daemon, 10_000);
-        removeDir(hostDir, keep);
+        run.remove();
       },
     };
   } catch (e) {
     await stop(mariadbd, 10_000);
-    removeDir(hostDir, keep);
+    run.remove();
     throw e;
   }
 }
@@ -446,13 +433,8 @@ async function withDatabase<T>(server: Mariadb, fn: (dbd: Slurmdbd) => Promise<T
 async function runSlurmdbd<T>(server: Mariadb, password: string, fn: (dbd: Slurmdbd) => Promise<T> | T, options: SlurmdbdOptions): Promise<T> {
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const allow = options.allowLog ?? [];
-  const hostDir = fs.mkdtempSync(path.join(SLURM_ROOT, 'tmp', 'aif-slurmdbd-'));
-  const dir = `/tmp/${path.basename(hostDir)}`;
-  const keep = process.env.AIF_SLURM_KEEP === '1';
-  if (!keep) {
-    installExitHook();
-    liveDirs.add(hostDir);
-  }
+  const run = harnessDir('aif-slurmdbd-');
+  const { hostDir, dir } = run;
   let munged: ChildProcess | undefined;
   let slurmdbd: ChildProcess | undefined;
   try {
@@ -559,6 +541,6 @@ async function runSlurmdbd<T>(server: Mariadb, password: string, fn: (dbd: Slurm
   } finally {
     await stop(slurmdbd, 5000);
     await stop(munged, 2000);
-    removeDir(hostDir, keep);
+    run.remove();
   }
 }
