@@ -176,7 +176,8 @@ function growingPool(site: SiteModel, slurm: boolean): [string, SiteSpec['gpuPoo
 function sizeProblem(site: SiteModel, stack: string, size: ObjectSize): SiteProblem {
   const limit = `${SAFE_OBJECT_BYTES / 1024} KiB (half of the 1 MiB Kubernetes limit, headroom for what the API server and Helm add and for growth)`;
   const what = `${describeSize(size)} in stack ${stack}, over ${limit}`;
-  const slurm = /slurm/i.test(size.address);
+  // Slinky's slurm chart renders Slurm's configuration, which lists every NVLink domain.
+  const slurm = size.chart === 'slurm';
   const pool = growingPool(site, slurm);
   if (pool === undefined) return site.source.problem(['id'], what, stack, 'split the site into smaller clusters (clusters.<name>.cells)');
   const [name, spec] = pool;

@@ -18,6 +18,7 @@
  * @see https://helm.sh/docs/topics/advanced/#storage-backends (release records in Secrets)
  */
 import * as zlib from 'zlib';
+import { chartIdOf, type ChartId } from '../charts/registry';
 
 /** The Kubernetes limit every object is held against: a ConfigMap's or Secret's data, 1 MiB. */
 export const OBJECT_LIMIT_BYTES = 1024 * 1024;
@@ -38,6 +39,8 @@ export interface ObjectSize {
   readonly address: string;
   /** Bytes (UTF-8) of the object as JSON, of the values text, or the estimate of the release Secret's data. */
   readonly bytes: number;
+  /** The pinned chart a Helm release installs; undefined for a Kubernetes object or a chart the project does not pin. */
+  readonly chart?: ChartId;
 }
 
 /** Bytes of a text as UTF-8. */
@@ -81,9 +84,11 @@ export function objectSizes(stack: { resource?: Record<string, Record<string, Re
       else if (type === 'helm_release') {
         const text = valuesText(body) ?? '';
         const bytes = utf8(text);
-        out.push({ kind: 'helm-values', address, bytes });
+        const id = chartIdOf(body.chart, body.version);
+        const chart = id === undefined ? {} : { chart: id };
+        out.push({ kind: 'helm-values', address, bytes, ...chart });
         // Two copies, base64: the most the estimate can be.
-        if ((bytes * 2 * 4) / 3 > secretsAbove) out.push({ kind: 'helm-release-secret', address, bytes: releaseSecretEstimate(text) });
+        if ((bytes * 2 * 4) / 3 > secretsAbove) out.push({ kind: 'helm-release-secret', address, bytes: releaseSecretEstimate(text), ...chart });
       }
     }
   }
