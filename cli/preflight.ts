@@ -25,7 +25,6 @@
  * @see https://kubernetes-sigs.github.io/node-feature-discovery/v0.19/usage/features.html
  * @see https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/docs/usage/topology.md
  */
-import { Testing } from 'cdktf';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -57,6 +56,7 @@ import {
 import type { ClusterModel, PoolModel, SiteModel } from '../site-model/resolve';
 import { SYSTEM_NAMESPACE } from '../stacks/platform-stack';
 import { addSiteStacks } from '../stacks/site';
+import { memoryApp } from '../stacks/synth';
 
 export type { Kubectl } from '../rehearsal/kube';
 
@@ -279,7 +279,7 @@ export function serverMinor(gitVersion: string): KubernetesMinor | undefined {
  * the site model, so that a pool not deployed yet is checked against exactly what will be.
  */
 export function expectedDescriptors(site: SiteModel): Map<string, Map<string, PoolDescriptor>> {
-  const stacks = addSiteStacks(Testing.app(), site);
+  const stacks = addSiteStacks(memoryApp(), site);
   const platform = stackObjects(synthesizedStack(stacks.platform), `${site.spec.id}-platform`);
   const out = new Map<string, Map<string, PoolDescriptor>>();
   for (const c of site.clusters) {

@@ -9,7 +9,6 @@
  * are stored but not enforced (there is no CNI), and charts that cannot be reached offline
  * are skipped, with the reason, apart from their CRDs, which come from a directory of CRDs.
  */
-import { Testing } from 'cdktf';
 import { synthesizedStack } from '../constructs/charts/stack-file';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,6 +17,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { SiteModel } from '../site-model/resolve';
 import { stackName } from '../stacks/site-stack';
 import { addSiteStacks } from '../stacks/site';
+import { memoryApp } from '../stacks/synth';
 import {
   checkCpuPodPlacement,
   checkKueue,
@@ -146,7 +146,7 @@ interface StackPair {
 
 /** Synthesized JSON of a site's two stacks, and of the stacks of each cell, by cell name. */
 function synthesize(site: SiteModel): { site: StackPair; cells: Record<string, StackPair> } {
-  const stacks = addSiteStacks(Testing.app(), site);
+  const stacks = addSiteStacks(memoryApp(), site);
   const pair = (platform: unknown, workloads: unknown, cell?: string): StackPair => ({
     platform,
     workloads,

@@ -5,13 +5,13 @@
  *
  * @see https://developer.hashicorp.com/terraform/cdktf/test/unit-tests
  */
-import { Testing, TerraformResource, type TerraformStack } from 'cdktf';
+import { TerraformResource, type TerraformStack } from 'cdktf';
 import { synthesizedStack } from '../constructs/charts/stack-file';
 import type { Finding } from '../constructs/policies/pack';
 import type { ResourceView } from '../constructs/policies/rule';
 import type { SiteModel } from '../site-model/resolve';
 import { addSiteStacks, checkSitePolicies, type SiteStacks } from '../stacks/site';
-import { withoutTokenTraces } from '../stacks/synth';
+import { memoryApp, withoutTokenTraces } from '../stacks/synth';
 import { deployOrder, type SiteSnapshot, type TerraformJson } from './snapshot';
 
 /** A site built and synthesized in memory. */
@@ -45,14 +45,14 @@ function resourceViews(stack: TerraformStack, json: TerraformJson): Map<string, 
   return out;
 }
 
-/** Builds and synthesizes every stack of a site in a test app; throws what building throws. */
+/** Builds and synthesizes every stack of a site in memory; throws what building throws. */
 export function synthesizeSite(site: SiteModel): BuiltSite {
   // As a synth: no cdktf token stack traces unless AIF_DEBUG=1 (a tenth of the CPU).
   return withoutTokenTraces(() => synthesizeTraced(site));
 }
 
 function synthesizeTraced(site: SiteModel): BuiltSite {
-  const stacks = addSiteStacks(Testing.app(), site);
+  const stacks = addSiteStacks(memoryApp(), site);
   const built = stacks.all.map((stack) => ({
     stack,
     name: stack.node.id,

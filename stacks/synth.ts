@@ -111,6 +111,22 @@ export function synthAppOptions(outdir: string, env: NodeJS.ProcessEnv = process
   return { outdir, stackTraces: debugTraces(env), skipValidation: true };
 }
 
+/**
+ * An App for synthesis in memory (`synthesizedStack`, `Testing.synth`), with the options of
+ * the real synth, that leaves nothing on disk. cdktf's App makes its output folder, and a
+ * `stacks` folder in it, when it is constructed; a synth in memory never writes there, so the
+ * folder is removed as soon as the App exists. (cdktf's `Testing.app()` makes a
+ * `cdktf.outdir.*` folder in the temp folder at every call and never removes it.)
+ */
+export function memoryApp(): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-memory-app-'));
+  try {
+    return new App(synthAppOptions(outdir));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 /** cdktf's construct validations (a provider for every resource, …), as `app.synth()` would run them; throws on the first failure. */
 export function validateApp(app: App): void {
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));

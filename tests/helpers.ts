@@ -4,7 +4,7 @@
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseDocument, stringify } from 'yaml';
@@ -18,6 +18,7 @@ import { checkSiteText } from '../site-model/loader';
 import { formatProblem } from '../site-model/problems';
 import { resolveSite, type SiteModel } from '../site-model/resolve';
 import type { SiteSpec } from '../site-model/schema';
+import { memoryApp } from '../stacks/synth';
 
 export const FIXTURE = path.join(__dirname, 'fixtures', 'xx-minimal.yaml');
 export const SITES_DIR = path.join(__dirname, '..', 'sites');
@@ -140,7 +141,7 @@ export interface SynthJson {
 
 /** Builds a site's stacks in a fresh test app. */
 export function buildSite(site: SiteSpec | SiteModel): { app: App; stacks: SiteStacks } {
-  const app = Testing.app();
+  const app = memoryApp();
   return { app, stacks: addSiteStacks(app, asModel(site)) };
 }
 
@@ -184,11 +185,12 @@ export function releaseValues<C extends ChartId>(json: SynthJson, chart: C, rele
 }
 
 /**
- * A fresh stack in its own test app, with Kubernetes and Helm providers for one cluster, for
- * construct tests: build the construct into it, then {@link synthJson} once per `describe`.
+ * A fresh stack, with Kubernetes and Helm providers for one cluster, for construct tests: build
+ * the construct into it, then {@link synthJson} once per `describe`. Its app synthesizes in
+ * memory; pass an App with an output folder to run `app.synth()`.
  */
-export function testStack(name = 'test', clusterName = 'main'): { stack: TerraformStack; target: ClusterTarget } {
-  const stack = new TerraformStack(Testing.app(), name);
+export function testStack(name = 'test', clusterName = 'main', app: App = memoryApp()): { stack: TerraformStack; target: ClusterTarget } {
+  const stack = new TerraformStack(app, name);
   const kubernetes = new KubernetesProvider(stack, 'Kubernetes', {});
   const helm = new HelmProvider(stack, 'Helm', {});
   return { stack, target: { name: clusterName, kubernetes, helm } };

@@ -209,6 +209,9 @@ app.synth();
     const github: Record<string, string> = { 'github.base_ref': 'main', 'github.event_name': 'pull_request' };
     const expand = (text: string) => text.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) => github[name] ?? '');
     const summary = path.join(tmp, 'step-summary.md');
+    // The steps' temp folder: what they leave in it is checked below.
+    const stepTmp = path.join(tmp, 'step-tmp');
+    fs.mkdirSync(stepTmp);
     const ran: string[] = [];
     for (const step of job.steps) {
       if (step.run === undefined) continue;
@@ -218,7 +221,7 @@ app.synth();
       const stepEnv = Object.fromEntries(Object.entries({ ...job.env, ...step.env }).map(([k, v]) => [k, expand(String(v))]));
       const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expand(step.run)], {
         cwd: site,
-        env: { ...process.env, ...env, ...stepEnv, GITHUB_STEP_SUMMARY: summary },
+        env: { ...process.env, ...env, ...stepEnv, GITHUB_STEP_SUMMARY: summary, TMPDIR: stepTmp },
         encoding: 'utf8',
       });
       expect({ step: step.name ?? step.run, status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
@@ -229,6 +232,9 @@ app.synth();
       ran.push(step.run.split(' ').slice(0, 4).join(' '));
     }
     expect(ran.length).toBe(4);
+    // Validate, synth, review and the change report (with its worktree of the base) clean up after
+    // themselves; what stays is ts-node's own compile cache of TypeScript (the base's main.ts).
+    expect(fs.readdirSync(stepTmp).filter((f) => !/^v8-compile-cache-\d+$/.test(f))).toEqual([]);
     expect(fs.readdirSync(path.join(site, 'cdktf.out', 'stacks')).sort()).toEqual(['xx-new-platform', 'xx-new-workloads']);
     for (const stack of ['xx-new-platform', 'xx-new-workloads']) {
       const json = JSON.parse(fs.readFileSync(path.join(site, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, unknown> };

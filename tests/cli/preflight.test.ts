@@ -9,7 +9,7 @@
  * Needs the binaries from `bash .ci/install-rehearsal.sh`: skipped without them, failed
  * without them when CI is set.
  */
-import { Testing } from 'cdktf';
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,6 +31,7 @@ import { loadCatalogue } from '../../site-model/loader';
 import { addSiteStacks } from '../../stacks/site';
 import { fixtureText, runCommand, SITES_DIR, siteModel, type CommandRun } from '../helpers';
 import { describeWithRehearsal } from '../rehearsal/with-rehearsal';
+import { memoryApp } from '../../stacks/synth';
 
 jest.setTimeout(120_000);
 
@@ -177,7 +178,7 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
     cp = await startControlPlane({ workDir: path.join(workDir, 'cluster') });
 
     // What the platform stack deploys for node provisioning: the aif-system namespace and the pool descriptors.
-    const platform = stackObjects(synthesizedStack(addSiteStacks(Testing.app(), site).platform), 'xx-minimal-platform');
+    const platform = stackObjects(synthesizedStack(addSiteStacks(memoryApp(), site).platform), 'xx-minimal-platform');
     const manifests = platform.manifests.filter((m) => m.cluster === 'main').map((m) => m.manifest as Json);
     const deployed = manifests.filter(
       (m) =>

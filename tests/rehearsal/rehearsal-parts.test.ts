@@ -3,7 +3,7 @@
  * descriptors, the expected-failure rules, and the command line. The rehearsal itself runs
  * in CI (.ci/run) on a real control plane.
  */
-import { Testing } from 'cdktf';
+
 import { synthesizedStack } from '../../constructs/charts/stack-file';
 import { parseRehearseArgs } from '../../cli/rehearse';
 import { countOf, knownDefectOf, KNOWN_DEFECTS, verdict, type CheckResult } from '../../rehearsal/checks';
@@ -16,6 +16,7 @@ import { addSiteStacks } from '../../stacks/site';
 import { stackName } from '../../stacks/site-stack';
 import { stringify } from 'yaml';
 import { siteModel } from '../helpers';
+import { memoryApp } from '../../stacks/synth';
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ describe('simulated nodes', () => {
       },
     },
   });
-  const stacks = addSiteStacks(Testing.app(), site);
+  const stacks = addSiteStacks(memoryApp(), site);
   const platform = stackObjects(synthesizedStack(stacks.platform), 'xx-minimal-platform');
   const descriptors = poolDescriptors(platform.manifests.map((o) => o.manifest as Json));
   const pools = clusterNodes(site, 'main', descriptors);
@@ -161,7 +162,7 @@ describe('cells in a rehearsal', () => {
   });
 
   test("a cell is simulated from its own stacks: its part of the pool, with the cell's owners", () => {
-    const stacks = addSiteStacks(Testing.app(), site);
+    const stacks = addSiteStacks(memoryApp(), site);
     const [cell] = site.cells;
     const objects = stackObjects(synthesizedStack(stacks.cells[cell.name].platform), stackName(site.spec.id, 'platform', cell.name));
     const here = objects.manifests.filter((o) => o.cluster === cell.name).map((o) => o.manifest as Json);

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { jsonCopy, type JsonObject } from '../../../constructs/charts/json';
 import { valuesYaml } from '../../../constructs/charts/pinned-chart';
 import { synthesizedStack } from '../../../constructs/charts/stack-file';
+import { memoryApp } from '../../../stacks/synth';
 
 /** Strings YAML treats specially, mixed into random text. */
 const TRICKY = [
@@ -161,7 +162,7 @@ describe('the resolve that skips plain data (constructs/charts/stack-file.ts)', 
   test("resolves a stack's data to what cdktf's own resolve gives, tokens of every kind included", () => {
     fc.assert(
       fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), (trees) => {
-        const stack = new TerraformStack(Testing.app(), 'fast-path');
+        const stack = new TerraformStack(memoryApp(), 'fast-path');
         const str = new TerraformLocal(stack, 'str', 'x').asString;
         const num = new TerraformLocal(stack, 'num', 1).asNumber;
         const list = new TerraformLocal(stack, 'list', ['a']).asList;

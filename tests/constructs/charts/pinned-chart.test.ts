@@ -1,7 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { synthesizedStack } from '../../../constructs/charts/stack-file';
 import { deepMerge, toJsonObject } from '../../../constructs/charts/json';
@@ -11,13 +11,14 @@ import type { ClusterTarget } from '../../../constructs/core/cluster-target';
 import { PinnedChart, type PinnedChartProps } from '../../../constructs/charts/pinned-chart';
 import type { ChartId } from '../../../constructs/charts/registry';
 import { unknownChartKeys } from './chart-keys';
+import { memoryApp } from '../../../stacks/synth';
 
 type Json = Record<string, unknown>;
 
 const MIRROR: RegistryMirror = { imageRegistry: 'harbor.example.eu/mirror', chartRepository: 'oci://harbor.example.eu/charts', pullSecretName: 'mirror-pull' };
 
 function setup(): { stack: TerraformStack; target: ClusterTarget } {
-  const app = Testing.app();
+  const app = memoryApp();
   const stack = new TerraformStack(app, 'test');
   const target: ClusterTarget = {
     name: 'main',

@@ -7,11 +7,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdktf';
+
 import { objectSizes, oversized, releaseSecretEstimate, SAFE_OBJECT_BYTES } from '../../../constructs/policies/object-size';
 import { startControlPlane, type ControlPlane } from '../../../rehearsal/control-plane';
 import { SiteValidationError } from '../../../site-model/problems';
-import { synthCatalogue } from '../../../stacks/synth';
+import { memoryApp, synthCatalogue } from '../../../stacks/synth';
 import { readSynthesizedStack, synthesizedStack } from '../../../constructs/charts/stack-file';
 import { checkSiteText } from '../../../site-model/loader';
 import { addSiteStacks } from '../../../stacks/site';
@@ -123,7 +123,7 @@ describeWithRehearsal('the 1 MiB limit on a real API server, with helm', () => {
     // The Slurm values of the site the guard rejects (24,984 one-node NVLink domains).
     const site = checkSiteText(slurmSite(24_984, 1), 'xx-minimal.yaml').site;
     if (!site) throw new Error('the fixture does not validate');
-    const workloads = synthesizedStack(addSiteStacks(Testing.app(), site).workloads) as { resource: Record<string, Record<string, { values?: string[] }>> };
+    const workloads = synthesizedStack(addSiteStacks(memoryApp(), site).workloads) as { resource: Record<string, Record<string, { values?: string[] }>> };
     const slurm = Object.entries(workloads.resource.helm_release).find(([name]) => name.startsWith('Slurm-'));
     slurmValues = (slurm?.[1].values ?? []).join('\n');
   });

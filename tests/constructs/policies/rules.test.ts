@@ -3,7 +3,10 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
-import { type App, TerraformVariable } from 'cdktf';
+import { App, TerraformVariable } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
@@ -13,6 +16,7 @@ import { mirrorOverrides } from '../../../constructs/charts/mirror';
 import { CHARTS, type ChartId } from '../../../constructs/charts/registry';
 import { PolicyPack, suppressPolicy, type Finding, type PolicyPackProps } from '../../../constructs/policies/pack';
 import { Tenant } from '../../../constructs/tenancy/tenant';
+import { synthAppOptions } from '../../../stacks/synth';
 import { builtOnce, testStack } from '../../helpers';
 
 type CaseBuilder = (scope: Construct, target: ClusterTarget) => void;
@@ -417,7 +421,16 @@ describe('suppressions', () => {
   });
 
   test('unsuppressed errors become error annotations, which stop a synth', () => {
-    const { stack, target } = testStack();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-rules-'));
+    try {
+      stopsASynth(outdir);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  function stopsASynth(outdir: string): void {
+    const { stack, target } = testStack('test', 'main', new App(synthAppOptions(outdir)));
     const acme = tenant(stack, target);
     acme.node.tryRemoveChild('Quota');
     new ConfigMapV1(stack, 'Unrelated', { provider: target.kubernetes, metadata: { name: 'x' } });
@@ -431,7 +444,7 @@ describe('suppressions', () => {
       ['@cdktf/error', expect.stringMatching(/^\[AIF-TEN-2\] The tenant namespace has no ResourceQuota\. namespace tenant-acme has no ResourceQuota$/)],
     ]);
     expect(() => (stack.node.root as App).synth()).toThrow(/AIF-TEN-2/);
-  });
+  }
 
   test('suppressed findings become warnings with their reason', () => {
     const { stack, target } = testStack();

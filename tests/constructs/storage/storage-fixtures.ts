@@ -4,7 +4,7 @@
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import type { ClusterTarget } from '../../../constructs/core/cluster-target';
 import type { SiteStacks } from '../../../stacks/site';
@@ -12,6 +12,7 @@ import type { SiteModel } from '../../../site-model/resolve';
 import type { SiteSpec } from '../../../site-model/schema';
 import type { StoragePlatform, StorageWorkloads } from '../../../stacks/storage-wiring';
 import { buildSite, resources, synthJson, type SynthJson } from '../../helpers';
+import { memoryApp } from '../../../stacks/synth';
 
 /** A site's stacks with storage and labs, synthesized. */
 export interface StorageSite {
@@ -68,7 +69,7 @@ export function at(value: unknown, path: string | readonly (string | number)[]):
 
 /** A fresh stack with providers for one cluster `main`, for construct tests. */
 export function newStack(name = 'test'): { stack: TerraformStack; target: ClusterTarget } {
-  const stack = new TerraformStack(Testing.app(), name);
+  const stack = new TerraformStack(memoryApp(), name);
   const kubernetes = new KubernetesProvider(stack, 'Kubernetes', {});
   const helm = new HelmProvider(stack, 'Helm', {});
   return { stack, target: { name: 'main', kubernetes, helm } };
