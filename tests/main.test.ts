@@ -13,11 +13,8 @@ import { fixtureText } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 
-// cdktf.json's app compiles the project (tsc -b, incremental) and runs dist/main.js; so do these tests.
-beforeAll(() => {
-  const compile = spawnSync('npm', ['run', '--silent', 'compile'], { cwd: ROOT, encoding: 'utf8' });
-  if (compile.status !== 0) throw new Error(`npm run compile failed:\n${compile.stdout}${compile.stderr}`);
-}, 300_000);
+// cdktf.json's app compiles the project (tsc -b, incremental) and runs dist/main.js; so do these
+// tests, with dist/ compiled by jest's global setup (tests/global-setup.js).
 
 /** Runs main.ts, compiled, the way `cdktf synth` does, with its own sites folder and output folder. */
 function runMain(sites: Record<string, string>, env: Record<string, string> = {}, previousOutput = false) {

@@ -100,11 +100,8 @@ describe('aif <command> --help', () => {
 });
 
 describe('the entry points, as processes', () => {
-  // The compiled CLI, as the package's bin and the npm scripts run it (tsc -b, incremental).
-  beforeAll(() => {
-    const compile = childProcess.spawnSync('npm', ['run', '--silent', 'compile'], { cwd: ROOT, encoding: 'utf8' });
-    if (compile.status !== 0) throw new Error(`npm run compile failed:\n${compile.stdout}${compile.stderr}`);
-  }, 300_000);
+  // The compiled CLI, as the package's bin and the npm scripts run it; jest's global setup
+  // (tests/global-setup.js) compiles dist/ as `npm run compile` does.
 
   test('aif --help, aif validate --help, and a module run on its own (node dist/cli/validate.js --frmat), in an empty folder', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'aif-help-spawn-'));
