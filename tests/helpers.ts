@@ -38,9 +38,12 @@ export function merge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** YAML text of the minimal fixture with a patch applied. */
+let fixture: unknown;
+
+/** YAML text of the minimal fixture with a patch applied (the fixture is read and parsed once; merge copies what it changes). */
 export function fixtureText(patch: unknown = {}): string {
-  return stringify(merge(parse(fs.readFileSync(FIXTURE, 'utf8')), patch));
+  fixture ??= parse(fs.readFileSync(FIXTURE, 'utf8'));
+  return stringify(merge(fixture, patch));
 }
 
 /** Problems (formatted) of the fixture with a patch applied. */
