@@ -68,7 +68,12 @@ exit codes: 0 success, 1 invalid input or a policy failure, 2 bad arguments,
 export { PACKAGE_ROOT };
 
 /** The package's own package.json. */
-export function packageJson(): { readonly name: string; readonly version: string; readonly devDependencies?: Readonly<Record<string, string>> } {
+export function packageJson(): {
+  readonly name: string;
+  readonly version: string;
+  readonly devDependencies?: Readonly<Record<string, string>>;
+  readonly allowScripts?: Readonly<Record<string, boolean>>;
+} {
   return JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as ReturnType<typeof packageJson>;
 }
 

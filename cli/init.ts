@@ -112,6 +112,9 @@ export function sitePackageJson(siteId: string, dependency: string): string {
     scripts: { validate: 'aif validate', synth: 'aif synth', review: 'aif review' },
     dependencies: { [own.name]: dependency },
     devDependencies,
+    // npm's decisions on the dependencies' install scripts, as this package made them (the
+    // cdktf CLI's node-pty ships its binaries and only checks them): no warning at npm ci.
+    ...(own.allowScripts ? { allowScripts: own.allowScripts } : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

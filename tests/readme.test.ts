@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkSiteText } from '../site-model/loader';
@@ -21,6 +22,13 @@ describe('README', () => {
     expect(README).toContain('npm ci && npm run synth');
     expect(README).toContain('npm ci && npm test');
     expect(fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8')).toMatch(/^npm ci --no-audit --no-fund\n[\s\S]*^npm test 2>&1/m);
+  });
+
+  test("the install step prints no npm warning about dependencies' install scripts: package.json decides each", () => {
+    // npm 11 skips dependencies' install scripts that package.json's allowScripts does not
+    // name, and ends npm ci with a warning listing them; this is npm's own list.
+    const r = spawnSync('npm', ['install-scripts', 'ls'], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: 'No packages with unreviewed install scripts.' });
   });
 
   test('the layout table names every source folder, and every folder it names exists', () => {

@@ -74,6 +74,8 @@ describe('aif init', () => {
     // The exact version: a site deploys what it was validated with, and upgrades on purpose.
     expect(pkg.dependencies).toEqual({ 'ai-factory-cdk': VERSION });
     expect(Object.keys(pkg.devDependencies)).toEqual(['cdktf-cli', 'ts-node', 'typescript']);
+    // This package's decisions on the cdktf CLI's install scripts, so that the site's npm ci does not warn either.
+    expect(pkg.allowScripts).toEqual((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { allowScripts: object }).allowScripts);
     const site = fs.readFileSync(path.join(repo, 'sites', 'xx-new.yaml'), 'utf8');
     expect(site).toMatch(/^id: xx-new +#/m);
     expect(site).not.toContain(TEMPLATE_SITE_ID);
