@@ -14,6 +14,7 @@ import type { NodeOwner, NodeOwnership } from '../constructs/gpu/gpu-node-pool';
 import { unitsPerGpu } from '../constructs/gpu/gpu-sharing';
 import type { RegistryMirror } from '../constructs/charts/pinned-chart';
 import { runsInCluster, tierStorageClassName } from '../constructs/storage/storage-tier';
+import { BYTES_PER_GIB, bytesQuantity, storageBytes } from '../constructs/core/quantities';
 import { renderSlurm, SlurmInputError } from '../constructs/scheduling/slurm/render';
 import type { SlurmRendering } from '../constructs/scheduling/slurm/render';
 import type { SlurmInputProblem, SlurmRenderInput } from '../constructs/scheduling/slurm/input';
@@ -246,9 +247,9 @@ export interface SlurmClusterModel {
   readonly kubernetesCluster: string;
   /**
    * Tiers mounted into its slurmd and login pods ({@link slurmMountPlan}), each claim sized at
-   * the tenants' quotas on the tier (at least 1 GiB).
+   * the sum of the tenants' quotas on the tier, in the bytes of their ResourceQuotas (at least 1 GiB).
    */
-  readonly mounts: readonly { readonly tier: string; readonly path: string; readonly storageClassName: string; readonly sizeGiB: number }[];
+  readonly mounts: readonly { readonly tier: string; readonly path: string; readonly storageClassName: string; readonly size: string }[];
   readonly input: SlurmRenderInput;
   /** The files, rendered once. */
   readonly rendering: SlurmRendering;
@@ -309,6 +310,11 @@ export interface SiteModel {
   readonly cells: readonly CellModel[];
   /** The site's registry mirror in the form charts take. @default - upstream registries */
   readonly mirror?: RegistryMirror;
+}
+
+/** The size of a Slurm mount's claim for `quotaBytes`, the tenants' quotas on its tier: at least 1 GiB, since a claim must ask for some. */
+function slurmMountSize(quotaBytes: bigint): string {
+  return bytesQuantity(quotaBytes > BYTES_PER_GIB ? quotaBytes : BYTES_PER_GIB);
 }
 
 /** Thrown by {@link resolveSite} for a spec the loader would have rejected. */
@@ -445,7 +451,7 @@ function resolveWith(spec: SiteSpec, source: SiteSource, options: ResolveOptions
         tier,
         path,
         storageClassName: (tiers[tier] ?? unresolved(`scheduler.slurm.mounts names tier ${tier}, which does not exist`)).storageClassName,
-        sizeGiB: Math.max(1, Math.round(Object.values(spec.tenants).reduce((sum, t) => sum + (t.storageQuotaTiB[tier] ?? 0), 0) * 1024)),
+        size: slurmMountSize(Object.values(spec.tenants).reduce((sum, t) => sum + storageBytes(t.storageQuotaTiB[tier] ?? 0), 0n)),
       }));
       slurm.push({ kubernetesCluster, input, rendering: renderSlurm(input), mounts });
     } catch (e) {

@@ -8,6 +8,7 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
+import { storageQuantity } from '../core/quantities';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
 import { gpuContainerDefaults, quotaCompute, type ContainerDefaults, type PoolShare } from '../tenancy/tenant';
@@ -99,7 +100,7 @@ export function labQuotaHard(
   // MLflow, lakeFS, Argo). No limits.memory: containers without limits get a node's memory
   // from the LimitRange, which a limits quota would count in full for every small pod.
   const compute = quotaCompute(labShares(pools, gpusPerPool));
-  const storageGiB = Math.round(volumeQuotaTiB * 1024);
+  const storage = storageQuantity(volumeQuotaTiB);
   return {
     ...Object.fromEntries([...byResource].map(([resource, n]) => [`requests.${resource}`, String(n)])),
     'requests.cpu': String(compute.cpu),
@@ -112,7 +113,7 @@ export function labQuotaHard(
     configmaps: '100',
     secrets: '100',
     'count/jobs.batch': '500',
-    ...(volumeClass ? { [`${volumeClass}.storageclass.storage.k8s.io/requests.storage`]: `${storageGiB}Gi` } : {}),
-    'requests.storage': `${storageGiB}Gi`,
+    ...(volumeClass ? { [`${volumeClass}.storageclass.storage.k8s.io/requests.storage`]: storage } : {}),
+    'requests.storage': storage,
   };
 }

@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import type { KubernetesObject } from '../charts/common-values';
 import { LABEL_PREFIX } from '../core/labels';
+import { storageBytes } from '../core/quantities';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../labs/pod-security';
 
 /** Name prefix of the quota Job; the rest of the name is the hash of what it does. */
@@ -32,7 +33,7 @@ const MINIO_QUOTA_JOB_UID = 1000;
 export interface MinioBucketQuota {
   /** Bucket name in the tenant. */
   readonly bucket: string;
-  /** Hard quota, TiB (2^40 bytes). */
+  /** Hard quota, TiB (2^40 bytes); set in whole bytes, rounded up ({@link storageBytes}). */
   readonly quotaTiB: number;
 }
 
@@ -55,11 +56,6 @@ export interface MinioQuotaJobProps {
   readonly pullSecretName?: string;
   /** Buckets and their quotas; at least one. */
   readonly quotas: readonly MinioBucketQuota[];
-}
-
-/** A quota in bytes, as `mc quota set --size` takes it (a bare number is bytes). */
-export function quotaBytes(quotaTiB: number): number {
-  return Math.round(quotaTiB * 2 ** 40);
 }
 
 /**
@@ -107,7 +103,8 @@ export function minioQuotaScript(rootCredentialsSecret: string, quotas: readonly
     `  *) echo "${me}: MinIO reports another quota on bucket $1 than $2 bytes: $info" >&2; exit 1 ;;`,
     '  esac',
     '}',
-    ...quotas.map((q) => `hard_quota '${q.bucket}' ${quotaBytes(q.quotaTiB)} '${q.quotaTiB} TiB'`),
+    // `mc quota set --size` takes a bare number as bytes: the same bytes as every other quota.
+    ...quotas.map((q) => `hard_quota '${q.bucket}' ${storageBytes(q.quotaTiB)} '${q.quotaTiB} TiB'`),
   ].join('\n');
   // The script goes into Terraform JSON, where `${` and `%{` start template sequences.
   if (/[$%]\{/.test(script))
@@ -126,7 +123,7 @@ function quotaProblems(quotas: readonly MinioBucketQuota[]): string[] {
       problems.push(`quotas[${i}].bucket: is not an S3 bucket name, got "${q.bucket}"; e.g. tenant-acme-object`);
     if (seen.has(q.bucket)) problems.push(`quotas[${i}].bucket: ${q.bucket} is listed twice; give each bucket one quota`);
     seen.add(q.bucket);
-    if (!(quotaBytes(q.quotaTiB) >= 1)) problems.push(`quotas[${i}].quotaTiB: must be more than 0, got ${q.quotaTiB}`);
+    if (!(q.quotaTiB > 0 && Number.isFinite(q.quotaTiB))) problems.push(`quotas[${i}].quotaTiB: must be a finite number more than 0, got ${q.quotaTiB}`);
   }
   return problems;
 }

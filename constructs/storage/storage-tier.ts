@@ -8,6 +8,7 @@ import type { ClusterTarget } from '../core/cluster-target';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
 import { LABEL_PREFIX, siteLabels, STORAGE_ROLE_LABEL } from '../core/labels';
 import { DNS_LABEL_PATTERN, dnsLabel, isSiteName } from '../core/names';
+import { storageQuantity } from '../core/quantities';
 import { renderValuesLazily } from '../charts/lazy-chart-values';
 import { PinnedChart, type RegistryMirror } from '../charts/pinned-chart';
 import { NFS_CSI_DRIVER } from './storage-operators';
@@ -335,8 +336,8 @@ export class StorageTier extends Construct {
         spec: {
           bucketName,
           storageClassName: this.storageClassName,
-          // Rook turns maxSize (a quantity) into the quota of the bucket's RGW user.
-          ...(quota !== undefined ? { additionalConfig: { maxSize: `${Math.round(quota * 1024)}Gi` } } : {}),
+          // Rook parses maxSize as a quantity (plain bytes too) into the quota of the bucket's RGW user.
+          ...(quota !== undefined ? { additionalConfig: { maxSize: storageQuantity(quota) } } : {}),
         },
       },
       dependsOn: [namespace.namespace, ...(this.storageClass ? [this.storageClass] : []), ...this.after],

@@ -1,7 +1,7 @@
 import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { Construct } from 'constructs';
-import { MAX_STORAGE_CLASS_QUOTA_TIB } from '../core/quantities';
+import { bytesQuantity, MAX_STORAGE_CLASS_QUOTA_TIB, storageBytes } from '../core/quantities';
 import type { ClusterTarget } from '../core/cluster-target';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -292,13 +292,13 @@ export class Tenant extends Construct {
       'count/jobs.batch': String(objects.jobs),
     };
     // The total also caps claims on storage classes the tenant has no quota for.
-    let totalGiB = 0;
+    let totalBytes = 0n;
     for (const s of props.storageQuotas ?? []) {
-      const gib = Math.round(s.tib * 1024);
-      totalGiB += gib;
-      hard[`${s.storageClassName}.storageclass.storage.k8s.io/requests.storage`] = `${gib}Gi`;
+      const bytes = storageBytes(s.tib);
+      totalBytes += bytes;
+      hard[`${s.storageClassName}.storageclass.storage.k8s.io/requests.storage`] = bytesQuantity(bytes);
     }
-    hard['requests.storage'] = `${totalGiB}Gi`;
+    hard['requests.storage'] = bytesQuantity(totalBytes);
     return hard;
   }
 }

@@ -66,4 +66,35 @@ describeWithRehearsal('the API server', () => {
     ]);
     expect(() => tenantObjects('refused', MAX_STORAGE_CLASS_QUOTA_TIB + 1)).toThrow(/more than a ResourceQuota accepts per storage class/);
   });
+
+  /** A claim of `size` in the tenant's namespace, on the storage class of its quota. */
+  const claim = (tenant: string, name: string, size: string) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: `tenant-${tenant}` },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'aif-archive', resources: { requests: { storage: size } } },
+  });
+
+  /** Applies a tenant with a quota of `tib` TiB, and waits for the quota controller's status, without which quota admission refuses every claim. */
+  async function tenantWithQuota(name: string, tib: number): Promise<void> {
+    expect(applyAll(tenantObjects(name, tib)).filter((r) => !r.result.ok)).toEqual([]);
+    await kube.waitFor(
+      `the status of tenant ${name}'s ResourceQuota`,
+      () => kube.get<{ status?: { hard?: Record<string, string> } }>('resourcequota', 'tenant-quota', `tenant-${name}`)?.status?.hard,
+    );
+  }
+
+  test('a quota of 0.1 TiB admits a claim of 0.1Ti (the API server rounds it up to the byte) and refuses one byte more', async () => {
+    await tenantWithQuota('tenth', 0.1);
+    const over = kube.create(claim('tenth', 'over', '109951162779'));
+    expect(over.ok ? 'created' : over.error).toMatch(
+      /exceeded quota: tenant-quota, requested: .*aif-archive\.storageclass\.storage\.k8s\.io\/requests\.storage=109951162779.*limited: .*aif-archive\.storageclass\.storage\.k8s\.io\/requests\.storage=109951162778/,
+    );
+    expect(kube.create(claim('tenth', 'tenth', '0.1Ti'))).toEqual({ ok: true });
+  });
+
+  test('a quota of 0.0004 TiB (about 420 MiB) admits a claim of 400Mi', async () => {
+    await tenantWithQuota('tiny', 0.0004);
+    expect(kube.create(claim('tiny', 'small', '400Mi'))).toEqual({ ok: true });
+  });
 });

@@ -67,8 +67,8 @@ export interface SlurmMount {
   readonly path: string;
   /** StorageClass of the tier (ReadWriteMany). */
   readonly storageClassName: string;
-  /** Size the claim asks for, GiB. */
-  readonly sizeGiB: number;
+  /** Size the claim asks for, a quantity, e.g. `10240Gi`. */
+  readonly size: string;
 }
 
 /** Name of the claim of a mounted tier. */
@@ -91,7 +91,7 @@ export function mountClaims(mounts: readonly SlurmMount[]): KubernetesObject[] {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: mountClaimName(m.tier), annotations: { 'helm.sh/resource-policy': 'keep' } },
-    spec: { accessModes: ['ReadWriteMany'], storageClassName: m.storageClassName, resources: { requests: { storage: `${m.sizeGiB}Gi` } } },
+    spec: { accessModes: ['ReadWriteMany'], storageClassName: m.storageClassName, resources: { requests: { storage: m.size } } },
   }));
 }
 

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MINIO_TENANT_DEFAULT_IMAGES } from '../../../constructs/charts/minio-tenant/default-images';
-import { BUCKET_QUOTA_JOB, MINIO_ROOT_CONFIG_PATH, minioQuotaScript, quotaBytes } from '../../../constructs/storage/minio-quotas';
+import { storageBytes } from '../../../constructs/core/quantities';
+import { BUCKET_QUOTA_JOB, MINIO_ROOT_CONFIG_PATH, minioQuotaScript } from '../../../constructs/storage/minio-quotas';
 import { StorageTier, type StorageTierProps } from '../../../constructs/storage/storage-tier';
 import { IsolatedNamespace } from '../../../constructs/tenancy/isolated-namespace';
 import { resources, synthJson, type SynthJson } from '../../helpers';
@@ -124,8 +125,14 @@ describe('the bucket-quota Job of a MinIO tier', () => {
         { bucket: 'lab-x-a', quotaTiB: 2 },
       ]),
     ).toThrow('quotas[1].bucket: lab-x-a is listed twice; give each bucket one quota');
-    expect(() => minioQuotaScript('minio-root', [{ bucket: 'lab-x-a', quotaTiB: 1e-15 }])).toThrow('quotas[0].quotaTiB: must be more than 0, got 1e-15');
-    expect(quotaBytes(ONE_MIB_TIB)).toBe(1048576);
+    expect(() => minioQuotaScript('minio-root', [{ bucket: 'lab-x-a', quotaTiB: 0 }])).toThrow(
+      'quotas[0].quotaTiB: must be a finite number more than 0, got 0',
+    );
+    expect(() => minioQuotaScript('minio-root', [{ bucket: 'lab-x-a', quotaTiB: Infinity }])).toThrow(
+      'quotas[0].quotaTiB: must be a finite number more than 0, got Infinity',
+    );
+    // However small, a quota above 0 is a whole byte or more, never 0 bytes.
+    expect(minioQuotaScript('minio-root', [{ bucket: 'lab-x-a', quotaTiB: 1e-15 }])).toContain("hard_quota 'lab-x-a' 1 '1e-15 TiB'");
   });
 });
 
@@ -208,6 +215,16 @@ describeWithMinio('the Job script against a real MinIO server', () => {
     expect((await runJob(job2, rootConfig())).status).toBe(0);
     expect(quotaInfo('lab-x-landing')).toMatchObject({ quota: 4 * 1048576, type: 'hard' });
     expect(upload('lab-x-landing', 'big', 1536 * 1024).status).toBe(0);
+  });
+
+  test('a quota of no whole GiB is the bytes of every other quota of the same TiB, rounded up, as MinIO reports it', async () => {
+    const job = onlyJob(synthTier({ tenth: 0.1, tiny: 0.0004 }).json);
+    const run = await runJob(job, rootConfig());
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    // 0.1 TiB is 109951162777.6 bytes, 0.0004 TiB 439804651.1104.
+    expect(storageBytes(0.1)).toBe(109951162778n);
+    expect(quotaInfo('lab-x-tenth')).toMatchObject({ quota: Number(storageBytes(0.1)), type: 'hard' });
+    expect(quotaInfo('lab-x-tiny')).toMatchObject({ quota: Number(storageBytes(0.0004)), type: 'hard' });
   });
 
   test('fails with wrong root credentials', async () => {
