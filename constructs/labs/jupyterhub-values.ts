@@ -12,6 +12,11 @@ import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { TenantGroups } from '../tenancy/tenant';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from './pod-security';
 
+/** Size of the hub's database volume (its SQLite file), GiB. */
+export const HUB_DATABASE_GIB = 1;
+/** Size of each user's notebook home volume unless the lab sets one, GiB. */
+export const NOTEBOOK_VOLUME_DEFAULT_GIB = 10;
+
 /**
  * The site's OpenID Connect provider, as the lab's JupyterHub uses it.
  *
@@ -69,7 +74,7 @@ export interface JupyterhubLabValuesProps {
   readonly profiles: readonly JupyterProfile[];
   /** Notebook image for every profile. @default - the chart's sample notebook image */
   readonly notebookImage?: { readonly name: string; readonly tag: string };
-  /** Size of each user's notebook home volume, GiB. @default 10 */
+  /** Size of each user's notebook home volume, GiB. @default {@link NOTEBOOK_VOLUME_DEFAULT_GIB} */
   readonly notebookVolumeGiB?: number;
   /** StorageClass of the home volumes and the hub database. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -122,7 +127,7 @@ export function labJupyterhubValues(props: JupyterhubLabValuesProps): Jupyterhub
           automount_service_account_token: false,
         },
       },
-      db: { type: 'sqlite-pvc', pvc: { storageClassName: volumeClass, storage: '1Gi' } },
+      db: { type: 'sqlite-pvc', pvc: { storageClassName: volumeClass, storage: `${HUB_DATABASE_GIB}Gi` } },
       // OAuthenticator reads the client secret from this variable.
       extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: oidc.clientSecret.name, key: oidc.clientSecret.key } } } },
       networkPolicy: chartPolicy,
@@ -131,7 +136,7 @@ export function labJupyterhubValues(props: JupyterhubLabValuesProps): Jupyterhub
     singleuser: {
       image: props.notebookImage ? { name: props.notebookImage.name, tag: props.notebookImage.tag } : undefined,
       profileList: props.profiles,
-      storage: { type: 'dynamic', capacity: `${props.notebookVolumeGiB ?? 10}Gi`, dynamic: { storageClass: volumeClass } },
+      storage: { type: 'dynamic', capacity: `${props.notebookVolumeGiB ?? NOTEBOOK_VOLUME_DEFAULT_GIB}Gi`, dynamic: { storageClass: volumeClass } },
       // The iptables init container needs NET_ADMIN, which Pod Security restricted forbids;
       // the lab's NetworkPolicies never allow the metadata address anyway.
       cloudMetadata: { blockWithIptables: false },

@@ -19,6 +19,8 @@ const POSTGRES_UID = '999';
  * @see https://www.postgresql.org/docs/current/runtime-config-connection.html
  */
 export const POSTGRES_PORT = 5432;
+/** Size of a lab database's data volume unless one is given, GiB. */
+export const LAB_DATABASE_DEFAULT_GIB = 50;
 
 /**
  * Props of {@link LabDatabase}.
@@ -41,7 +43,7 @@ export interface LabDatabaseProps {
   readonly databases: readonly string[];
   /** StorageClass of the data volume. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** Size of the data volume, GiB. @default 50 */
+  /** Size of the data volume, GiB. @default {@link LAB_DATABASE_DEFAULT_GIB} */
   readonly storageGiB?: number;
   /** Image mirror for sovereign installs. @default - Docker Hub */
   readonly mirror?: ImageMirror;
@@ -78,7 +80,7 @@ export class LabDatabase extends Construct {
     if (props.databases.length === 0) problems.push('databases: is empty; name at least one database');
     for (const db of props.databases)
       if (!/^[a-z][a-z0-9_]{0,62}$/.test(db)) problems.push(`databases: "${db}" is not a plain PostgreSQL identifier; use lower-case letters, digits and _`);
-    const size = props.storageGiB ?? 50;
+    const size = props.storageGiB ?? LAB_DATABASE_DEFAULT_GIB;
     if (!Number.isInteger(size) || size < 1) problems.push(`storageGiB: must be a whole number >= 1, got ${size}`);
     if (problems.length > 0) throw new Error(`LabDatabase ${this.node.path}: ${problems.join('; ')}`);
 

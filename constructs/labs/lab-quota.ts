@@ -12,6 +12,15 @@ import { storageQuantity } from '../core/quantities';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
 import { gpuContainerDefaults, quotaCompute, type ContainerDefaults, type PoolShare } from '../tenancy/tenant';
+import { HUB_DATABASE_GIB } from './jupyterhub-values';
+import { LAB_DATABASE_DEFAULT_GIB } from './lab-database';
+
+/**
+ * GiB a lab claims on its own before any user does: the data volume of its database
+ * (`LabDatabase`, at its default size, which the DataLab keeps) and the hub's database.
+ * A volume quota below this keeps the lab from ever coming up.
+ */
+export const LAB_OWN_CLAIMS_GIB = LAB_DATABASE_DEFAULT_GIB + HUB_DATABASE_GIB;
 
 /** Requests of a lab container that requests nothing. */
 const LAB_DEFAULT_REQUEST = { cpu: '250m', memory: '512Mi' } as const;

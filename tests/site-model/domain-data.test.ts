@@ -9,7 +9,7 @@ import { ACCELERATORS } from '../../constructs/gpu/accelerators';
 import { migInstancesPerGpu, unitsPerGpu } from '../../constructs/gpu/gpu-sharing';
 import { MIG_PROFILES } from '../../constructs/gpu/mig-profiles';
 import { loadCatalogue } from '../../site-model/loader';
-import { problemsOf, SITES_DIR } from '../helpers';
+import { fixtureText, problemsOf, SITES_DIR } from '../helpers';
 
 describe('MIG profiles from the published tables', () => {
   test("an 80 GB part's profile on an H200 is rejected, though its memory would fit", () => {
@@ -161,5 +161,28 @@ describe('Kubernetes quantities', () => {
     ],
   ])('a value no Kubernetes quantity holds is rejected at validation, not at apply: %j', (patch, message) => {
     expect(problemsOf(patch)).toContainEqual(expect.stringMatching(message));
+  });
+
+  /** The fixture with a lab whose volume quota is `volumeQuotaTiB`. */
+  const withLab = (volumeQuotaTiB: number) => ({
+    storageTiers: {
+      object: { role: 'object', capacityTiB: 50, backend: { type: 'rook-ceph', service: 'object' } },
+      home: { role: 'home', capacityTiB: 10, backend: { type: 'nfs', server: 'nfs.example.eu', share: '/export/home' } },
+    },
+    dataLabs: { lab: { tenants: ['acme'], pools: ['h100'], objectTier: 'object', volumeQuotaTiB } },
+    identity: { oidcIssuerUrl: 'https://login.example.eu/realms/aif' },
+  });
+
+  test("a lab's volume quota must hold the lab's own volumes, or the lab never comes up", () => {
+    const line =
+      fixtureText(withLab(0.04))
+        .split('\n')
+        .findIndex((l) => l.includes('volumeQuotaTiB:')) + 1;
+    expect(problemsOf(withLab(0.04))).toEqual([
+      `sites/xx-minimal.yaml:${line} dataLabs.lab.volumeQuotaTiB: is less than the lab's own volumes: its database (50 GiB) and JupyterHub's (1 GiB) claim 51 GiB, which the lab's ResourceQuota would refuse, so the lab would never come up, got 0.04; raise it to at least 0.0498046875 (51 GiB), plus 0.009765625 (10 GiB) for each notebook user's home volume`,
+    ]);
+    // 51 GiB exactly fits; a byte less does not.
+    expect(problemsOf(withLab(51 / 1024))).toEqual([]);
+    expect(problemsOf(withLab((51 * 2 ** 30 - 1) / 2 ** 40))).toHaveLength(1);
   });
 });
