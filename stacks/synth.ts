@@ -262,6 +262,19 @@ function synthCatalogueTraced(options: SynthOptions): SynthResult {
   const sites = checks.flatMap((c) => (c.site ? [c.site] : []));
   const warnings = checks.flatMap((c) => c.warnings ?? []);
   if (problems.length === 0) log(`validated ${checks.length} site file(s)`);
+  // An output folder whose parent does not exist is made with its parents; a failed run
+  // takes away what it made.
+  const madeParent = fs.mkdirSync(path.dirname(path.resolve(options.outdir)), { recursive: true });
+  try {
+    return buildAndWrite(options, sites, problems, warnings, log);
+  } catch (e) {
+    if (madeParent !== undefined) fs.rmSync(madeParent, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Builds the stacks of `sites`, checks them and writes them to `options.outdir` (see {@link synthCatalogue}). */
+function buildAndWrite(options: SynthOptions, sites: SiteModel[], problems: SiteProblem[], warnings: SiteProblem[], log: (line: string) => void): SynthResult {
   const partial = `${options.outdir}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   const app = new App(synthAppOptions(partial));

@@ -94,4 +94,23 @@ describe('aif synth', () => {
     expect(stderr).toMatch(/\[1\/1\] built xx-second\n/);
     expect(stacks()).toEqual(['xx-second-platform', 'xx-second-workloads']);
   }, 120_000);
+
+  test('an output folder in folders that do not exist yet is made with them; a failed run takes them away again', async () => {
+    const run = async (sites: string, outArg: string) => {
+      let stderr = '';
+      const io: Io = { out: () => undefined, err: (t) => (stderr += t), env: { SITES_DIR: sites }, cwd: dir };
+      return { status: await aif(['synth', 'xx-minimal', '--out', outArg], io), stderr };
+    };
+    const ok = await run(sitesDir, 'new/deeper/out');
+    expect(ok).toEqual({ status: 0, stderr: expect.stringMatching(/wrote 2 stacks to .*new\/deeper\/out\n/) as unknown });
+    expect(fs.readdirSync(path.join(dir, 'new', 'deeper', 'out', 'stacks')).sort()).toEqual(['xx-minimal-platform', 'xx-minimal-workloads']);
+
+    const badSites = path.join(dir, 'bad-sites');
+    fs.mkdirSync(badSites);
+    fs.writeFileSync(path.join(badSites, 'xx-minimal.yaml'), fixtureText({ country: 'de' }));
+    const failed = await run(badSites, 'other/deeper/out');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/nothing written/);
+    expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
+  }, 120_000);
 });
