@@ -6,8 +6,8 @@
  * @see https://min.io/docs/minio/linux/reference/minio-mc/mc-quota-set.html
  * @see https://github.com/minio/operator/blob/v7.1.1/helm/tenant/values.yaml
  */
-import { createHash } from 'crypto';
 import type { KubernetesObject } from '../charts/common-values';
+import { jobNamedByContent } from '../core/jobs';
 import { LABEL_PREFIX } from '../core/labels';
 import { storageBytes } from '../core/quantities';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../labs/pod-security';
@@ -180,16 +180,11 @@ export function minioQuotaJob(props: MinioQuotaJobProps): KubernetesObject {
       },
     },
   };
-  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10);
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: {
-      name: `${BUCKET_QUOTA_JOB}-${hash}`,
-      namespace: props.namespace,
-      labels: { ...props.labels },
-      annotations: { [`${LABEL_PREFIX}/bucket-quotas-sha256`]: hash },
-    },
+  return jobNamedByContent({
+    name: BUCKET_QUOTA_JOB,
+    namespace: props.namespace,
+    labels: props.labels,
+    annotation: `${LABEL_PREFIX}/bucket-quotas-sha256`,
     spec,
-  };
+  });
 }

@@ -2,7 +2,9 @@
  * The MinIO bucket-quota Job as a real kube-apiserver and Job controller take it: the Job the
  * construct synthesizes is a valid `batch/v1` Job, and in the tenant's namespace, which enforces
  * Pod Security `restricted`, the Job controller's pod for it is admitted. Without the
- * container's security context the same pod is rejected.
+ * container's security context the same pod is rejected. And the Jobs named by their content
+ * (this one, Slurm's accounts Job): a site that starts using a registry mirror deploys its
+ * accounts Job again, where the same Job with another image under its old name is refused.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
@@ -13,13 +15,16 @@ import { StorageTier } from '../../constructs/storage/storage-tier';
 import { IsolatedNamespace } from '../../constructs/tenancy/isolated-namespace';
 import { startControlPlane, type ControlPlane } from '../../rehearsal/control-plane';
 import { Kube } from '../../rehearsal/kube';
-import { resources, synthJson } from '../helpers';
+import { buildSite, releaseValues, resources, siteModel, synthJson } from '../helpers';
+import { SLURM_PATCH } from '../constructs/scheduling/slurm/slurm-helpers';
 import { newStack } from '../constructs/storage/storage-fixtures';
 import { describeWithRehearsal } from './with-rehearsal';
 
 jest.setTimeout(120_000);
 
 type Json = Record<string, unknown>;
+
+const MIRROR = { imageRegistry: 'registry.site.eu/mirror', chartRepository: 'oci://registry.site.eu/charts', pullSecretName: 'mirror-pull' };
 
 /** The quota Job of a MinIO tier `object` with one bucket quota, as synthesized. */
 function quotaJob(): Json {
@@ -39,7 +44,16 @@ function quotaJob(): Json {
   return job;
 }
 
-describeWithRehearsal('the MinIO bucket-quota Job under Pod Security restricted', () => {
+/** The Slurm accounts Job of the fixture with a Slurm partition, in `namespace`, with or without a registry mirror. */
+function accountsJob(namespace: string, mirrored: boolean): Json {
+  const { stacks } = buildSite(siteModel({ ...SLURM_PATCH, ...(mirrored ? { registryMirror: MIRROR } : {}) }));
+  const values = releaseValues(synthJson(stacks.workloads), 'slurm') as { extraObjects?: Json[] };
+  const job = (values.extraObjects ?? []).find((o) => o.kind === 'Job');
+  if (!job) throw new Error('no accounts Job among the slurm chart values');
+  return { ...job, metadata: { ...(job.metadata as Json), namespace } };
+}
+
+describeWithRehearsal('Jobs the constructs write, on a real API server', () => {
   let cp: ControlPlane;
   let kube: Kube;
   let dir: string;
@@ -94,5 +108,20 @@ describeWithRehearsal('the MinIO bucket-quota Job under Pod Security restricted'
     expect(error).toMatch(/allowPrivilegeEscalation != false \(container "mc" must set securityContext.allowPrivilegeEscalation=false\)/);
     // The same pod with the context the construct writes is admitted.
     expect(kube.create({ ...pod, metadata: { name: 'quota-full', namespace }, spec })).toEqual({ ok: true });
+  });
+
+  test("Slurm's accounts Job, once the site pulls from a mirror: a new Job, where the old one changed in place is refused", () => {
+    expect(kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'slurm' } })).toEqual({ ok: true });
+    const before = accountsJob('slurm', false);
+    const after = accountsJob('slurm', true);
+    const image = (job: Json) => (((job.spec as Json).template as Json).spec as { containers: { image: string }[] }).containers[0].image;
+    expect(image(after)).toBe(`${MIRROR.imageRegistry}/${image(before)}`);
+    expect(kube.apply(before)).toEqual({ ok: true });
+    // What an upgrade does to a Job of the same name: the API server refuses a changed template.
+    const inPlace = kube.apply({ ...after, metadata: before.metadata });
+    expect(inPlace.ok ? 'applied' : inPlace.error).toMatch(/field is immutable/);
+    // The deployed one is another Job, which the API server takes beside the old (the release then deletes the old).
+    expect((after.metadata as Json).name).not.toBe((before.metadata as Json).name);
+    expect(kube.apply(after)).toEqual({ ok: true });
   });
 });

@@ -1,6 +1,6 @@
 import { SLURM_HELPER_IMAGE } from '../../charts/slurm/chart';
-import { createHash } from 'crypto';
 import { Construct } from 'constructs';
+import { jobNamedByContent } from '../../core/jobs';
 import { CHARTS } from '../../charts/registry';
 import { mirrorImage } from '../../charts/mirror';
 import type { KubernetesObject } from '../../charts/common-values';
@@ -191,8 +191,9 @@ export class SlurmCluster extends Construct {
  * 2. once slurmctld answers (configless sackd, the chart's Slurm key) and has registered its
  *    TRES, the QOS limits (which name `gres/gpu`) and the accounts file.
  * A plain Job, not a Helm hook, so that the release never waits on it while slurmctld waits on
- * the QOS; its name carries the hash of what it loads, because a Job's template cannot change:
- * a change of accounts or QOS is a new Job, and Helm deletes the previous one.
+ * the QOS; named by its content ({@link jobNamedByContent}: the accounts, the QOS, the image),
+ * since a Job's template cannot change: each change is a new Job, and Helm deletes the
+ * previous one.
  */
 function accountObjects(r: SlurmRendering, namespace: string, mirror?: RegistryMirror): KubernetesObject[] {
   const slurmdbd = `slurm-accounting.${namespace}.svc`;
@@ -216,37 +217,35 @@ function accountObjects(r: SlurmRendering, namespace: string, mirror?: RegistryM
     ...r.qos.limits,
     'sacctmgr -i load file=/etc/aif/accounts.cfg',
   ].join('\n');
-  const hash = createHash('sha256').update(script).update(r.accounts).digest('hex').slice(0, 10);
-  return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ACCOUNTS_CONFIG_MAP }, data: { 'accounts.cfg': r.accounts } },
-    {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: `${ACCOUNTS_CONFIG_MAP}-${hash}`, annotations: { 'ai-factory.eu/accounts-sha256': hash } },
-      spec: {
-        // slurmdbd and slurmctld may take minutes to come up on a first install.
-        backoffLimit: 20,
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            containers: [
-              {
-                name: 'sacctmgr',
-                image: mirror ? mirrorImage(SLURM_LOGIN_IMAGE, mirror.imageRegistry) : SLURM_LOGIN_IMAGE,
-                command: ['/bin/bash', '-c', script],
-                volumeMounts: [
-                  { name: 'accounts', mountPath: '/etc/aif' },
-                  { name: 'slurm-key', mountPath: '/etc/slurm/slurm.key', subPath: 'slurm.key' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'accounts', configMap: { name: ACCOUNTS_CONFIG_MAP } },
-              { name: 'slurm-key', secret: { secretName: 'slurm-auth-slurm' } },
-            ],
-          },
+  const job = jobNamedByContent({
+    name: ACCOUNTS_CONFIG_MAP,
+    annotation: 'ai-factory.eu/accounts-sha256',
+    // The accounts file is mounted from the ConfigMap: a change of it is a new Job too.
+    inputs: [r.accounts],
+    spec: {
+      // slurmdbd and slurmctld may take minutes to come up on a first install.
+      backoffLimit: 20,
+      template: {
+        spec: {
+          restartPolicy: 'OnFailure',
+          containers: [
+            {
+              name: 'sacctmgr',
+              image: mirror ? mirrorImage(SLURM_LOGIN_IMAGE, mirror.imageRegistry) : SLURM_LOGIN_IMAGE,
+              command: ['/bin/bash', '-c', script],
+              volumeMounts: [
+                { name: 'accounts', mountPath: '/etc/aif' },
+                { name: 'slurm-key', mountPath: '/etc/slurm/slurm.key', subPath: 'slurm.key' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'accounts', configMap: { name: ACCOUNTS_CONFIG_MAP } },
+            { name: 'slurm-key', secret: { secretName: 'slurm-auth-slurm' } },
+          ],
         },
       },
     },
-  ];
+  });
+  return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ACCOUNTS_CONFIG_MAP }, data: { 'accounts.cfg': r.accounts } }, job];
 }
