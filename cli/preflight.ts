@@ -160,7 +160,7 @@ export interface PreflightReport {
 export interface PreflightOptions {
   /**
    * Minimum Kubernetes version of every cluster, `<major>.<minor>`.
-   * @default - the version the site file states for the cluster (`clusters.<name>.kubernetesVersion`), never older than the pinned charts need (1.29)
+   * @default - the version the site file states for the cluster (`clusters.<name>.kubernetesVersion`), never older than the stacks need ({@link KUBERNETES_REQUIREMENT})
    */
   readonly minimumKubernetesVersion?: string;
   /**
@@ -300,7 +300,7 @@ export function minimumKubernetesVersion(site: SiteModel, cluster: string, overr
   if (stated && compareKubernetes(stated, required.minor) > 0) {
     return { version: `${stated.major}.${stated.minor}`, source: `clusters.${cluster}.kubernetesVersion in ${site.source.file}` };
   }
-  return { version: required.version, source: `the pinned charts need it: ${required.charts.join(', ')}` };
+  return { version: required.version, source: `the stacks need it: ${required.neededBy}` };
 }
 
 /** Which nodes of a pool get which owner: Slurm's are the first by index (GpuNodePool). */

@@ -308,7 +308,7 @@ export const ClusterSchema = z.strictObject({
     .regex(/^v?\d+\.\d+(\.\d+)?$/, { message: 'must be a Kubernetes version such as 1.31 or v1.31.4' })
     .default(KUBERNETES_REQUIREMENT.version)
     .describe(
-      `Kubernetes version the cluster runs, quoted (YAML reads 1.30 as the number 1.3), e.g. "1.31"; it must be ${KUBERNETES_REQUIREMENT.version} or newer, the oldest release every pinned chart installs on (their kubeVersion). Default: "${KUBERNETES_REQUIREMENT.version}".`,
+      `Kubernetes version the cluster runs, quoted (YAML reads 1.30 as the number 1.3), e.g. "1.31"; it must be ${KUBERNETES_REQUIREMENT.version} or newer, the oldest release the stacks install on (the pinned charts' kubeVersion, and the APIs the stacks write). Default: "${KUBERNETES_REQUIREMENT.version}".`,
     )
     .meta({ examples: [KUBERNETES_REQUIREMENT.version] }),
   cells: keyedMap(CellSchema)

@@ -7,7 +7,9 @@ import { GpuPlatform } from '../constructs/gpu/gpu-platform';
 import { Observability } from '../constructs/observability/observability';
 import { KueueController } from '../constructs/scheduling/kueue/kueue-controller';
 import { SlurmOperator } from '../constructs/scheduling/slurm/slurm-operator';
+import { TenantPodPolicy } from '../constructs/tenancy/tenant-pod-policy';
 import type { SiteModel } from '../site-model/resolve';
+import { clusterScopedId } from './ids';
 import { SiteStack } from './site-stack';
 import { addStoragePlatform, type StoragePlatform } from './storage-wiring';
 
@@ -95,6 +97,9 @@ export class PlatformStack extends SiteStack {
     const slurm: Record<string, SlurmOperator> = {};
     for (const cluster of site.clusters) {
       const target = this.target(cluster.name);
+      // What tenants' and labs' pods may not ask of the scheduler, in place before their namespaces
+      // are. New in 0.3, so no 0.1 id to move from (not this.clusterScopedId).
+      new TenantPodPolicy(this, clusterScopedId('TenantPodPolicy', cluster.name), { target, siteId: spec.id });
       // Monitoring first: its CRDs carry the ServiceMonitors the other charts create.
       const monitoring = new Observability(this, this.clusterScopedId('Observability', cluster.name), { target, siteId: spec.id, mirror });
       observability[cluster.name] = monitoring;

@@ -171,18 +171,32 @@ export function kubeVersionFloor(constraint: string): KubernetesMinor | undefine
 }
 
 /**
- * What the pinned charts need of every cluster: the newest of their `kubeVersion` floors, and
- * the charts that set it.
+ * Kubernetes APIs the stacks write themselves (not through a chart), with the oldest release
+ * that serves each by default.
+ */
+export const STACK_API_FLOORS: readonly { readonly api: string; readonly floor: KubernetesMinor }[] = [
+  // GA in 1.30; in 1.29 it is beta and off unless enabled.
+  // @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+  { api: 'the tenant pod policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1)', floor: { major: 1, minor: 30 } },
+];
+
+/**
+ * What the stacks need of every cluster: the newest of the pinned charts' `kubeVersion` floors
+ * and of {@link STACK_API_FLOORS}, and what sets it.
  *
  * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
  */
 export interface KubernetesRequirement {
-  /** `<major>.<minor>`, e.g. `1.29`. */
+  /** `<major>.<minor>`, e.g. `1.30`. */
   readonly version: string;
   /** The same, parsed. */
   readonly minor: KubernetesMinor;
   /** Charts whose `kubeVersion` asks for exactly this release, in registry order. */
   readonly charts: readonly ChartId[];
+  /** APIs of {@link STACK_API_FLOORS} that need exactly this release. */
+  readonly apis: readonly string[];
+  /** Everything that needs this release, charts (with their versions) first, for messages. */
+  readonly neededBy: string;
 }
 
 function kubernetesRequirement(): KubernetesRequirement {
@@ -191,18 +205,25 @@ function kubernetesRequirement(): KubernetesRequirement {
     const floor = constraint === null ? undefined : kubeVersionFloor(constraint);
     return floor ? [{ id, floor }] : [];
   });
-  const newest = floors.reduce<KubernetesMinor>((acc, f) => (compareKubernetes(f.floor, acc) > 0 ? f.floor : acc), { major: 1, minor: 0 });
+  const newest = [...floors.map((f) => f.floor), ...STACK_API_FLOORS.map((a) => a.floor)].reduce<KubernetesMinor>(
+    (acc, floor) => (compareKubernetes(floor, acc) > 0 ? floor : acc),
+    { major: 1, minor: 0 },
+  );
+  const charts = floors.filter((f) => compareKubernetes(f.floor, newest) === 0).map((f) => f.id);
+  const apis = STACK_API_FLOORS.filter((a) => compareKubernetes(a.floor, newest) === 0).map((a) => a.api);
   return {
     version: `${newest.major}.${newest.minor}`,
     minor: newest,
-    charts: floors.filter((f) => compareKubernetes(f.floor, newest) === 0).map((f) => f.id),
+    charts,
+    apis,
+    neededBy: [...charts.map((id) => `${id} ${CHARTS[id].version}`), ...apis].join(', '),
   };
 }
 
 /**
- * The oldest Kubernetes release every pinned chart installs on (the newest `kubeVersion`
- * floor of {@link CHARTS}): a cluster's default `kubernetesVersion` in the site file, and the
- * least the site-file validation accepts.
+ * The oldest Kubernetes release the stacks install on (the newest `kubeVersion` floor of
+ * {@link CHARTS} and of {@link STACK_API_FLOORS}): a cluster's default `kubernetesVersion` in
+ * the site file, and the least the site-file validation accepts.
  *
  * @see https://helm.sh/docs/topics/charts/#the-kubeversion-field
  */

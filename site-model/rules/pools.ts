@@ -2,7 +2,7 @@
  * Rules of `clusters:` and `gpuPools:`: Kubernetes versions the pinned charts install on,
  * cluster references, fabrics, and sharing that fits the accelerator.
  */
-import { CHARTS, compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion } from '../../constructs/charts/registry';
+import { compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion } from '../../constructs/charts/registry';
 import { ACCELERATORS } from '../../constructs/gpu/accelerators';
 import { migInstancesPerGpu, migProfilesOf } from '../../constructs/gpu/gpu-sharing';
 import { closest } from '../problems';
@@ -16,16 +16,16 @@ export function poolRules(ctx: RuleContext): void {
     ctx.add(['clusters'], 'needs at least one cluster', raw.clusters, 'add a cluster with kubeconfigPath and context');
   if ('gpuPools' in raw && pools.length === 0) ctx.add(['gpuPools'], 'needs at least one GPU pool', raw.gpuPools, 'add a pool');
 
-  // Helm refuses a chart whose kubeVersion the cluster does not meet, so an old cluster would
-  // fail at apply time, halfway through the platform stack.
+  // Helm refuses a chart whose kubeVersion the cluster does not meet, and the API server an
+  // object of an API it does not serve, so an old cluster would fail at apply time, halfway
+  // through the platform stack.
   const required = KUBERNETES_REQUIREMENT;
-  const needs = required.charts.map((id) => `${id} ${CHARTS[id].version}`).join(', ');
   for (const [name, cluster] of Object.entries(ctx.spec.clusters ?? {})) {
     const version = parseKubernetesVersion(cluster.kubernetesVersion);
     if (version !== undefined && compareKubernetes(version, required.minor) < 0) {
       ctx.add(
         ['clusters', name, 'kubernetesVersion'],
-        `is older than the pinned charts install on: ${needs} need Kubernetes ${required.version} or newer (their kubeVersion)`,
+        `is older than the stacks install on: Kubernetes ${required.version} or newer, for ${required.neededBy}`,
         cluster.kubernetesVersion,
         `upgrade the cluster to ${required.version} or newer and state its version`,
       );

@@ -259,7 +259,9 @@ describeWithRehearsal('npm run preflight on a rehearsal cluster', () => {
     expect(calls.filter((args) => args[0] !== 'get')).toEqual([]);
 
     const lines = formatPreflight(report).split('\n');
-    expect(lines[0]).toMatch(/^xx-minimal \/ cluster main \(context rehearsal of .*admin\.kubeconfig\): Kubernetes v1\.34\.\d+, minimum 1\.29 \(/);
+    expect(lines[0]).toMatch(
+      /^xx-minimal \/ cluster main \(context rehearsal of .*admin\.kubeconfig\): Kubernetes v1\.34\.\d+, minimum 1\.30 \(the stacks need it: the tenant pod policy/,
+    );
     expect(lines.slice(1, 4)).toEqual([
       '  pool    descriptor  nodes (label+taint)  labels  GPUs per node              Slinky  NFD  owner',
       '  h100    deployed    4/4                  4/4     4/4 with 8 nvidia.com/gpu  4/4     4/4  slurm 4/4',

@@ -140,20 +140,20 @@ describe('site file loader', () => {
     describe('Kubernetes version of a cluster', () => {
       const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
-      test('defaults to the oldest release every pinned chart installs on', () => {
-        expect(siteSpec().clusters.main.kubernetesVersion).toBe('1.29');
+      test('defaults to the oldest release the stacks install on', () => {
+        expect(siteSpec().clusters.main.kubernetesVersion).toBe('1.30');
       });
 
-      test('accepts 1.29 and newer, as 1.31 or v1.30.2', () => {
-        for (const kubernetesVersion of ['1.29', '1.31', 'v1.30.2', '1.29.0']) {
+      test('accepts 1.30 and newer, as 1.31 or v1.30.2', () => {
+        for (const kubernetesVersion of ['1.30', '1.31', 'v1.30.2', '1.30.0']) {
           expect(siteSpec({ clusters: { main: { kubernetesVersion } } }).clusters.main.kubernetesVersion).toBe(kubernetesVersion);
         }
       });
 
-      test('rejects an older cluster at its line, naming the charts that need more', () => {
-        const text = fixtureText({ clusters: { main: { kubernetesVersion: '1.28' } } });
+      test('rejects an older cluster at its line, naming what needs more', () => {
+        const text = fixtureText({ clusters: { main: { kubernetesVersion: '1.29' } } });
         expect(checkSiteText(text, FILE).problems.map(formatProblem)).toEqual([
-          `${FILE}:${lineOf(text, 'kubernetesVersion')} clusters.main.kubernetesVersion: is older than the pinned charts install on: amd-gpu-operator v1.5.1, slurm-operator 1.2.1, slurm 1.2.1 need Kubernetes 1.29 or newer (their kubeVersion), got "1.28"; upgrade the cluster to 1.29 or newer and state its version`,
+          `${FILE}:${lineOf(text, 'kubernetesVersion')} clusters.main.kubernetesVersion: is older than the stacks install on: Kubernetes 1.30 or newer, for the tenant pod policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1), got "1.29"; upgrade the cluster to 1.30 or newer and state its version`,
         ]);
       });
 
@@ -163,8 +163,8 @@ describe('site file loader', () => {
           gpuPools: { h100: { cluster: 'main' } },
         });
         expect(problems).toEqual([
-          expect.stringMatching(/:\d+ clusters\.main\.kubernetesVersion: is older than the pinned charts install on: .*, got "v1\.27\.9"; upgrade the cluster/),
-          expect.stringMatching(/:\d+ clusters\.edge\.kubernetesVersion: is older than the pinned charts install on: .*, got "1\.20"; upgrade the cluster/),
+          expect.stringMatching(/:\d+ clusters\.main\.kubernetesVersion: is older than the stacks install on: .*, got "v1\.27\.9"; upgrade the cluster/),
+          expect.stringMatching(/:\d+ clusters\.edge\.kubernetesVersion: is older than the stacks install on: .*, got "1\.20"; upgrade the cluster/),
         ]);
       });
 

@@ -196,6 +196,8 @@ const KIND_NODE_AGENTS: Readonly<Record<string, Classification<Json>>> = {
   },
   'kueue.x-k8s.io/*': { none: 'Kueue configuration: queues, flavors, cohorts and topologies run no pods' },
   'objectbucket.io/ObjectBucketClaim': { none: 'a bucket claim runs no pods' },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { none: 'an admission policy (the tenant pod policy) runs no pods' },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': { none: 'an admission policy binding runs no pods' },
   'batch/Job': { none: 'a run-to-completion pod (the MinIO bucket quotas), not one per node' },
 };
 

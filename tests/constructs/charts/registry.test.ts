@@ -108,8 +108,19 @@ describe('Kubernetes versions the pinned charts need', () => {
     expect(kubeVersionFloor(CHARTS[id].kubeVersion ?? '')).toEqual(expect.objectContaining({ major: 1 }));
   });
 
-  it('needs Kubernetes 1.29, for the AMD GPU Operator and the Slinky charts', () => {
-    expect(KUBERNETES_REQUIREMENT).toEqual({ version: '1.29', minor: { major: 1, minor: 29 }, charts: ['amd-gpu-operator', 'slurm-operator', 'slurm'] });
+  it("needs Kubernetes 1.30, for the tenant pod policy's API; the newest chart floor, 1.29, is below it", () => {
+    expect(KUBERNETES_REQUIREMENT).toEqual({
+      version: '1.30',
+      minor: { major: 1, minor: 30 },
+      charts: [],
+      apis: ['the tenant pod policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1)'],
+      neededBy: 'the tenant pod policy (ValidatingAdmissionPolicy, admissionregistration.k8s.io/v1)',
+    });
+    const chartFloors = CHART_IDS.flatMap((id) => {
+      const floor = kubeVersionFloor(CHARTS[id].kubeVersion ?? '');
+      return floor ? [floor.minor] : [];
+    });
+    expect(Math.max(...chartFloors)).toBe(29);
   });
 
   it('reads the lower bounds of kubeVersion constraints, and nothing else', () => {
@@ -128,8 +139,8 @@ describe('Kubernetes versions the pinned charts need', () => {
       { major: 1, minor: 3 },
       undefined,
     ]);
-    expect(compareKubernetes({ major: 1, minor: 28 }, KUBERNETES_REQUIREMENT.minor)).toBeLessThan(0);
-    expect(compareKubernetes({ major: 1, minor: 30 }, KUBERNETES_REQUIREMENT.minor)).toBeGreaterThan(0);
+    expect(compareKubernetes({ major: 1, minor: 29 }, KUBERNETES_REQUIREMENT.minor)).toBeLessThan(0);
+    expect(compareKubernetes({ major: 1, minor: 31 }, KUBERNETES_REQUIREMENT.minor)).toBeGreaterThan(0);
     expect(compareKubernetes({ major: 2, minor: 0 }, KUBERNETES_REQUIREMENT.minor)).toBeGreaterThan(0);
   });
 });

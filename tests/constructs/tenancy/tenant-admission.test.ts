@@ -1,7 +1,9 @@
 /**
- * What a real kube-apiserver (LimitRanger, ResourceQuota and Pod Security admission) does with
- * a tenant's GPU pods: the LimitRange defaults must not cap a GPU pod below its node, and must
- * not reject a pod that sets requests without limits.
+ * What a real kube-apiserver (LimitRanger, ResourceQuota, Pod Security admission and the site's
+ * ValidatingAdmissionPolicy on tenant pods) does with a tenant's GPU pods: the LimitRange
+ * defaults must not cap a GPU pod below its node, and must not reject a pod that sets requests
+ * without limits; a pod may not reach nodes Slurm owns, other nodes' taints, system priority or
+ * a node by name.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,6 +11,7 @@ import * as path from 'path';
 import { synthesizedStack } from '../../../constructs/charts/stack-file';
 import { GpuNodePool } from '../../../constructs/gpu/gpu-node-pool';
 import { Tenant } from '../../../constructs/tenancy/tenant';
+import { TenantPodPolicy } from '../../../constructs/tenancy/tenant-pod-policy';
 import { startControlPlane, type ControlPlane } from '../../../rehearsal/control-plane';
 import { Kube } from '../../../rehearsal/kube';
 import { stackObjects } from '../../../rehearsal/manifests';
@@ -31,9 +34,15 @@ function tenantObjects(): Record<string, unknown>[] {
     groups: { admins: [], members: [], viewers: [] },
     gpuQuotas: [{ pool, guaranteed: 8, max: 16 }],
   });
+  new TenantPodPolicy(stack, 'PodPolicy', { target, siteId: 'xx-test' });
   return stackObjects(synthesizedStack(stack), 'test')
     .manifests.map((o) => o.manifest as unknown as Record<string, unknown>)
-    .filter((o) => o.metadata !== undefined && (o.kind === 'Namespace' || (o.metadata as { namespace?: string }).namespace === NAMESPACE));
+    .filter(
+      (o) =>
+        o.metadata !== undefined &&
+        (['Namespace', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind as string) ||
+          (o.metadata as { namespace?: string }).namespace === NAMESPACE),
+    );
 }
 
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -107,6 +116,38 @@ describeWithRehearsal('tenant LimitRange defaults, admitted by a real API server
   test('a request larger than any node of the pool is refused at once, rather than left Pending', () => {
     const result = admit(pod('too-big', { requests: { cpu: '200' } }));
     expect('error' in result ? result.error : 'admitted').toMatch(/must be less than or equal to cpu limit of 112/);
+  });
+
+  /** The pod with more in its spec. */
+  const podWith = (name: string, spec: Record<string, unknown>, namespace = NAMESPACE): Record<string, unknown> => {
+    const p = pod(name, { limits: { 'nvidia.com/gpu': '8' } }) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+    return { ...p, metadata: { ...p.metadata, namespace }, spec: { ...p.spec, ...spec } };
+  };
+  const refusal = (p: Record<string, unknown>): string => {
+    const result = admit(p);
+    return 'error' in result ? result.error : 'admitted';
+  };
+  const POOL_TOLERATION = { key: 'ai-factory.eu/pool', operator: 'Equal', value: 'h100', effect: 'NoSchedule' };
+
+  test("a pod may not tolerate its way onto nodes Slurm owns, every taint, system priority or a node by name; what Kueue's flavors give passes", async () => {
+    const anyTaint = podWith('any-taint', { tolerations: [{ operator: 'Exists' }] });
+    // The API server enforces a new policy once it has read it.
+    await new Kube((args, stdin) => cp.kubectl(args, stdin)).waitFor('the tenant pod policy', () => (refusal(anyTaint) === 'admitted' ? undefined : true));
+    expect(refusal(anyTaint)).toMatch(
+      /ValidatingAdmissionPolicy 'aif-tenant-pods'.*denied request: a pod in a tenant or lab namespace may not tolerate every taint/,
+    );
+    expect(
+      refusal(podWith('slurm-node', { tolerations: [POOL_TOLERATION], nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'slurm' } })),
+    ).toMatch(/must select the pool's Kubernetes-owned nodes \(nodeSelector ai-factory.eu\/owner: kubernetes\)/);
+    expect(refusal(podWith('no-selector', { tolerations: [POOL_TOLERATION] }))).toMatch(/must select the pool's Kubernetes-owned nodes/);
+    expect(refusal(podWith('critical', { priorityClassName: 'system-node-critical' }))).toMatch(/may not use a system- priority class/);
+    expect(refusal(podWith('by-name', { nodeName: 'h100-0' }))).toMatch(/may not name its node/);
+    // As Kueue's flavor admits a pod of the pool: its tolerations with the pool's Kubernetes-owned nodes.
+    expect(
+      refusal(podWith('kueue-style', { tolerations: [POOL_TOLERATION], nodeSelector: { 'ai-factory.eu/pool': 'h100', 'ai-factory.eu/owner': 'kubernetes' } })),
+    ).toBe('admitted');
+    // Namespaces without the isolation-group label (system, Slurm, operators) are not matched.
+    expect(refusal(podWith('system', { tolerations: [{ operator: 'Exists' }] }, 'default'))).toBe('admitted');
   });
 
   test('the quota still bounds the GPUs', () => {
