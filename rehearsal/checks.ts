@@ -6,6 +6,7 @@
  * is reported as an expected failure, and a pass as an unexpected pass, which fails the run
  * so that the mark is removed with the fix.
  */
+import { OWNER_LABEL, POOL_LABEL } from '../constructs/gpu/gpu-node-pool';
 import type { SiteModel } from '../site-model/resolve';
 import type { Kube } from './kube';
 import { CPU_NODE_LABEL, RDMA_RESOURCE, type PoolNodes } from './nodes';
@@ -63,6 +64,8 @@ export interface CheckContext {
   /** Seconds to wait for a controller to act. @default 60 */
   readonly timeoutSeconds?: number;
   readonly log?: (line: string) => void;
+  /** The API server as `user` in `groups` (kubectl's impersonation), to act as a tenant. @default - checks that need it pass with a note */
+  readonly impersonating?: (user: string, groups: readonly string[]) => Kube;
 }
 
 /** A check's result, marked with its known defect (the one given, else the table's). */
@@ -479,6 +482,81 @@ export async function checkCpuPodPlacement(ctx: CheckContext): Promise<CheckResu
   if (bound === undefined) return result(ctx, 'cpu-pod-off-gpu-nodes', false, 'the pod was never bound');
   const labels = kube.get<{ metadata: { labels?: Record<string, string> } }>('node', bound)?.metadata.labels ?? {};
   return result(ctx, 'cpu-pod-off-gpu-nodes', labels[CPU_NODE_LABEL] === 'true', `bound to ${bound}`);
+}
+
+/**
+ * A tenant cannot reach the nodes Slurm owns, with the pods it may create itself: acting as the
+ * tenant's admin group, pods that a suspended Job of its own controls (so Kueue does not gate
+ * them) ask for a Slurm-owned node by a toleration of every taint and a `system-` priority
+ * class, by the pool's toleration with the Slurm owner's selector, and by `spec.nodeName`. Each
+ * must be refused, or left off every Slurm-owned node, and the slurmd pods of
+ * {@link checkSlurmNodeSets} must still run. Run after that check, while its pods hold the nodes.
+ */
+export async function checkTenantPodsOffSlurmNodes(ctx: CheckContext): Promise<CheckResult[]> {
+  const { kube } = ctx;
+  const slurmNodes = ctx.pools.flatMap((p) => Object.entries(p.owners).flatMap(([node, owner]) => (owner === 'slurm' ? [{ pool: p.pool, node }] : [])));
+  const tenant = Object.values(ctx.site.tenants).find((t) => t.spec.oidcGroups.admins.length > 0);
+  if (slurmNodes.length === 0 || tenant === undefined || ctx.impersonating === undefined) return [];
+  const id = `tenant-pods-off-slurm-nodes/${tenant.name}`;
+  const namespace = `tenant-${tenant.name}`;
+  const as = ctx.impersonating(`rehearsal-${tenant.name}-admin`, [`${ctx.site.spec.identity.oidcGroupPrefix}${tenant.spec.oidcGroups.admins[0]}`]);
+  const running = () =>
+    kube
+      .list<PodView>('pods', { namespace: PROBE_NAMESPACE })
+      .filter((p) => p.metadata.name.startsWith('slurmd-') && p.status?.phase === 'Running' && p.spec.nodeName)
+      .map((p) => p.spec.nodeName!)
+      .sort();
+  const before = running();
+  const owner = as.create({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'slurm-node-probe', namespace },
+    spec: {
+      suspend: true,
+      template: { spec: { restartPolicy: 'Never', ...restrictedPod([{ name: 'probe', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]) } },
+    },
+  });
+  if (!owner.ok) return [result(ctx, id, false, `the tenant could not create a Job to own the probe pods: ${owner.error}`)];
+  const uid = kube.get<{ metadata: { uid: string } }>('job', 'slurm-node-probe', namespace)?.metadata.uid ?? '';
+  const [{ pool, node }] = slurmNodes;
+  const probe = (name: string, spec: Json): Json => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'slurm-node-probe', uid, controller: true }] },
+    spec: { restartPolicy: 'Never', ...restrictedPod([{ name: 'probe', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]), ...spec },
+  });
+  const slurmSelector = { [POOL_LABEL]: pool, [OWNER_LABEL]: 'slurm' };
+  const attempts = [
+    probe('any-taint-system-priority', { tolerations: [{ operator: 'Exists' }], nodeSelector: slurmSelector, priorityClassName: 'system-node-critical' }),
+    probe('pool-toleration', { tolerations: [{ key: POOL_LABEL, operator: 'Equal', value: pool, effect: 'NoSchedule' }], nodeSelector: slurmSelector }),
+    probe('node-by-name', { nodeName: node }),
+  ];
+  const outcomes: string[] = [];
+  const admitted: string[] = [];
+  for (const pod of attempts) {
+    const name = (pod.metadata as { name: string }).name;
+    const created = as.create(pod);
+    if (created.ok) admitted.push(name);
+    else outcomes.push(`${name}: refused`);
+  }
+  // An admitted probe is bound, if it can be, as fast as any pod: give the scheduler a moment.
+  if (admitted.length > 0) await new Promise((resolve) => setTimeout(resolve, 3000));
+  const onSlurm: string[] = [];
+  for (const name of admitted) {
+    const bound = kube.get<PodView>('pod', name, namespace)?.spec.nodeName;
+    const slurm = bound !== undefined && slurmNodes.some((s) => s.node === bound);
+    if (slurm) onSlurm.push(`${name} on ${bound}`);
+    outcomes.push(`${name}: admitted, ${bound ? `bound to ${bound}` : 'not bound'}`);
+  }
+  const after = running();
+  kube.delete('job', 'slurm-node-probe', namespace);
+  for (const pod of attempts) kube.delete('pod', (pod.metadata as { name: string }).name, namespace);
+  const lost = before.filter((n) => !after.includes(n));
+  const problems = [
+    ...(onSlurm.length > 0 ? [`tenant pods on Slurm-owned nodes: ${onSlurm.join(', ')}`] : []),
+    ...(lost.length > 0 ? [`slurmd pods no longer running on ${lost.join(', ')}`] : []),
+  ];
+  return [result(ctx, id, problems.length === 0, problems.length === 0 ? outcomes.join('; ') : `${problems.join('; ')} (${outcomes.join('; ')})`)];
 }
 
 /** A whole-number quantity as the API server writes it back (`60k` for 60000). */

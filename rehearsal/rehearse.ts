@@ -27,6 +27,7 @@ import {
   checkQuota,
   checkResult,
   checkSlurmNodeSets,
+  checkTenantPodsOffSlurmNodes,
   verdict,
   type CheckResult,
   type NodeSetPods,
@@ -381,6 +382,8 @@ async function rehearseCluster(
       objects: [...platformObjects, ...workloadObjects].map((o) => o.manifest as Json),
       timeoutSeconds: options.timeoutSeconds,
       log: say,
+      impersonating: (user: string, groups: readonly string[]) =>
+        new Kube((args, stdin) => cp.kubectl(['--as', user, ...groups.flatMap((g) => ['--as-group', g]), ...args], stdin)),
     };
     say('checking node agents');
     checks.push(await checkNodeAgents(ctx));
@@ -400,6 +403,8 @@ async function rehearseCluster(
     if (nodeSets.length > 0) {
       say("checking that Slurm's NodeSets hold the nodes Slurm owns");
       checks.push(...(await checkSlurmNodeSets(ctx, nodeSets)));
+      say("checking that a tenant's own pods stay off the nodes Slurm owns");
+      checks.push(...(await checkTenantPodsOffSlurmNodes(ctx)));
     }
     if (kueue) {
       say('checking Kueue admission');
