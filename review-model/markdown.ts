@@ -276,7 +276,7 @@ function software(r: SiteReview): string[] {
     '',
     `Images are what the charts deploy, their defaults included, and what the stacks' own pods run (${s.otherImages.length} image(s) outside charts).`,
     '',
-    `Kubernetes ${s.kubernetes.minimum} or newer on every cluster: the oldest release every pinned chart installs on (${s.kubernetes.charts.join('; ')}). ${s.kubernetes.clusters
+    `Kubernetes ${s.kubernetes.minimum} or newer on every cluster: the oldest release the stacks install on (for ${[...s.kubernetes.charts, ...s.kubernetes.apis].join('; ')}). ${s.kubernetes.clusters
       .map((c) => `Cluster ${code(c.cluster)} is declared as ${c.stated} (${code(c.field)}).`)
       .join(' ')}`,
     '',

@@ -191,7 +191,10 @@ export interface SoftwareSection {
   };
   readonly kubernetes: {
     readonly minimum: string;
+    /** Charts whose kubeVersion asks for exactly the minimum. */
     readonly charts: readonly string[];
+    /** APIs the stacks write (not through a chart) that need exactly the minimum. */
+    readonly apis: readonly string[];
     /** Each cluster (cells included) with the version the site file states, and the field that states it. */
     readonly clusters: readonly { readonly cluster: string; readonly stated: string; readonly field: string }[];
   };
@@ -570,6 +573,7 @@ function softwareSection(site: SiteModel, built: BuiltSite, releases: readonly R
     kubernetes: {
       minimum: KUBERNETES_REQUIREMENT.version,
       charts: KUBERNETES_REQUIREMENT.charts.map((id: ChartId) => `${id} ${CHARTS[id].version} (kubeVersion ${CHARTS[id].kubeVersion ?? 'none'})`),
+      apis: KUBERNETES_REQUIREMENT.apis,
       clusters: clustersOf(site).map(({ cluster: c, site: owner, cellOf }) => ({
         cluster: c.name,
         stated: owner.spec.clusters[c.name]?.kubernetesVersion ?? KUBERNETES_REQUIREMENT.version,

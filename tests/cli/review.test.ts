@@ -90,6 +90,8 @@ describe('running', () => {
     expect(log).toEqual([`loaded ${path.join(sites, 'xx-minimal.yaml')}`, 'synthesizing xx-minimal in memory']);
     const md = fs.readFileSync(outcome.files[0], 'utf8');
     expect(md.split('\n')[0]).toBe('# Site review: Minimal test site (xx-minimal)');
+    // The minimum Kubernetes release, and what sets it (a chart's kubeVersion or an API the stacks write).
+    expect(md).toMatch(/Kubernetes \d+\.\d+ or newer on every cluster: the oldest release the stacks install on \(for [^)]/);
     const review = JSON.parse(fs.readFileSync(outcome.files[1], 'utf8')) as SiteReview;
     expect(review.capacity.total.accelerators).toBe(32);
     expect(outcome.text.split('\n')[0]).toBe('xx-minimal: 32 accelerators, 1 tenant(s), 2 stack(s), 1 Secret(s) to create');
