@@ -1,5 +1,5 @@
 /**
- * Rules of `clusters:` and `gpuPools:`: Kubernetes versions the pinned charts install on,
+ * Rules of `clusters:` and `gpuPools:`: Kubernetes versions the stacks install on,
  * cluster references, fabrics, and sharing that fits the accelerator.
  */
 import { compareKubernetes, KUBERNETES_REQUIREMENT, parseKubernetesVersion } from '../../constructs/charts/registry';
