@@ -64,7 +64,7 @@ export interface CheckContext {
   /** Seconds to wait for a controller to act. @default 60 */
   readonly timeoutSeconds?: number;
   readonly log?: (line: string) => void;
-  /** The API server as `user` in `groups` (kubectl's impersonation), to act as a tenant. @default - checks that need it pass with a note */
+  /** The API server as `user` in `groups` (kubectl's impersonation), to act as a tenant. @default - the checks that act as a tenant are not run */
   readonly impersonating?: (user: string, groups: readonly string[]) => Kube;
 }
 
