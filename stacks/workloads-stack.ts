@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { NicClusterPolicy } from '../constructs/gpu/nic-cluster-policy';
 import { MONITORING_NAMESPACE } from '../constructs/observability/observability';
 import type { GpuNodePool } from '../constructs/gpu/gpu-node-pool';
-import { KueueQueues } from '../constructs/scheduling/kueue/kueue-queues';
+import { KueueQueues, nodeShape } from '../constructs/scheduling/kueue/kueue-queues';
 import { MultiKueueManager } from '../constructs/scheduling/kueue/multikueue';
 import { SlurmCluster } from '../constructs/scheduling/slurm/slurm-cluster';
 import { quotaCompute, Tenant } from '../constructs/tenancy/tenant';
@@ -104,8 +104,7 @@ export class WorkloadsStack extends SiteStack {
           name: p.name,
           resourceName: cellPools[p.name].resourceName,
           units: p.unitsOwned.kubernetes,
-          cpusPerUnit: cellPools[p.name].cpusPerUnit,
-          memoryGiBPerUnit: cellPools[p.name].memoryGiBPerUnit,
+          node: nodeShape(cellPools[p.name]),
         }));
       // New in 0.3, so no 0.1 id to move from (not this.clusterScopedId): its moves come below.
       const id = clusterScopedId('MultiKueue', cluster.name);
@@ -124,7 +123,7 @@ export class WorkloadsStack extends SiteStack {
             namespace: t.namespaceName,
             quotas,
             // The CPU-only room of the namespace, with what the GPUs bring, as its ResourceQuota has it.
-            cpuOnly: quotaCompute(quotas.map((q) => ({ pool: pools.find((p) => p.name === q.pool)!, units: q.max }))),
+            cpuOnly: quotaCompute(quotas.map((q) => ({ pool: cellPools[q.pool], units: q.max }))),
           };
         }),
         cohort: kueue!.cohort ?? spec.id,

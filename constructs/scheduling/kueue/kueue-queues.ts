@@ -103,7 +103,7 @@ type Json = Record<string, unknown>;
 const CPU_TOPOLOGY_NAME = 'cpu-nodes';
 
 /** One pool's flavor quantities in whole base units: GPU units, CPU millicores, memory MiB. */
-interface Amounts {
+export interface Amounts {
   readonly units: number;
   readonly milliCpus: number;
   readonly memoryMiB: number;
@@ -119,24 +119,40 @@ function flavorCapacity(pool: GpuNodePool): Amounts {
   return { units: pool.unitsOwnedBy('kubernetes'), milliCpus: nodes * pool.cpusPerNode * 1000, memoryMiB: nodes * pool.memoryGiBPerNode * 1024 };
 }
 
+/** What one node of a pool holds, for {@link unitAmounts}. */
+export interface NodeShape {
+  readonly cpusPerNode: number;
+  readonly memoryGiBPerNode: number;
+  /** Schedulable units (GPUs, MIG instances, replicas) per node. */
+  readonly unitsPerNode: number;
+}
+
 /**
  * `units` of a pool with the CPU and memory that come with them, rounded down (`floor`, for a
  * nominal quota, so that guarantees never add up to more than the pool) or up (for a limit).
+ * KueueQueues and the MultiKueue manager count with it alike, so the manager's quota is the
+ * cells' total.
  */
-function amountsOf(pool: GpuNodePool, units: number, round: (n: number) => number): Amounts {
-  const unitsPerNode = pool.schedulableUnits / pool.nodes;
+export function unitAmounts(units: number, node: NodeShape, round: (n: number) => number): Amounts {
   return {
     units,
-    milliCpus: round((units * pool.cpusPerNode * 1000) / unitsPerNode),
-    memoryMiB: round((units * pool.memoryGiBPerNode * 1024) / unitsPerNode),
+    milliCpus: round((units * node.cpusPerNode * 1000) / node.unitsPerNode),
+    memoryMiB: round((units * node.memoryGiBPerNode * 1024) / node.unitsPerNode),
   };
 }
+
+/** A pool's {@link NodeShape}. */
+export function nodeShape(pool: GpuNodePool): NodeShape {
+  return { cpusPerNode: pool.cpusPerNode, memoryGiBPerNode: pool.memoryGiBPerNode, unitsPerNode: pool.schedulableUnits / pool.nodes };
+}
+
+const amountsOf = (pool: GpuNodePool, units: number, round: (n: number) => number): Amounts => unitAmounts(units, nodeShape(pool), round);
 
 const cpuQuantity = (milli: number): string => (milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`);
 const memoryQuantity = (mib: number): string => (mib === 0 ? '0' : mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
 
 /** A flavor's quota of each covered resource, `resource` being the pool's GPU resource (none for CPU). */
-function flavorResources(covered: readonly string[], gpuResource: string | undefined, amounts: Amounts, limit?: Amounts): Json[] {
+export function flavorResources(covered: readonly string[], gpuResource: string | undefined, amounts: Amounts, limit?: Amounts): Json[] {
   const quantity = (a: Amounts, resource: string) =>
     resource === 'cpu' ? cpuQuantity(a.milliCpus) : resource === 'memory' ? memoryQuantity(a.memoryMiB) : String(resource === gpuResource ? a.units : 0);
   return covered.map((name) => ({ name, nominalQuota: quantity(amounts, name), ...(limit ? { borrowingLimit: quantity(limit, name) } : {}) }));

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { ClusterTarget } from '../../core/cluster-target';
 import { siteLabels, TENANT_LABEL } from '../../core/labels';
 import { dnsLabel } from '../../core/names';
-import { CPU_FLAVOR_NAME, KUEUE_API, LOCAL_QUEUE_NAME } from './kueue-queues';
+import { CPU_FLAVOR_NAME, flavorResources, KUEUE_API, LOCAL_QUEUE_NAME, unitAmounts, type Amounts, type NodeShape } from './kueue-queues';
 
 /** Kueue's namespace, where MultiKueue reads the workers' kubeconfig Secrets. */
 export const KUEUE_NAMESPACE = 'kueue-system';
@@ -37,10 +37,8 @@ export interface MultiKueuePool {
   readonly resourceName: string;
   /** Units on Kubernetes-owned nodes of the pool in all workers together. */
   readonly units: number;
-  /** CPUs that come with one unit. */
-  readonly cpusPerUnit: number;
-  /** Memory that comes with one unit, GiB. */
-  readonly memoryGiBPerUnit: number;
+  /** One node of the pool: the CPU and memory that come with its units, as the workers count them. */
+  readonly node: NodeShape;
 }
 
 /** A tenant's queue on the manager. */
@@ -73,10 +71,6 @@ export interface MultiKueueManagerProps {
 }
 
 type Json = Record<string, unknown>;
-
-/** Quantities of whole CPUs and GiB: every amount is rounded before it gets here. */
-const cpuQuantity = (cpus: number): string => String(cpus);
-const memoryQuantity = (gib: number): string => `${gib}Gi`;
 
 /**
  * Kueue MultiKueue on a manager cluster: one queue across cells. A tenant submits to the
@@ -150,30 +144,15 @@ export class MultiKueueManager extends Construct {
     );
     const gpuResources = [...new Set(props.pools.map((p) => p.resourceName))].sort();
     const covered = ['cpu', 'memory', ...gpuResources];
-    const resources = (
-      pool: MultiKueuePool | undefined,
-      units: number,
-      cpu: number,
-      memoryGiB: number,
-      borrow?: { units: number; cpu: number; memoryGiB: number },
-    ) =>
-      covered.map((name) => {
-        const pick = (a: { units: number; cpu: number; memoryGiB: number }) =>
-          name === 'cpu' ? cpuQuantity(a.cpu) : name === 'memory' ? memoryQuantity(a.memoryGiB) : String(name === pool?.resourceName ? a.units : 0);
-        return { name, nominalQuota: pick({ units, cpu, memoryGiB }), ...(borrow ? { borrowingLimit: pick(borrow) } : {}) };
-      });
-    // Guarantees round down (never promise more than the pool has), borrowing limits up, as KueueQueues does.
-    const amounts = (pool: MultiKueuePool, units: number, round: (n: number) => number = Math.floor) => ({
-      units,
-      cpu: round(units * pool.cpusPerUnit),
-      memoryGiB: round(units * pool.memoryGiBPerUnit),
-    });
+    // Guarantees round down (never promise more than the pool has), borrowing limits up, in
+    // millicores and MiB: KueueQueues' own amounts, so the manager's quota is the cells' total.
+    const amounts = (pool: MultiKueuePool, units: number, round: (n: number) => number = Math.floor): Amounts => unitAmounts(units, pool.node, round);
+    const none: Amounts = { units: 0, milliCpus: 0, memoryMiB: 0 };
 
     const cohortName = dnsLabel(props.cohort);
     const cohortFlavors = props.pools.map((pool) => {
       const guaranteed = props.tenants.reduce((sum, t) => sum + (t.quotas.find((q) => q.pool === pool.name)?.guaranteed ?? 0), 0);
-      const left = amounts(pool, Math.max(0, pool.units - guaranteed));
-      return { name: pool.name, resources: resources(pool, left.units, left.cpu, left.memoryGiB) };
+      return { name: pool.name, resources: flavorResources(covered, pool.resourceName, amounts(pool, Math.max(0, pool.units - guaranteed))) };
     });
     const cohort = manifest(
       'Cohort',
@@ -207,13 +186,22 @@ export class MultiKueueManager extends Construct {
                 flavors: [
                   {
                     name: CPU_FLAVOR_NAME,
-                    resources: resources(undefined, 0, tenant.cpuOnly.cpu, tenant.cpuOnly.memoryGiB, { units: 0, cpu: 0, memoryGiB: 0 }),
+                    resources: flavorResources(
+                      covered,
+                      undefined,
+                      { units: 0, milliCpus: tenant.cpuOnly.cpu * 1000, memoryMiB: tenant.cpuOnly.memoryGiB * 1024 },
+                      none,
+                    ),
                   },
                   ...tenant.quotas.flatMap((q) => {
                     const pool = props.pools.find((p) => p.name === q.pool);
                     if (!pool) return [];
-                    const g = amounts(pool, q.guaranteed);
-                    return [{ name: pool.name, resources: resources(pool, g.units, g.cpu, g.memoryGiB, amounts(pool, q.max - q.guaranteed, Math.ceil)) }];
+                    return [
+                      {
+                        name: pool.name,
+                        resources: flavorResources(covered, pool.resourceName, amounts(pool, q.guaranteed), amounts(pool, q.max - q.guaranteed, Math.ceil)),
+                      },
+                    ];
                   }),
                 ],
               },

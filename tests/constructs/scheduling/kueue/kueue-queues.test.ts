@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { GpuNodePool, type GpuNodePoolProps } from '../../../../constructs/gpu/gpu-node-pool';
 import { KueueController } from '../../../../constructs/scheduling/kueue/kueue-controller';
+import { MultiKueueManager } from '../../../../constructs/scheduling/kueue/multikueue';
 import {
   CPU_FLAVOR_NAME,
   CPU_NODE_LABELS,
@@ -8,6 +9,7 @@ import {
   kueueConfiguration,
   KueueQueues,
   MANAGED_NAMESPACE_SELECTOR,
+  nodeShape,
   MULTIKUEUE_MANAGER_FRAMEWORKS,
   UNQUOTED_RESOURCE_PREFIXES,
   type KueueQueuesProps,
@@ -490,6 +492,53 @@ describe('KueueQueues', () => {
       );
       expect(thrownBy(() => kueueQueues({ pools: [{ ...H100, poolName: 'cpu-topology' }], tenants: {} }))).toMatch(/: pool "cpu-topology" has the name of/);
     });
+  });
+});
+
+describe('a MultiKueue manager and its cells', () => {
+  test("the manager's quota is the cells' total, in CPU and memory too, where a unit's share of a node is no whole GiB", () => {
+    // 894 GiB and 144 cores over 4 GPUs a node: 223.5 GiB a GPU. Two cells of 4 nodes; the
+    // tenant is guaranteed 5 GPUs in one and 4 in the other, 9 (an odd count) in all.
+    const pool = { ...H100_POOL, nodes: 4, acceleratorsPerNode: 4, cpusPerNode: 144, memoryGiBPerNode: 894 };
+    const cellQuotas = [5, 4];
+    const cells = cellQuotas.map((guaranteed, i) => {
+      const { stack, target } = testStack(`cell${i}`);
+      const gpuPool = new GpuNodePool(stack, 'Pool', { ...pool, target });
+      const tenant = new Tenant(stack, 'Tenant', {
+        target,
+        siteId: 'xx-test',
+        tenantName: 'acme',
+        kind: 'startup',
+        groups: { admins: [], members: [], viewers: [] },
+        gpuQuotas: [{ pool: gpuPool, guaranteed, max: 16 }],
+      });
+      new KueueQueues(stack, 'Kueue', { target, siteId: 'xx-test', pools: [gpuPool], tenants: [tenant], cohort: 'xx-test' });
+      return { json: synthJson(stack), gpuPool };
+    });
+    const { stack, target } = testStack('manager');
+    new MultiKueueManager(stack, 'MultiKueue', {
+      target,
+      siteId: 'xx-test',
+      name: 'xx-test-main',
+      workers: [
+        { name: 'cell0', kubeconfigSecret: 'multikueue-cell0' },
+        { name: 'cell1', kubeconfigSecret: 'multikueue-cell1' },
+      ],
+      pools: [{ name: 'h100', resourceName: 'nvidia.com/gpu', units: 32, node: nodeShape(cells[0].gpuPool) }],
+      tenants: [{ name: 'acme', namespace: 'tenant-acme', quotas: [{ pool: 'h100', guaranteed: 9, max: 32 }], cpuOnly: { cpu: 4, memoryGiB: 16 } }],
+      cohort: 'xx-test',
+    });
+    const nominal = (json: SynthJson, resource: string) => {
+      const cq = manifests(json, 'ClusterQueue')[0];
+      const flavor = (cq.spec.resourceGroups as ResourceGroup[])[0].flavors.find((f) => f.name === 'h100')!;
+      return baseUnits(resource, flavor.resources.find((r) => r.name === resource)!.nominalQuota);
+    };
+    for (const resource of ['nvidia.com/gpu', 'cpu', 'memory']) {
+      const total = cells.reduce((sum, c) => sum + nominal(c.json, resource), 0);
+      expect({ resource, manager: nominal(synthJson(stack), resource) }).toEqual({ resource, manager: total });
+    }
+    // 9 GPUs of 223.5 GiB: 2,011.5 GiB, which whole GiB would have rounded down to 2,011.
+    expect(nominal(synthJson(stack), 'memory')).toBe(9 * 223.5 * 1024);
   });
 });
 
