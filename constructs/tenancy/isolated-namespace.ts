@@ -20,6 +20,12 @@ export const LINK_LOCAL_RANGE = '169.254.0.0/16';
 /** Label that marks a namespace's isolation group: namespaces with the same value may talk. */
 export const ISOLATION_LABEL = `${LABEL_PREFIX}/isolation-group`;
 
+/**
+ * The namespaces of tenants and data labs, and no others: those with {@link ISOLATION_LABEL}.
+ * A label selector cannot say "tenant or lab" with two keys, hence the label both share.
+ */
+export const ISOLATED_NAMESPACES_SELECTOR = { matchExpressions: [{ key: ISOLATION_LABEL, operator: 'Exists' }] } as const;
+
 /** Props of an {@link IsolatedNamespace}. */
 export interface IsolatedNamespaceProps {
   /** Cluster to create the namespace in. */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
 import { siteLabels } from '../core/labels';
 import { OWNER_LABEL, POOL_LABEL } from '../gpu/gpu-node-pool';
-import { ISOLATION_LABEL } from './isolated-namespace';
+import { ISOLATED_NAMESPACES_SELECTOR } from './isolated-namespace';
 
 /** Name of the ValidatingAdmissionPolicy (and its binding) on the pods of tenant and lab namespaces. */
 export const TENANT_POD_POLICY = 'aif-tenant-pods';
@@ -62,7 +62,7 @@ export interface TenantPodPolicyProps {
 /**
  * {@link TENANT_POD_RULES} as a ValidatingAdmissionPolicy on pods (create and update) and its
  * binding, which denies, in every namespace with the isolation-group label (tenants and data
- * labs, {@link ISOLATION_LABEL}); system namespaces, Slurm's and the operators' are not
+ * labs, {@link ISOLATED_NAMESPACES_SELECTOR}); system namespaces, Slurm's and the operators' are not
  * matched. Built into the API server (admissionregistration.k8s.io/v1, Kubernetes 1.30+), so
  * it needs no webhook and works before any chart is installed: it belongs in the platform
  * stack, before the tenants' namespaces exist.
@@ -98,7 +98,7 @@ export class TenantPodPolicy extends Construct {
         spec: {
           policyName: TENANT_POD_POLICY,
           validationActions: ['Deny'],
-          matchResources: { namespaceSelector: { matchExpressions: [{ key: ISOLATION_LABEL, operator: 'Exists' }] } },
+          matchResources: { namespaceSelector: { matchExpressions: ISOLATED_NAMESPACES_SELECTOR.matchExpressions.map((e) => ({ ...e })) } },
         },
       },
       dependsOn: [this.policy],

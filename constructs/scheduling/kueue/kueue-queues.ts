@@ -5,7 +5,7 @@ import type { ClusterTarget } from '../../core/cluster-target';
 import { FABRIC_LABELS, type GpuNodePool } from '../../gpu/gpu-node-pool';
 import { LABEL_PREFIX, siteLabels, TENANT_LABEL } from '../../core/labels';
 import { dnsLabel } from '../../core/names';
-import { ISOLATION_LABEL } from '../../tenancy/isolated-namespace';
+import { ISOLATED_NAMESPACES_SELECTOR } from '../../tenancy/isolated-namespace';
 import { quotaCompute, type Tenant } from '../../tenancy/tenant';
 
 /** API version of the Kueue objects written (Kueue 0.19 serves v1beta2). */
@@ -60,11 +60,10 @@ export const UNQUOTED_RESOURCE_PREFIXES: readonly string[] = ['rdma/'];
  * the isolation-group label, which every tenant and data-lab namespace carries and no system
  * namespace does. Pod-based integrations (pod, deployment, statefulset, leaderworkerset) act
  * only there, and the chart scopes every job and pod webhook to it, so Kueue's fail-closed
- * pod webhook never gates operators, storage or monitoring. A label selector cannot say
- * "tenant or lab" with two keys, hence the label both share.
+ * pod webhook never gates operators, storage or monitoring ({@link ISOLATED_NAMESPACES_SELECTOR}).
  * @see https://kueue.sigs.k8s.io/docs/tasks/manage/enforce_job_management/opt_in_namespace_management/
  */
-export const MANAGED_NAMESPACE_SELECTOR = { matchExpressions: [{ key: ISOLATION_LABEL, operator: 'Exists' }] } as const;
+export const MANAGED_NAMESPACE_SELECTOR = ISOLATED_NAMESPACES_SELECTOR;
 
 /** Props of {@link KueueQueues}. */
 export interface KueueQueuesProps {
