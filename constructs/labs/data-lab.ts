@@ -21,7 +21,7 @@ import { labArgoWorkflowsValues } from './argo-workflows-values';
 import { labJupyterhubValues, notebookProfile, type DataLabOidc } from './jupyterhub-values';
 import { LabDatabase } from './lab-database';
 import { allowControlPlaneEgress, bindLabGroups, type ApiServerEndpoints } from './lab-access';
-import { addLabQuota } from './lab-quota';
+import { addLabQuota, labOwnClaimsProblem } from './lab-quota';
 import { labLakefsValues } from './lakefs-values';
 import { labMlflowValues } from './mlflow-values';
 
@@ -333,6 +333,9 @@ function validate(props: DataLabProps): string[] {
       `volumeTier: tier ${props.volumeTier.tierName} serves cluster ${props.volumeTier.target.name}, but the lab is in cluster ${props.target.name}`,
     );
   if (!(props.volumeQuotaTiB === undefined || props.volumeQuotaTiB > 0)) problems.push(`volumeQuotaTiB: must be positive, got ${props.volumeQuotaTiB}`);
+  const quota = props.volumeQuotaTiB;
+  const ownClaims = quota !== undefined && quota > 0 && Number.isFinite(quota) ? labOwnClaimsProblem(quota) : undefined;
+  if (ownClaims) problems.push(`volumeQuotaTiB: ${ownClaims.problem}, got ${quota}; ${ownClaims.fix}`);
   if (props.volumeQuotaTiB !== undefined && props.volumeQuotaTiB > MAX_STORAGE_CLASS_QUOTA_TIB) {
     problems.push(`volumeQuotaTiB: a ResourceQuota accepts at most ${MAX_STORAGE_CLASS_QUOTA_TIB} TiB per storage class, got ${props.volumeQuotaTiB}`);
   }

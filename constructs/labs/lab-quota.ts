@@ -8,11 +8,11 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import type { Construct } from 'constructs';
 import type { ClusterTarget } from '../core/cluster-target';
-import { storageQuantity } from '../core/quantities';
+import { BYTES_PER_GIB, storageBytes, storageQuantity } from '../core/quantities';
 import type { GpuNodePool } from '../gpu/gpu-node-pool';
 import type { IsolatedNamespace } from '../tenancy/isolated-namespace';
 import { gpuContainerDefaults, quotaCompute, type ContainerDefaults, type PoolShare } from '../tenancy/tenant';
-import { HUB_DATABASE_GIB } from './jupyterhub-values';
+import { HUB_DATABASE_GIB, NOTEBOOK_VOLUME_DEFAULT_GIB } from './jupyterhub-values';
 import { LAB_DATABASE_DEFAULT_GIB } from './lab-database';
 
 /**
@@ -21,6 +21,19 @@ import { LAB_DATABASE_DEFAULT_GIB } from './lab-database';
  * A volume quota below this keeps the lab from ever coming up.
  */
 export const LAB_OWN_CLAIMS_GIB = LAB_DATABASE_DEFAULT_GIB + HUB_DATABASE_GIB;
+
+/**
+ * Why a lab volume quota of `volumeQuotaTiB` cannot hold the lab's own claims
+ * ({@link LAB_OWN_CLAIMS_GIB}), with the fix; `undefined` when it can. The DataLab construct and
+ * the site-file rule both ask this.
+ */
+export function labOwnClaimsProblem(volumeQuotaTiB: number): { readonly problem: string; readonly fix: string } | undefined {
+  if (storageBytes(volumeQuotaTiB) >= BigInt(LAB_OWN_CLAIMS_GIB) * BYTES_PER_GIB) return undefined;
+  return {
+    problem: `is less than the lab's own volumes: its database (${LAB_DATABASE_DEFAULT_GIB} GiB) and JupyterHub's (${HUB_DATABASE_GIB} GiB) claim ${LAB_OWN_CLAIMS_GIB} GiB, which the lab's ResourceQuota would refuse, so the lab would never come up`,
+    fix: `raise it to at least ${LAB_OWN_CLAIMS_GIB / 1024} (${LAB_OWN_CLAIMS_GIB} GiB), plus ${NOTEBOOK_VOLUME_DEFAULT_GIB / 1024} (${NOTEBOOK_VOLUME_DEFAULT_GIB} GiB) for each notebook user's home volume`,
+  };
+}
 
 /** Requests of a lab container that requests nothing. */
 const LAB_DEFAULT_REQUEST = { cpu: '250m', memory: '512Mi' } as const;

@@ -1,9 +1,6 @@
 /** Rules of `dataLabs:`: references to tenants, pools and tiers of the right role, all in one cluster. */
 import { labCluster, labVolumeTier, poolOwnership, poolUses, tierClusters } from '../resolve';
-import { BYTES_PER_GIB, storageBytes } from '../../constructs/core/quantities';
-import { HUB_DATABASE_GIB, NOTEBOOK_VOLUME_DEFAULT_GIB } from '../../constructs/labs/jupyterhub-values';
-import { LAB_DATABASE_DEFAULT_GIB } from '../../constructs/labs/lab-database';
-import { LAB_OWN_CLAIMS_GIB } from '../../constructs/labs/lab-quota';
+import { labOwnClaimsProblem } from '../../constructs/labs/lab-quota';
 import { SENSITIVE_SECTORS } from '../../constructs/tenancy/tenant';
 import type { RuleContext } from './context';
 
@@ -109,14 +106,8 @@ export function labRules(ctx: RuleContext): void {
     });
     if (ctx.problems.length === before) resolvedLabs++;
     // The lab's ResourceQuota holds its volume quota in bytes; its own claims must fit.
-    if (storageBytes(lab.volumeQuotaTiB) < BigInt(LAB_OWN_CLAIMS_GIB) * BYTES_PER_GIB) {
-      ctx.add(
-        [...at, 'volumeQuotaTiB'],
-        `is less than the lab's own volumes: its database (${LAB_DATABASE_DEFAULT_GIB} GiB) and JupyterHub's (${HUB_DATABASE_GIB} GiB) claim ${LAB_OWN_CLAIMS_GIB} GiB, which the lab's ResourceQuota would refuse, so the lab would never come up`,
-        lab.volumeQuotaTiB,
-        `raise it to at least ${LAB_OWN_CLAIMS_GIB / 1024} (${LAB_OWN_CLAIMS_GIB} GiB), plus ${NOTEBOOK_VOLUME_DEFAULT_GIB / 1024} (${NOTEBOOK_VOLUME_DEFAULT_GIB} GiB) for each notebook user's home volume`,
-      );
-    }
+    const ownClaims = labOwnClaimsProblem(lab.volumeQuotaTiB);
+    if (ownClaims) ctx.add([...at, 'volumeQuotaTiB'], ownClaims.problem, lab.volumeQuotaTiB, ownClaims.fix);
   }
   // JupyterHub in every lab signs users in with the site's issuer. Checked once the labs'
   // own references resolve, since a lab that names nothing real would not be built anyway.

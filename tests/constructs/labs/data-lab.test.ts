@@ -724,6 +724,13 @@ describe('DataLab', () => {
         'gpusPerPool: 64 exceeds the 32 units on the Kubernetes-owned nodes of pool h100; lower it, or give Kubernetes more of the pool',
       );
     });
+
+    test("volumeQuotaTiB must hold the lab's own volumes, as the site-file rule says", () => {
+      expect(() => labFixture({ props: { volumeQuotaTiB: 0.04 } })).toThrow(
+        "volumeQuotaTiB: is less than the lab's own volumes: its database (50 GiB) and JupyterHub's (1 GiB) claim 51 GiB",
+      );
+      expect(() => labFixture({ props: { volumeQuotaTiB: 51 / 1024 } })).not.toThrow();
+    });
   });
 
   describe('LabDatabase validation', () => {
