@@ -507,13 +507,14 @@ export async function checkTenantPodsOffSlurmNodes(ctx: CheckContext): Promise<C
       .map((p) => p.spec.nodeName!)
       .sort();
   const before = running();
+  const probeSpec = { restartPolicy: 'Never', ...restrictedPod([{ name: 'probe', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]) };
   const owner = as.create({
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: 'slurm-node-probe', namespace },
     spec: {
       suspend: true,
-      template: { spec: { restartPolicy: 'Never', ...restrictedPod([{ name: 'probe', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]) } },
+      template: { spec: probeSpec },
     },
   });
   if (!owner.ok) return [result(ctx, id, false, `the tenant could not create a Job to own the probe pods: ${owner.error}`)];
@@ -523,7 +524,7 @@ export async function checkTenantPodsOffSlurmNodes(ctx: CheckContext): Promise<C
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'slurm-node-probe', uid, controller: true }] },
-    spec: { restartPolicy: 'Never', ...restrictedPod([{ name: 'probe', resources: { requests: { cpu: '100m', memory: '128Mi' } } }]), ...spec },
+    spec: { ...probeSpec, ...spec },
   });
   const slurmSelector = { [POOL_LABEL]: pool, [OWNER_LABEL]: 'slurm' };
   const attempts = [
